@@ -30,8 +30,9 @@ const BRANCH_WITH_VALUE = 0b11 << 6;
 const HASHED_VALUE_LEAF = 0b001 << 5;
 const HASHED_VALUE_BRANCH = 0b0001 << 4;
 
-// Child references are at most 32 bytes, so their Compact length prefixes are a fixed table.
-const COMPACT_REF_LENGTH = Array.from({ length: HASH_LENGTH + 1 }, (_, n) => compactNumber.enc(n));
+// Compact lengths of child references (at most 32 bytes) and of most values, encoded once.
+const SMALL_COMPACTS = Array.from({ length: 256 }, (_, n) => compactNumber.enc(n));
+const compactLength = (n: number): Uint8Array => (n < SMALL_COMPACTS.length ? SMALL_COMPACTS[n] : compactNumber.enc(n));
 
 // Partial keys are strings with one character (code 0..15) per nibble: compact in V8, cheap to
 // slice and concatenate, and ordered like the keys themselves.
@@ -39,6 +40,30 @@ const NIBBLE = Array.from({ length: 16 }, (_, n) => String.fromCharCode(n));
 // windows-1252 (the 'latin1' label) maps bytes 0..15 to code points 0..15.
 const nibbleDecoder = new TextDecoder('latin1');
 let nibbleScratch = new Uint8Array(256);
+
+// Values and child references are kept as byte strings (one character, code 0..255, per byte):
+// a short Uint8Array costs V8 over 200 bytes of bookkeeping, a string 16.
+const STRING_CHUNK = 8192; // String.fromCharCode takes its bytes as call arguments: bound them
+
+function bytesToString(bytes: Uint8Array): string {
+  if (bytes.length <= STRING_CHUNK) return Reflect.apply(String.fromCharCode, undefined, bytes) as string;
+  const parts: string[] = [];
+  for (let at = 0; at < bytes.length; at += STRING_CHUNK) {
+    parts.push(Reflect.apply(String.fromCharCode, undefined, bytes.subarray(at, at + STRING_CHUNK)) as string);
+  }
+  return parts.join('');
+}
+
+function stringToBytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  writeString(out, 0, text);
+  return out;
+}
+
+function writeString(out: Uint8Array, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i);
+  return at + text.length;
+}
 
 const nibbleAt = (key: Uint8Array, i: number): number => (i & 1 ? key[i >> 1] & 15 : key[i >> 1] >> 4);
 
@@ -93,71 +118,71 @@ function writeHeader(out: Uint8Array, kind: number, kindBits: number, count: num
   return pos;
 }
 
+// Nodes are encoded here, then hashed or copied: no buffer per node.
+let encodeScratch = new Uint8Array(1024);
+
 /**
- * Encodes one node. `refs` holds the 16 child references (a 32-byte hash, or an encoding shorter
- * than 32 bytes) of a branch, and is undefined for a leaf, which always has a value.
+ * Encodes one node. A leaf has `bitmap` 0 and a value; a branch lists the references of the
+ * children its `bitmap` marks, in nibble order. Values and references are byte strings; a
+ * reference is a 32-byte hash or an encoding shorter than 32 bytes. The result is a view of a
+ * shared buffer, valid until the next call: hash or copy it before encoding another node.
  */
-function encodeNode(partial: string, value: Uint8Array | undefined, refs: ArrayLike<Uint8Array | undefined> | undefined, version: StateVersion): Uint8Array {
+function encodeNode(partial: string, value: string | undefined, bitmap: number, refs: ArrayLike<string>, version: StateVersion): Uint8Array {
+  const branch = bitmap !== 0;
   let kind: number;
   let kindBits = 2;
-  let valueBytes = value;
+  let valueHash: Uint8Array | undefined;
   let valueLength: Uint8Array | undefined;
   if (value === undefined) {
     kind = BRANCH_NO_VALUE;
   } else if (version === 1 && value.length >= VALUE_HASH_THRESHOLD) {
-    valueBytes = blake2_256(value);
-    kind = refs ? HASHED_VALUE_BRANCH : HASHED_VALUE_LEAF;
-    kindBits = refs ? 4 : 3;
+    valueHash = blake2_256(stringToBytes(value));
+    kind = branch ? HASHED_VALUE_BRANCH : HASHED_VALUE_LEAF;
+    kindBits = branch ? 4 : 3;
   } else {
-    valueLength = compactNumber.enc(value.length);
-    kind = refs ? BRANCH_WITH_VALUE : LEAF;
+    valueLength = compactLength(value.length);
+    kind = branch ? BRANCH_WITH_VALUE : LEAF;
   }
   const count = partial.length;
-  let size = headerLength(kindBits, count) + ((count + 1) >> 1) + (valueLength?.length ?? 0) + (valueBytes?.length ?? 0);
-  if (refs) {
-    size += 2;
-    for (let i = 0; i < 16; i++) {
-      const ref = refs[i];
-      if (ref) size += COMPACT_REF_LENGTH[ref.length].length + ref.length;
-    }
-  }
-  const out = new Uint8Array(size);
+  let size = headerLength(kindBits, count) + ((count + 1) >> 1);
+  if (branch) size += 2;
+  if (valueHash) size += valueHash.length;
+  else if (valueLength) size += valueLength.length + value!.length;
+  const children = branch ? refs.length : 0;
+  for (let n = 0; n < children; n++) size += 1 + refs[n].length;
+
+  if (size > encodeScratch.length) encodeScratch = new Uint8Array(2 * size);
+  const out = encodeScratch;
   let pos = writeHeader(out, kind, kindBits, count);
   let i = 0;
   if (count & 1) out[pos++] = partial.charCodeAt(i++);
   for (; i < count; i += 2) out[pos++] = (partial.charCodeAt(i) << 4) | partial.charCodeAt(i + 1);
-  let bitmapAt = 0;
-  if (refs) {
-    bitmapAt = pos;
-    pos += 2;
+  if (branch) {
+    out[pos++] = bitmap & 0xff;
+    out[pos++] = bitmap >> 8;
   }
-  if (valueLength) {
+  if (valueHash) {
+    out.set(valueHash, pos);
+    pos += valueHash.length;
+  } else if (valueLength) {
     out.set(valueLength, pos);
-    pos += valueLength.length;
+    pos = writeString(out, pos + valueLength.length, value!);
   }
-  if (valueBytes) {
-    out.set(valueBytes, pos);
-    pos += valueBytes.length;
+  for (let n = 0; n < children; n++) {
+    out[pos] = SMALL_COMPACTS[refs[n].length][0];
+    pos = writeString(out, pos + 1, refs[n]);
   }
-  if (refs) {
-    let bitmap = 0;
-    for (let n = 0; n < 16; n++) {
-      const ref = refs[n];
-      if (!ref) continue;
-      bitmap |= 1 << n;
-      const prefix = COMPACT_REF_LENGTH[ref.length];
-      out.set(prefix, pos);
-      out.set(ref, pos + prefix.length);
-      pos += prefix.length + ref.length;
-    }
-    out[bitmapAt] = bitmap & 0xff;
-    out[bitmapAt + 1] = bitmap >> 8;
-  }
-  return out;
+  return out.subarray(0, pos);
 }
 
 /** How a parent refers to a node: its encoding when shorter than a hash, else its hash. */
-const referenceTo = (encoding: Uint8Array): Uint8Array => (encoding.length < HASH_LENGTH ? encoding : blake2_256(encoding));
+const referenceTo = (encoding: Uint8Array): string => bytesToString(encoding.length < HASH_LENGTH ? encoding : blake2_256(encoding));
+
+const bitCount = (bits: number): number => {
+  let n = 0;
+  for (; bits; bits &= bits - 1) n++;
+  return n;
+};
 
 /**
  * A trie node. Its full key is the parent's path, the child slot's nibble, then `partial`.
@@ -166,33 +191,56 @@ const referenceTo = (encoding: Uint8Array): Uint8Array => (encoding.length < HAS
  */
 class Node {
   /** Cached reference (see `referenceTo`); undefined while the node or a descendant changed. */
-  ref: Uint8Array | undefined = undefined;
+  ref: string | undefined = undefined;
   constructor(
     public partial: string,
-    public value: Uint8Array | undefined,
-    /** 16 child slots for a branch, undefined for a leaf. */
-    public children: (Node | undefined)[] | undefined,
+    public value: string | undefined,
+    /** Which of the 16 child slots are used; 0 for a leaf. */
+    public bitmap: number,
+    /** The used slots' children in nibble order, so a branch holds only what it has. */
+    public children: Node[],
   ) {}
+
+  child(slot: number): Node | undefined {
+    const bit = 1 << slot;
+    return this.bitmap & bit ? this.children[bitCount(this.bitmap & (bit - 1))] : undefined;
+  }
+
+  /** Puts `child` in `slot`, or empties the slot when `child` is undefined. */
+  setChild(slot: number, child: Node | undefined): void {
+    const bit = 1 << slot;
+    const index = bitCount(this.bitmap & (bit - 1));
+    if (this.bitmap & bit && child) {
+      this.children[index] = child;
+    } else if (this.bitmap & bit) {
+      this.children = this.children.toSpliced(index, 1);
+      this.bitmap &= ~bit;
+    } else if (child) {
+      // A copy sized exactly: growing an array in place reserves 17 slots.
+      this.children = this.children.toSpliced(index, 0, child);
+      this.bitmap |= bit;
+    }
+  }
 }
 
+const NO_CHILDREN: Node[] = [];
+const leaf = (partial: string, value: string): Node => new Node(partial, value, 0, NO_CHILDREN);
+
 // Reused to hand a branch's child references to `encodeNode`, which never recurses.
-const childRefs: (Uint8Array | undefined)[] = new Array(16);
+const childRefs: string[] = [];
 
 /** Encodes a node whose children all have their references cached. */
 function encodeCached(node: Node, version: StateVersion): Uint8Array {
   const children = node.children;
-  if (children) for (let n = 0; n < 16; n++) childRefs[n] = children[n]?.ref;
-  return encodeNode(node.partial, node.value, children && childRefs, version);
+  childRefs.length = children.length;
+  for (let n = 0; n < children.length; n++) childRefs[n] = children[n].ref!;
+  return encodeNode(node.partial, node.value, node.bitmap, childRefs, version);
 }
 
 /** The node's reference, re-encoding only the nodes changed since it was last computed. */
-function refresh(node: Node, version: StateVersion): Uint8Array {
-  if (node.ref) return node.ref;
-  const children = node.children;
-  if (children) for (let n = 0; n < 16; n++) {
-    const child = children[n];
-    if (child && !child.ref) refresh(child, version);
-  }
+function refresh(node: Node, version: StateVersion): string {
+  if (node.ref !== undefined) return node.ref;
+  for (const child of node.children) if (child.ref === undefined) refresh(child, version);
   return (node.ref = referenceTo(encodeCached(node, version)));
 }
 
@@ -201,21 +249,17 @@ function refresh(node: Node, version: StateVersion): Uint8Array {
  * its place: itself, itself as a leaf, its only child (absorbing its partial key), or nothing.
  */
 function collapse(node: Node): Node | undefined {
-  const children = node.children!;
-  let count = 0;
-  let only = 0;
-  for (let n = 0; n < 16; n++) if (children[n]) {
-    count++;
-    only = n;
-  }
-  if (count === 0) {
-    if (node.value === undefined) return undefined;
-    node.children = undefined;
-  } else if (count === 1 && node.value === undefined) {
-    const child = children[only]!;
-    child.partial = node.partial + NIBBLE[only] + child.partial;
-    child.ref = undefined;
-    return child;
+  const children = node.children;
+  if (node.value === undefined) {
+    if (children.length === 0) return undefined;
+    if (children.length === 1) {
+      const child = children[0];
+      child.partial = node.partial + NIBBLE[31 - Math.clz32(node.bitmap)] + child.partial;
+      child.ref = undefined;
+      return child;
+    }
+  } else if (children.length === 0) {
+    node.children = NO_CHILDREN;
   }
   node.ref = undefined;
   return node;
@@ -228,8 +272,8 @@ function relation(path: string, bound: string): -1 | 0 | 1 {
 }
 
 /**
- * The whole state as sp-trie's in-memory trie. Values are kept as given, not copied: treat
- * them as immutable. Do not change the trie while iterating it.
+ * The whole state as sp-trie's in-memory trie. Keys and values are copied in and out, so
+ * callers may reuse their arrays. Do not change the trie while iterating it.
  */
 export class Trie {
   private top: Node | undefined = undefined;
@@ -242,20 +286,12 @@ export class Trie {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const end = key.length * 2;
-    let node = this.top;
-    let at = 0;
-    while (node) {
-      const partial = node.partial;
-      if (matchingNibbles(partial, key, at) < partial.length) return undefined;
-      at += partial.length;
-      if (at === end) return node.value;
-      node = node.children?.[nibbleAt(key, at++)];
-    }
-    return undefined;
+    const value = this.find(key)?.value;
+    return value === undefined ? undefined : stringToBytes(value);
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
+    const stored = bytesToString(value);
     const end = key.length * 2;
     const path: Node[] = [];
     let parent: Node | undefined;
@@ -264,7 +300,7 @@ export class Trie {
     let at = 0;
     for (;;) {
       if (!node) {
-        this.place(parent, slot, new Node(nibbles(key, at), value, undefined));
+        this.place(parent, slot, leaf(nibbles(key, at), stored));
         this.count++;
         break;
       }
@@ -272,30 +308,29 @@ export class Trie {
       const common = matchingNibbles(partial, key, at);
       if (common < partial.length) {
         // The key leaves this node's partial key: a new branch takes the node's place.
-        const branch = new Node(partial.slice(0, common), undefined, new Array(16));
+        const branch = new Node(partial.slice(0, common), undefined, 0, NO_CHILDREN);
         node.partial = partial.slice(common + 1);
         node.ref = undefined;
-        branch.children![partial.charCodeAt(common)] = node;
+        branch.setChild(partial.charCodeAt(common), node);
         at += common;
-        if (at === end) branch.value = value;
-        else branch.children![nibbleAt(key, at)] = new Node(nibbles(key, at + 1), value, undefined);
+        if (at === end) branch.value = stored;
+        else branch.setChild(nibbleAt(key, at), leaf(nibbles(key, at + 1), stored));
         this.place(parent, slot, branch);
         this.count++;
         break;
       }
       at += common;
       if (at === end) {
+        if (node.value === stored) return;
         if (node.value === undefined) this.count++;
-        else if (equalBytes(node.value, value)) return;
-        node.value = value;
+        node.value = stored;
         node.ref = undefined;
         break;
       }
       path.push(node);
-      node.children ??= new Array(16);
       parent = node;
       slot = nibbleAt(key, at++);
-      node = node.children[slot];
+      node = node.child(slot);
     }
     for (const above of path) above.ref = undefined;
   }
@@ -315,17 +350,17 @@ export class Trie {
       const slot = nibbleAt(key, at++);
       path.push(node);
       slots.push(slot);
-      node = node.children?.[slot];
+      node = node.child(slot);
     }
     if (node.value === undefined) return;
     node.value = undefined;
     this.count--;
     let depth = path.length;
-    let replacement = node.children ? collapse(node) : undefined;
+    let replacement = collapse(node);
     if (!replacement && depth > 0) {
       // A leaf went: its parent loses a child, and never collapses to nothing.
       depth--;
-      path[depth].children![slots[depth]] = undefined;
+      path[depth].setChild(slots[depth], undefined);
       replacement = collapse(path[depth]);
     }
     this.place(path[depth - 1], slots[depth - 1], replacement);
@@ -335,9 +370,9 @@ export class Trie {
   /** The state root. Only nodes changed since the last call are re-encoded and re-hashed. */
   root(): Uint8Array {
     if (!this.top) return blake2_256(EMPTY_NODE);
-    const ref = refresh(this.top, this.version);
+    const ref = stringToBytes(refresh(this.top, this.version));
     // The root is hashed even when its encoding is short enough to be inlined.
-    return ref.length === HASH_LENGTH ? ref.slice() : blake2_256(ref);
+    return ref.length === HASH_LENGTH ? ref : blake2_256(ref);
   }
 
   /** Keys starting with `prefix`, ascending, strictly after `startAfter` when given. */
@@ -347,7 +382,7 @@ export class Trie {
 
   /** Entries whose keys start with `prefix`, ascending, strictly after `startAfter` when given. */
   *entries(prefix: Uint8Array = EMPTY_KEY, startAfter?: Uint8Array): Generator<[Uint8Array, Uint8Array], void, undefined> {
-    for (const [path, value] of this.walk(prefix, startAfter)) yield [nibblesToBytes(path), value];
+    for (const [path, value] of this.walk(prefix, startAfter)) yield [nibblesToBytes(path), stringToBytes(value)];
   }
 
   /** The first key strictly greater than `key` (sp_io::storage::next_key). */
@@ -377,25 +412,40 @@ export class Trie {
         at += partial.length;
         if (at === end) {
           const value = node.value;
-          if (value && this.version === 1 && value.length >= VALUE_HASH_THRESHOLD) proof.push(value);
+          if (value !== undefined && this.version === 1 && value.length >= VALUE_HASH_THRESHOLD) proof.push(stringToBytes(value));
           break;
         }
-        node = node.children?.[nibbleAt(key, at++)];
+        node = node.child(nibbleAt(key, at++));
       }
     }
-    for (const node of nodes) proof.push(encodeCached(node, this.version));
+    for (const node of nodes) proof.push(encodeCached(node, this.version).slice());
     proof.sort(compareBytes);
     return proof.filter((bytes, i) => i === 0 || !equalBytes(bytes, proof[i - 1]));
   }
 
+  /** The node whose full key is `key`, if any. */
+  private find(key: Uint8Array): Node | undefined {
+    const end = key.length * 2;
+    let node = this.top;
+    let at = 0;
+    while (node) {
+      const partial = node.partial;
+      if (matchingNibbles(partial, key, at) < partial.length) return undefined;
+      at += partial.length;
+      if (at === end) return node;
+      node = node.child(nibbleAt(key, at++));
+    }
+    return undefined;
+  }
+
   /** Replaces the node in `parent`'s `slot`, or the top node when there is no parent. */
   private place(parent: Node | undefined, slot: number, node: Node | undefined): void {
-    if (parent) parent.children![slot] = node;
+    if (parent) parent.setChild(slot, node);
     else this.top = node;
   }
 
   /** Lazily yields (nibble path, value) for the keys with `prefix`, strictly after `after`. */
-  private *walk(prefix: Uint8Array, after: Uint8Array | undefined): Generator<[string, Uint8Array], void, undefined> {
+  private *walk(prefix: Uint8Array, after: Uint8Array | undefined): Generator<[string, string], void, undefined> {
     const wanted = nibbles(prefix, 0);
     const bound = after && nibbles(after, 0);
     // Descend to the highest node whose path extends the prefix.
@@ -410,7 +460,7 @@ export class Trie {
       }
       if (!wanted.startsWith(path)) return;
       const slot = wanted.charCodeAt(path.length);
-      node = node.children?.[slot];
+      node = node.child(slot);
       path += NIBBLE[slot];
     }
     // Depth-first, each node before its children, children in nibble order. A node "on the
@@ -427,7 +477,7 @@ export class Trie {
     for (;;) {
       if (enter) {
         const boundSlot = onBound && path.length < bound!.length ? bound!.charCodeAt(path.length) : -1;
-        if (!onBound && enter.value) yield [path, enter.value];
+        if (!onBound && enter.value !== undefined) yield [path, enter.value];
         nodes.push(enter);
         paths.push(path);
         nextSlots.push(boundSlot < 0 ? 0 : boundSlot);
@@ -436,16 +486,16 @@ export class Trie {
       }
       const top = nodes.length - 1;
       if (top < 0) return;
+      const current = nodes[top];
       const slot = nextSlots[top]++;
-      const children = nodes[top].children;
-      if (!children || slot === 16) {
+      if (slot === 16 || current.bitmap >> slot === 0) {
         nodes.pop();
         paths.pop();
         nextSlots.pop();
         boundSlots.pop();
         continue;
       }
-      const child = children[slot];
+      const child = current.child(slot);
       if (!child) continue;
       path = paths[top] + NIBBLE[slot] + child.partial;
       const where = slot === boundSlots[top] ? relation(path, bound!) : 1;
@@ -464,19 +514,20 @@ function buildNode(sorted: [Uint8Array, Uint8Array][], from: number, to: number,
   const shared = Math.min(first.length, last.length) * 2;
   let end = depth;
   while (end < shared && nibbleAt(first, end) === nibbleAt(last, end)) end++;
-  let value: Uint8Array | undefined;
+  let value: string | undefined;
   let next = from;
-  if (first.length * 2 === end) value = sorted[next++][1];
-  if (next === to) return encodeNode(nibbles(first, depth, end), value, undefined, version);
-  const refs: (Uint8Array | undefined)[] = new Array(16);
+  if (first.length * 2 === end) value = bytesToString(sorted[next++][1]);
+  let bitmap = 0;
+  const refs: string[] = [];
   while (next < to) {
     const slot = nibbleAt(sorted[next][0], end);
     let stop = next + 1;
     while (stop < to && nibbleAt(sorted[stop][0], end) === slot) stop++;
-    refs[slot] = referenceTo(buildNode(sorted, next, stop, end + 1, version));
+    bitmap |= 1 << slot;
+    refs.push(referenceTo(buildNode(sorted, next, stop, end + 1, version)));
     next = stop;
   }
-  return encodeNode(nibbles(first, depth, end), value, refs, version);
+  return encodeNode(nibbles(first, depth, end), value, bitmap, refs, version);
 }
 
 /**
