@@ -122,8 +122,8 @@ function writeHeader(out: Uint8Array, kind: number, kindBits: number, count: num
 let encodeScratch = new Uint8Array(1024);
 
 /**
- * Encodes one node. A leaf has `bitmap` 0 and a value; a branch lists the references of the
- * children its `bitmap` marks, in nibble order. Values and references are byte strings; a
+ * Encodes one node. A leaf has `bitmap` 0, a value and no `refs`; a branch lists the references
+ * of the children its `bitmap` marks, in nibble order. Values and references are byte strings; a
  * reference is a 32-byte hash or an encoding shorter than 32 bytes. The result is a view of a
  * shared buffer, valid until the next call: hash or copy it before encoding another node.
  */
@@ -148,8 +148,8 @@ function encodeNode(partial: string, value: string | undefined, bitmap: number, 
   if (branch) size += 2;
   if (valueHash) size += valueHash.length;
   else if (valueLength) size += valueLength.length + value!.length;
-  const children = branch ? refs.length : 0;
-  for (let n = 0; n < children; n++) size += 1 + refs[n].length;
+  // A reference is at most 32 bytes, so its Compact length is a single byte.
+  for (let n = 0; n < refs.length; n++) size += 1 + refs[n].length;
 
   if (size > encodeScratch.length) encodeScratch = new Uint8Array(2 * size);
   const out = encodeScratch;
@@ -168,7 +168,7 @@ function encodeNode(partial: string, value: string | undefined, bitmap: number, 
     out.set(valueLength, pos);
     pos = writeString(out, pos + valueLength.length, value!);
   }
-  for (let n = 0; n < children; n++) {
+  for (let n = 0; n < refs.length; n++) {
     out[pos] = SMALL_COMPACTS[refs[n].length][0];
     pos = writeString(out, pos + 1, refs[n]);
   }
@@ -245,8 +245,8 @@ function refresh(node: Node, version: StateVersion): string {
 }
 
 /**
- * Restores the invariant on a branch that just lost its value or a child. Returns what takes
- * its place: itself, itself as a leaf, its only child (absorbing its partial key), or nothing.
+ * Restores the invariant on a node that just lost its value or a child. Returns what takes its
+ * place: itself, itself as a leaf, its only child (absorbing its partial key), or nothing.
  */
 function collapse(node: Node): Node | undefined {
   const children = node.children;
@@ -286,7 +286,7 @@ export class Trie {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const value = this.find(key)?.value;
+    const value = this.descend(key)?.value;
     return value === undefined ? undefined : stringToBytes(value);
   }
 
@@ -308,13 +308,19 @@ export class Trie {
       const common = matchingNibbles(partial, key, at);
       if (common < partial.length) {
         // The key leaves this node's partial key: a new branch takes the node's place.
-        const branch = new Node(partial.slice(0, common), undefined, 0, NO_CHILDREN);
+        const shared = partial.slice(0, common);
+        const nodeSlot = partial.charCodeAt(common);
         node.partial = partial.slice(common + 1);
         node.ref = undefined;
-        branch.setChild(partial.charCodeAt(common), node);
         at += common;
-        if (at === end) branch.value = stored;
-        else branch.setChild(nibbleAt(key, at), leaf(nibbles(key, at + 1), stored));
+        let branch: Node;
+        if (at === end) {
+          branch = new Node(shared, stored, 1 << nodeSlot, [node]);
+        } else {
+          const keySlot = nibbleAt(key, at);
+          const fresh = leaf(nibbles(key, at + 1), stored);
+          branch = new Node(shared, undefined, (1 << nodeSlot) | (1 << keySlot), nodeSlot < keySlot ? [node, fresh] : [fresh, node]);
+        }
         this.place(parent, slot, branch);
         this.count++;
         break;
@@ -336,23 +342,11 @@ export class Trie {
   }
 
   delete(key: Uint8Array): void {
-    const end = key.length * 2;
     const path: Node[] = [];
     const slots: number[] = [];
-    let node = this.top;
-    let at = 0;
-    for (;;) {
-      if (!node) return;
-      const partial = node.partial;
-      if (matchingNibbles(partial, key, at) < partial.length) return;
-      at += partial.length;
-      if (at === end) break;
-      const slot = nibbleAt(key, at++);
-      path.push(node);
-      slots.push(slot);
-      node = node.child(slot);
-    }
-    if (node.value === undefined) return;
+    const node = this.descend(key, path, slots);
+    if (node?.value === undefined) return;
+    path.pop();
     node.value = undefined;
     this.count--;
     let depth = path.length;
@@ -402,38 +396,33 @@ export class Trie {
     const nodes = new Set<Node>();
     const proof: Uint8Array[] = [];
     for (const key of keys) {
-      const end = key.length * 2;
-      let node: Node | undefined = this.top;
-      let at = 0;
-      while (node) {
-        if (node === this.top || node.ref!.length === HASH_LENGTH) nodes.add(node);
-        const partial = node.partial;
-        if (matchingNibbles(partial, key, at) < partial.length) break;
-        at += partial.length;
-        if (at === end) {
-          const value = node.value;
-          if (value !== undefined && this.version === 1 && value.length >= VALUE_HASH_THRESHOLD) proof.push(stringToBytes(value));
-          break;
-        }
-        node = node.child(nibbleAt(key, at++));
-      }
+      const visited: Node[] = [];
+      const value = this.descend(key, visited)?.value;
+      for (const node of visited) if (node === this.top || node.ref!.length === HASH_LENGTH) nodes.add(node);
+      if (value !== undefined && this.version === 1 && value.length >= VALUE_HASH_THRESHOLD) proof.push(stringToBytes(value));
     }
     for (const node of nodes) proof.push(encodeCached(node, this.version).slice());
     proof.sort(compareBytes);
     return proof.filter((bytes, i) => i === 0 || !equalBytes(bytes, proof[i - 1]));
   }
 
-  /** The node whose full key is `key`, if any. */
-  private find(key: Uint8Array): Node | undefined {
+  /**
+   * Follows `key` down from the top and returns the node whose full key it is, if any.
+   * `visited` receives every node met, the last one included; `slots` the slot taken below each.
+   */
+  private descend(key: Uint8Array, visited?: Node[], slots?: number[]): Node | undefined {
     const end = key.length * 2;
     let node = this.top;
     let at = 0;
     while (node) {
+      visited?.push(node);
       const partial = node.partial;
       if (matchingNibbles(partial, key, at) < partial.length) return undefined;
       at += partial.length;
       if (at === end) return node;
-      node = node.child(nibbleAt(key, at++));
+      const slot = nibbleAt(key, at++);
+      slots?.push(slot);
+      node = node.child(slot);
     }
     return undefined;
   }
