@@ -94,6 +94,13 @@ describe('Sr25519', () => {
     expect(panics).not.toHaveBeenCalled();
   });
 
+  it('accepts the identity key with R = identity, s = 0 for any message, as schnorrkel does', () => {
+    // The all-zero AccountId can be "signed for" by anyone: why Substrate has CheckNonZeroSender.
+    const signature = new Uint8Array(64);
+    signature[63] = 0x80;
+    for (let i = 0; i < 4; i++) expect(verifySignature('Sr25519', signature, Uint8Array.of(i), new Uint8Array(32))).toBe(true);
+  });
+
   it('agrees with the @polkadot/wasm-crypto schnorrkel build on arbitrary keys and signatures, without a panic', () => {
     const key = fc.oneof(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.constant(alice.Sr25519.publicKey));
     const signature = fc.uint8Array({ minLength: 64, maxLength: 64 }).map((sig) => {
