@@ -1,0 +1,103 @@
+// The pool answers exactly what the in-thread check answers, in input order, and lets the process
+// go once closed.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Keyring } from '@polkadot/keyring';
+import { verifySignature, type SignatureKind } from '../primitives/crypto.ts';
+import { SignaturePool, packChecks, unpackChecks, type SignatureCheck } from './signature-pool.ts';
+
+const schemes = [['Sr25519', 'sr25519'], ['Ed25519', 'ed25519'], ['Ecdsa', 'ecdsa']] as const;
+const accounts = ['//Alice', '//Bob', '//Charlie', '//Dave'];
+
+/** Good checks from every scheme and account, each followed by broken variants of it. */
+function mixedBatch(): SignatureCheck[] {
+  const checks: SignatureCheck[] = [];
+  for (const [kind, type] of schemes) {
+    const keyring = new Keyring({ type });
+    for (const uri of accounts) {
+      const pair = keyring.addFromUri(uri);
+      for (let n = 0; n < 6; n++) {
+        const message = new TextEncoder().encode(`${uri} pays ${n} units`);
+        const good: SignatureCheck = { kind, signature: pair.sign(message), message, signer: pair.addressRaw };
+        const flippedSignature = good.signature.slice();
+        flippedSignature[n] ^= 0x10;
+        const otherKind: SignatureKind = kind === 'Sr25519' ? 'Ed25519' : 'Sr25519';
+        checks.push(
+          good,
+          { ...good, signature: flippedSignature },
+          { ...good, message: new TextEncoder().encode(`${uri} pays ${n + 1} units`) },
+          { ...good, signer: keyring.addFromUri(`${uri}//stash`).addressRaw },
+          { ...good, kind: otherKind },
+          { ...good, signature: good.signature.subarray(1) },
+        );
+      }
+    }
+  }
+  return checks;
+}
+
+const inThread = (checks: SignatureCheck[]) => checks.map((c) => verifySignature(c.kind, c.signature, c.message, c.signer));
+
+describe('SignaturePool', () => {
+  let pool: SignaturePool;
+  let checks: SignatureCheck[];
+  beforeAll(() => {
+    pool = new SignaturePool({ workers: 2 });
+    checks = mixedBatch();
+  });
+  afterAll(() => pool.close());
+
+  it('answers a mixed batch of a few hundred checks as verifySignature does, in order', async () => {
+    const expected = inThread(checks);
+    expect(checks.length).toBeGreaterThan(400);
+    expect(expected.filter(Boolean)).toHaveLength(schemes.length * accounts.length * 6);
+    expect(await pool.verifyBatch(checks)).toEqual(expected);
+  });
+
+  it('keeps concurrent batches, and batches too small to send, apart', async () => {
+    const batches = [checks.slice(0, 90), checks.slice(90, 93), checks.slice(93, 250), [], checks.slice(250)];
+    const answers = await Promise.all(batches.map((batch) => pool.verifyBatch(batch)));
+    expect(answers).toEqual(batches.map(inThread));
+  });
+
+  it('packs checks for a worker and unpacks them unchanged', () => {
+    const sample = checks.slice(0, 12);
+    expect(unpackChecks(packChecks(sample))).toEqual(sample);
+  });
+
+  it('refuses batches once closed', async () => {
+    const closing = new SignaturePool({ workers: 1 });
+    await closing.close();
+    await expect(closing.verifyBatch(checks)).rejects.toThrow('SignaturePool is closed');
+  });
+
+  it('refuses a pool without workers', () => {
+    expect(() => new SignaturePool({ workers: 0 })).toThrow(RangeError);
+  });
+});
+
+it('lets a process that used a pool exit on its own once the pool is closed', async () => {
+  const pair = new Keyring({ type: 'ed25519' }).addFromUri('//Alice');
+  const message = new TextEncoder().encode('exit');
+  const hex = (bytes: Uint8Array) => JSON.stringify(Buffer.from(bytes).toString('hex'));
+  const module = (path: string) => JSON.stringify(new URL(path, import.meta.url).href);
+  const script = `
+    import { register } from 'tsx/esm/api';
+    register();
+    const { initCrypto } = await import(${module('../primitives/crypto.ts')});
+    const { SignaturePool } = await import(${module('./signature-pool.ts')});
+    await initCrypto();
+    const pool = new SignaturePool({ workers: 2 });
+    const check = { kind: 'Ed25519', signature: Buffer.from(${hex(pair.sign(message))}, 'hex'),
+      message: Buffer.from(${hex(message)}, 'hex'), signer: Buffer.from(${hex(pair.publicKey)}, 'hex') };
+    console.log(JSON.stringify(await pool.verifyBatch(Array(40).fill(check))));
+    await pool.close();`;
+  // The child has nothing left to do after close(): it must exit, not hang until the timeout kills it.
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    env: { ...process.env, NODE_OPTIONS: '' },
+    timeout: 30_000,
+  });
+  expect(JSON.parse(stdout)).toEqual(Array(40).fill(true));
+});
