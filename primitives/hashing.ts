@@ -1,7 +1,9 @@
 // Substrate's hash functions, straight from @polkadot/wasm-crypto (the backend @polkadot/util-crypto
 // wraps): ~1.7M blake2_256/s here against ~1.0M through util-crypto and ~0.3M in pure JS.
-// `initCrypto()` (primitives/crypto.ts) must have resolved before the first call.
-import { blake2b, keccak256, twox } from '@polkadot/wasm-crypto';
+// The module waits for the wasm backend itself, so storage keys can be computed at import time.
+import { blake2b, keccak256, twox, waitReady } from '@polkadot/wasm-crypto';
+
+await waitReady();
 
 const NO_KEY = new Uint8Array(0);
 

@@ -83,6 +83,17 @@ function strictDecoder<T>(dec: Decoder<T>, name: () => string): (input: Uint8Arr
   };
 }
 
+/** Decodes a value at the start of `input`; returns it and the number of bytes it took. */
+export function decodePrefix<T>(type: Type<T>, input: Uint8Array): [T, number] {
+  const read = scale.createDecoder((bytes): [T, number] => [type.codec.dec(bytes), (bytes as unknown as { i: number }).i]);
+  try {
+    return read(standalone(input));
+  } catch (error) {
+    if (error instanceof ScaleError) throw error;
+    throw new ScaleError(displayName(type.info), error instanceof RangeError ? 'input too short' : `malformed input (${(error as Error).message})`);
+  }
+}
+
 export function declare<T>(codec: Codec<T>, info: TypeInfo, extra: { typeName?: string } = {}): Type<T> {
   return {
     codec,
@@ -123,12 +134,11 @@ export function alias<T>(type: Type<T>, typeName: string): Type<T> {
 }
 
 /** A reference to a type declared later, for recursive types (RuntimeCall inside Sudo::sudo). */
-export function lazy<T>(get: () => Type<T>): Type<T> {
-  const codec = scale.Self(() => get().codec);
+export function lazy<T>(get: () => Type<T>, typeName?: string): Type<T> {
   return {
-    codec,
+    codec: scale.Self(() => get().codec),
     get info() { return get().info; },
-    get typeName() { return get().typeName; },
+    typeName,
     target: () => resolve(get()),
     enc: (value: T) => get().enc(value),
     dec: (input: Uint8Array | HexString) => get().dec(input),

@@ -12,6 +12,7 @@ export type AccountId = Infer<typeof AccountId32>;
 export const H256 = Newtype('primitive_types::H256', FixedBytes(32), { typeName: 'H256' });
 export const Hash = alias(H256, 'Hash');
 export type Hash = Infer<typeof Hash>;
+export const ZERO_HASH = `0x${'00'.repeat(32)}` as Hash;
 
 export const BlockNumber = alias(u32, 'BlockNumber');
 export type BlockNumber = number;

@@ -1,0 +1,241 @@
+// frame_system: accounts and their reference counts, the block being built (number, parent hash,
+// digest, weight, length, phase), block hashes, and the event log, as polkadot-sdk stores them.
+import { u8aConcat } from '@polkadot/util';
+import { blake2_256 } from '../../primitives/hashing.ts';
+import { Bytes, Tuple, Vec, alias, u16, u32, type AnyType } from '../../primitives/scale.ts';
+import {
+  AccountId32, BlockNumber, Digest, DispatchError, H256, ZERO_HASH, type AccountId, type Hash, type Digest as DigestValue,
+} from '../../primitives/types.ts';
+import { DispatchErrors, DispatchInfo, PerDispatchClassWeight, ZERO_WEIGHT } from '../../runtime/dispatch.ts';
+import { storage } from '../../runtime/externalities.ts';
+import { call, constant, events, pallet } from '../../runtime/pallet.ts';
+import { StorageAppendable, StorageMap, StorageValue } from '../../runtime/storage.ts';
+import {
+  AccountInfo, BlockLength, BlockWeights, EMPTY_ACCOUNT, EventRecord, LastRuntimeUpgradeInfo, Phase, RuntimeDbWeight,
+  RuntimeVersion, type BlockLength as BlockLengthValue,
+  type BlockWeights as BlockWeightsValue, type RuntimeVersion as RuntimeVersionValue,
+} from './types.ts';
+import { SystemWeights } from './weights.ts';
+
+const PALLET = 'System';
+
+// ---- storage -------------------------------------------------------------------------------------
+
+export const Account = StorageMap(PALLET, 'Account', 'Blake2_128Concat', AccountId32, AccountInfo,
+  { default: EMPTY_ACCOUNT, docs: ['The full account information for a particular account ID.'] });
+export const ExtrinsicCount = StorageValue(PALLET, 'ExtrinsicCount', u32, { docs: ['Total extrinsics count for the current block.'] });
+export const BlockWeight = StorageValue(PALLET, 'BlockWeight', PerDispatchClassWeight,
+  { default: { normal: ZERO_WEIGHT, operational: ZERO_WEIGHT, mandatory: ZERO_WEIGHT }, docs: ['The current weight for the block.'] });
+export const AllExtrinsicsLen = StorageValue(PALLET, 'AllExtrinsicsLen', u32, { docs: ['Total length (in bytes) for all extrinsics put together, for the current block.'] });
+export const BlockHash = StorageMap(PALLET, 'BlockHash', 'Twox64Concat', BlockNumber, H256,
+  { default: ZERO_HASH, docs: ['Map of block numbers to block hashes.'] });
+export const Number = StorageValue(PALLET, 'Number', BlockNumber, { default: 0, docs: ['The current block number being processed. Set by `execute_block`.'] });
+export const ParentHash = StorageValue(PALLET, 'ParentHash', H256, { default: ZERO_HASH, docs: ['Hash of the previous block.'] });
+export const DigestItems = StorageValue(PALLET, 'Digest', Digest, { default: { logs: [] }, docs: ['Digest of the current block, also part of the block header.'] });
+export const EventCount = StorageValue(PALLET, 'EventCount', u32, { default: 0, docs: ['The number of events in the `Events<T>` list.'] });
+export const EventTopics = StorageMap(PALLET, 'EventTopics', 'Blake2_128Concat', H256, Vec(Tuple(BlockNumber, u32)),
+  { default: [], docs: ['Mapping between a topic (represented by T::Hash) and a vector of indexes of events in the `<Events<T>>` list.'] });
+export const LastRuntimeUpgrade = StorageValue(PALLET, 'LastRuntimeUpgrade', LastRuntimeUpgradeInfo,
+  { docs: ['Stores the `spec_version` and `spec_name` of when the last runtime upgrade happened.'] });
+export const ExecutionPhase = StorageValue(PALLET, 'ExecutionPhase', Phase, { docs: ['The execution phase of the block.'] });
+
+/** sp_core's well-known `:extrinsic_index`: the index of the extrinsic being applied. */
+export const EXTRINSIC_INDEX_KEY = new TextEncoder().encode(':extrinsic_index');
+const extrinsicIndex = (): number => {
+  const raw = storage().get(EXTRINSIC_INDEX_KEY);
+  return raw ? u32.dec(raw) : 0;
+};
+
+/** The 32-byte placeholder frame_system writes as BlockHash(0) at genesis, replaced in block 1. */
+export const HASH69 = `0x${'45'.repeat(32)}` as Hash;
+
+// ---- accounts ------------------------------------------------------------------------------------
+
+export const accountNonce = (who: AccountId): number => Account.get(who).nonce;
+
+/** An account exists while it has a provider or a sufficient reference. */
+export const accountExists = (who: AccountId): boolean => {
+  const info = Account.get(who);
+  return info.providers > 0 || info.sufficients > 0;
+};
+
+/** Adds a provider reference; the first one creates the account (`NewAccount`). */
+export function incProviders(who: AccountId): void {
+  const info = Account.get(who);
+  if (info.providers === 0 && info.sufficients === 0) SystemEvents.deposit({ type: 'NewAccount', value: { account: who } });
+  Account.insert(who, { ...info, providers: info.providers + 1 });
+}
+
+/**
+ * Removes a provider reference. The last one reaps the account (`KilledAccount`), unless other
+ * pallets still depend on it (`ConsumerRemaining`).
+ */
+export function decProviders(who: AccountId): void {
+  const info = Account.get(who);
+  if (info.providers === 0) throw DispatchErrors.NoProviders;
+  if (info.providers === 1 && info.consumers > 0) throw DispatchErrors.ConsumerRemaining;
+  if (info.providers === 1 && info.sufficients === 0) {
+    Account.remove(who);
+    SystemEvents.deposit({ type: 'KilledAccount', value: { account: who } });
+    return;
+  }
+  Account.insert(who, { ...info, providers: info.providers - 1 });
+}
+
+export const MAX_CONSUMERS = 16;
+
+export function incConsumers(who: AccountId): void {
+  const info = Account.get(who);
+  if (info.providers === 0) throw DispatchErrors.NoProviders;
+  if (info.consumers >= MAX_CONSUMERS) throw DispatchErrors.TooManyConsumers;
+  Account.insert(who, { ...info, consumers: info.consumers + 1 });
+}
+
+export function decConsumers(who: AccountId): void {
+  Account.mutate(who, (info) => ({ ...info, consumers: Math.max(info.consumers - 1, 0) }));
+}
+
+// ---- events --------------------------------------------------------------------------------------
+
+export const SystemEvents = events(PALLET, {
+  ExtrinsicSuccess: [0, { dispatch_info: DispatchInfo }, 'An extrinsic completed successfully.'],
+  ExtrinsicFailed: [1, { dispatch_error: DispatchError, dispatch_info: DispatchInfo }, 'An extrinsic failed.'],
+  CodeUpdated: [2, undefined, '`:code` was updated.'],
+  NewAccount: [3, { account: AccountId32 }, 'A new account was created.'],
+  KilledAccount: [4, { account: AccountId32 }, 'An account was reaped.'],
+  Remarked: [5, { sender: AccountId32, hash: H256 }, 'On on-chain remark happened.'],
+});
+
+const EVENTS_KEY = StorageValue(PALLET, 'Events', Bytes).key;
+
+/**
+ * Appends an EventRecord { phase, event, topics } with an already encoded RuntimeEvent, as
+ * frame_system's deposit_event_indexed. Genesis (block 0) records no events.
+ */
+export function depositEventRecord(encodedEvent: Uint8Array, topics: readonly Hash[]): void {
+  const block = Number.get();
+  if (block === 0) return;
+  const phase = ExecutionPhase.get() ?? { type: 'Initialization' };
+  storage().append(EVENTS_KEY, u8aConcat(Phase.enc(phase), encodedEvent, Vec(H256).enc([...topics])));
+  const index = EventCount.get();
+  EventCount.put(index + 1);
+  for (const topic of topics) EventTopics.mutate(topic, (list) => [...list, [block, index]]);
+}
+
+// ---- the block being built -----------------------------------------------------------------------
+
+/** frame_system::initialize: a fresh block `number` on `parentHash`. */
+export function initialize(number: number, parentHash: Hash, digest: DigestValue): void {
+  ExecutionPhase.put({ type: 'Initialization' });
+  storage().set(EXTRINSIC_INDEX_KEY, u32.enc(0));
+  Number.put(number);
+  DigestItems.put(digest);
+  ParentHash.put(parentHash);
+  BlockHash.insert(number - 1, parentHash);
+  // The previous block's event log and accounting end here.
+  storage().delete(EVENTS_KEY);
+  EventCount.remove();
+  EventTopics.clear();
+  BlockWeight.remove();
+  AllExtrinsicsLen.remove();
+}
+
+export const noteFinishedInitialize = (): void => ExecutionPhase.put({ type: 'ApplyExtrinsic', value: 0 });
+
+export function noteAppliedExtrinsic(): void {
+  const next = extrinsicIndex() + 1;
+  storage().set(EXTRINSIC_INDEX_KEY, u32.enc(next));
+  ExecutionPhase.put({ type: 'ApplyExtrinsic', value: next });
+}
+
+export function noteFinishedExtrinsics(): void {
+  ExtrinsicCount.put(extrinsicIndex());
+  ExecutionPhase.put({ type: 'Finalization' });
+}
+
+/** frame_system::finalize: drops per-block scratch storage and prunes block hashes older than `blockHashCount`. */
+export function finalize(blockHashCount: number): void {
+  ExecutionPhase.remove();
+  AllExtrinsicsLen.remove();
+  ExtrinsicCount.remove();
+  const toRemove = Number.get() - blockHashCount - 1;
+  if (toRemove > 0) BlockHash.remove(toRemove);
+}
+
+// ---- the pallet ----------------------------------------------------------------------------------
+
+export interface SystemConfig {
+  version: RuntimeVersionValue;
+  blockWeights: BlockWeightsValue;
+  blockLength: BlockLengthValue;
+  blockHashCount: number;
+  dbWeight: { read: bigint; write: bigint };
+  ss58Prefix: number;
+  /** The runtime's RuntimeEvent (a lazy reference: the runtime is built after its pallets). */
+  runtimeEvent: AnyType;
+}
+
+export function createSystem(config: SystemConfig) {
+  const Events = StorageAppendable(PALLET, 'Events', Vec(EventRecord(config.runtimeEvent)), EventRecord(config.runtimeEvent),
+    { docs: ['Events deposited for the current block.'] });
+  const system = pallet({
+    name: PALLET,
+    storage: [Account, ExtrinsicCount, BlockWeight, AllExtrinsicsLen, BlockHash, Number, ParentHash, DigestItems, Events,
+      EventCount, EventTopics, LastRuntimeUpgrade, ExecutionPhase],
+    calls: {
+      remark: call({
+        index: 0, origin: 'any', args: { remark: Bytes }, weight: SystemWeights.remark,
+        docs: 'Make some on-chain remark.',
+        dispatch: (origin) => {
+          if (origin.type === 'None') throw DispatchErrors.BadOrigin;
+        },
+      }),
+      set_heap_pages: call({
+        index: 1, origin: 'root', args: { pages: alias(u32, 'u64') }, weight: SystemWeights.setStorage,
+        docs: 'Set the number of pages in the WebAssembly environment\'s heap (no effect here: there is no wasm heap).',
+        dispatch: () => undefined,
+      }),
+      set_storage: call({
+        index: 4, origin: 'root', args: { items: Vec(Tuple(Bytes, Bytes)) }, weight: SystemWeights.setStorage,
+        docs: 'Set some items of storage.',
+        dispatch: ({ items }) => { for (const [key, value] of items) storage().set(key, value); },
+      }),
+      kill_storage: call({
+        index: 5, origin: 'root', args: { keys: Vec(Bytes) }, weight: SystemWeights.setStorage,
+        docs: 'Kill some items from storage.',
+        dispatch: ({ keys }) => { for (const key of keys) storage().delete(key); },
+      }),
+      kill_prefix: call({
+        index: 6, origin: 'root', args: { prefix: Bytes, subkeys: u32 }, weight: SystemWeights.setStorage,
+        docs: 'Kill all storage items with a key that starts with the given prefix (at most `subkeys` of them).',
+        dispatch: ({ prefix, subkeys }) => { storage().clearPrefix(prefix, subkeys); },
+      }),
+      remark_with_event: call({
+        index: 7, origin: 'signed', args: { remark: Bytes }, weight: SystemWeights.remark,
+        docs: 'Make some on-chain remark and emit an event.',
+        dispatch: (sender, { remark }) => SystemEvents.deposit({ type: 'Remarked', value: { sender, hash: blake2Hex(remark) } }),
+      }),
+    },
+    events: SystemEvents,
+    constants: {
+      BlockWeights: constant(BlockWeights, config.blockWeights, 'Block & extrinsics weights: base values and limits.'),
+      BlockLength: constant(BlockLength, config.blockLength, 'The maximum length of a block (in bytes).'),
+      BlockHashCount: constant(BlockNumber, config.blockHashCount, 'Maximum number of block number to block hash mappings to keep (oldest pruned first).'),
+      DbWeight: constant(RuntimeDbWeight, config.dbWeight, 'The weight of runtime database operations the runtime can invoke.'),
+      Version: constant(RuntimeVersion, config.version, 'Get the chain\'s in-code version.'),
+      SS58Prefix: constant(u16, config.ss58Prefix, 'The designated SS58 prefix of this chain.'),
+    },
+    genesis: {
+      parse: () => ({}),
+      build: () => {
+        storage().set(EXTRINSIC_INDEX_KEY, u32.enc(0));
+        BlockHash.insert(0, HASH69);
+        ParentHash.put(HASH69);
+        LastRuntimeUpgrade.put({ spec_version: config.version.spec_version, spec_name: config.version.spec_name });
+      },
+    },
+  });
+  return Object.assign(system, { Events });
+}
+
+const blake2Hex = (data: Uint8Array): Hash => H256.dec(blake2_256(data));

@@ -1,0 +1,57 @@
+// pallet_timestamp: the block's time, set once per block by an inherent. Time inside the runtime
+// comes only from here; the block author sets the parent's time plus the slot (6000 ms).
+import { Compact, bool, u64 } from '../../primitives/scale.ts';
+import { Moment } from '../../primitives/types.ts';
+import { DispatchFailure } from '../../runtime/dispatch.ts';
+import { call, constant, pallet } from '../../runtime/pallet.ts';
+import { StorageValue } from '../../runtime/storage.ts';
+import { requireInteger } from '../../runtime/genesis-json.ts';
+import { TimestampWeights } from './weights.ts';
+
+const PALLET = 'Timestamp';
+export const SLOT_DURATION_MS = 6000n;
+/** Substrate sets it to half the slot. */
+export const MINIMUM_PERIOD_MS = SLOT_DURATION_MS / 2n;
+
+export const Now = StorageValue(PALLET, 'Now', Moment, { default: 0n, docs: ['The current time for the current block.'] });
+export const DidUpdate = StorageValue(PALLET, 'DidUpdate', bool, { default: false, docs: ['Whether the timestamp has been updated in this block.'] });
+
+const mandatoryFailure = (message: string) => new DispatchFailure({ type: 'Other' }, message);
+
+export const Timestamp = pallet({
+  name: PALLET,
+  storage: [Now, DidUpdate],
+  calls: {
+    set: call({
+      index: 0, origin: 'none', class: 'Mandatory', args: { now: Compact(u64) }, weight: TimestampWeights.set,
+      docs: 'Set the current time. An inherent: the block author includes it once, first, in every block.',
+      dispatch: ({ now }) => {
+        if (DidUpdate.get()) throw mandatoryFailure('Timestamp must be updated only once in the block');
+        const previous = Now.get();
+        if (previous !== 0n && now < previous + MINIMUM_PERIOD_MS) {
+          throw mandatoryFailure(`Timestamp must increment by at least ${MINIMUM_PERIOD_MS} ms between sequential blocks`);
+        }
+        Now.put(now);
+        DidUpdate.put(true);
+      },
+    }),
+  },
+  constants: {
+    MinimumPeriod: constant(u64, MINIMUM_PERIOD_MS, 'The minimum period between blocks (half the 6 s slot).'),
+  },
+  hooks: {
+    onInitialize: TimestampWeights.onFinalize,
+    onFinalize: () => {
+      // A block without its timestamp inherent is invalid: the executive refuses it.
+      if (!DidUpdate.take()) throw new Error('Timestamp must be updated once in the block');
+    },
+  },
+  genesis: {
+    /** `{ "now": <ms since the Unix epoch> }`: the genesis time; block n's time is genesis + n * 6000. */
+    parse: (json, path) => ({ now: requireInteger(json, 'now', path, { min: 0n, max: (1n << 64n) - 1n }) }),
+    build: ({ now }: { now: bigint }) => Now.put(now),
+  },
+});
+
+/** The timestamp inherent of the block after one whose time is `parentNow`. */
+export const nextTimestamp = (parentNow: bigint): bigint => parentNow + SLOT_DURATION_MS;

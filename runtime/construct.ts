@@ -1,0 +1,155 @@
+// construct_runtime: orders the pallets, builds the outer RuntimeCall / RuntimeEvent / RuntimeError
+// enums and the extrinsic format, and dispatches calls to their pallets in a storage layer.
+import { u8aConcat } from '@polkadot/util';
+import { extrinsicCodec, type ExtrinsicCodec } from '../primitives/extrinsic.ts';
+import { Enum, Tuple, type AnyType, type Type } from '../primitives/scale.ts';
+import type { DispatchError, Hash, ModuleError } from '../primitives/types.ts';
+import { depositEventRecord } from '../pallets/system/index.ts';
+import type { WeightLimits } from '../pallets/system/extensions.ts';
+import type { RuntimeVersion } from '../pallets/system/types.ts';
+import { DispatchErrors, DispatchFailure, type DispatchInfo, type Origin, type PostDispatchInfo } from './dispatch.ts';
+import type { AnyExtension } from './extensions.ts';
+import { storage, type RuntimeContext } from './externalities.ts';
+import { TransactionalLimitReached } from './overlay.ts';
+import type { AnyPallet, CallDef, RuntimeCallValue } from './pallet.ts';
+
+export interface RuntimeSpec {
+  /** The runtime crate, for the outer enums' paths: `<name>::RuntimeCall`. */
+  name: string;
+  /** Pallets with their indices, in hook order. */
+  pallets: readonly (readonly [index: number, pallet: AnyPallet])[];
+  /** Signed extensions, in the order their data appears in an extrinsic. */
+  extensions: readonly AnyExtension[];
+  version: RuntimeVersion;
+  limits: WeightLimits;
+  blockHashCount: number;
+  /** Builds the unsigned inherent extrinsics' calls for a block (the timestamp). */
+  inherents: (data: InherentData) => RuntimeCallValue[];
+}
+
+export interface InherentData {
+  /** Milliseconds since the Unix epoch. */
+  timestamp: bigint;
+}
+
+export interface DispatchOutcome {
+  /** Undefined when the call succeeded. */
+  error?: DispatchError;
+  post: PostDispatchInfo;
+}
+
+export interface PalletEntry { index: number; pallet: AnyPallet }
+
+export class Runtime implements RuntimeContext {
+  readonly RuntimeCall: Type<RuntimeCallValue>;
+  readonly RuntimeEvent: Type<{ type: string; value: { type: string; value?: unknown } }>;
+  readonly RuntimeError: Type<{ type: string; value: { type: string } }>;
+  /** The extensions' explicit data, as a tuple in extension order. */
+  readonly Extra: Type<unknown[]>;
+  readonly extrinsic: ExtrinsicCodec<RuntimeCallValue, unknown[]>;
+  readonly pallets: readonly PalletEntry[];
+  private readonly byName = new Map<string, PalletEntry>();
+  private readonly byIndex = new Map<number, PalletEntry>();
+
+  constructor(readonly spec: RuntimeSpec) {
+    this.pallets = spec.pallets.map(([index, pallet]) => ({ index, pallet }));
+    for (const entry of this.pallets) {
+      if (this.byName.has(entry.pallet.name) || this.byIndex.has(entry.index)) {
+        throw new Error(`construct_runtime: pallet ${entry.pallet.name} at index ${entry.index} is declared twice`);
+      }
+      this.byName.set(entry.pallet.name, entry);
+      this.byIndex.set(entry.index, entry);
+    }
+    const outer = (kind: string, pick: (p: AnyPallet) => AnyType | undefined) => Enum(`${spec.name}::${kind}`,
+      Object.fromEntries(this.pallets.flatMap(({ index, pallet }) => {
+        const type = pick(pallet);
+        return type ? [[pallet.name, [index, type] as const]] : [];
+      })));
+    this.RuntimeCall = outer('RuntimeCall', (p) => p.callType) as unknown as Type<RuntimeCallValue>;
+    this.RuntimeEvent = outer('RuntimeEvent', (p) => p.events?.type) as unknown as Runtime['RuntimeEvent'];
+    this.RuntimeError = outer('RuntimeError', (p) => p.errors?.$type) as unknown as Runtime['RuntimeError'];
+    this.Extra = Tuple(...spec.extensions.map((e) => e.extra)) as unknown as Type<unknown[]>;
+    this.extrinsic = extrinsicCodec(this.RuntimeCall, this.Extra);
+  }
+
+  get version(): RuntimeVersion {
+    return this.spec.version;
+  }
+
+  pallet(name: string): PalletEntry {
+    const entry = this.byName.get(name);
+    if (!entry) throw new Error(`no pallet ${name} in this runtime`);
+    return entry;
+  }
+
+  palletIndex = (name: string): number => this.pallet(name).index;
+
+  depositEvent(pallet: string, encodedEvent: Uint8Array, topics: readonly Hash[]): void {
+    depositEventRecord(u8aConcat(new Uint8Array([this.palletIndex(pallet)]), encodedEvent), topics);
+  }
+
+  /** The declaration of a call: its pallet's CallDef. */
+  callDef(call: RuntimeCallValue): CallDef {
+    const def = this.pallet(call.type).pallet.calls?.[call.value.type];
+    if (!def) throw new Error(`no call ${call.type}.${call.value.type}`);
+    return def;
+  }
+
+  dispatchInfo(call: RuntimeCallValue): DispatchInfo {
+    const def = this.callDef(call);
+    return {
+      weight: def.weight(call.value.value),
+      class: { type: def.class ?? 'Normal' },
+      pays_fee: { type: def.pays === false ? 'No' : 'Yes' },
+    };
+  }
+
+  /** Dispatches `call` as `origin` in its own storage layer: a failure rolls back all the call wrote. */
+  dispatch(origin: Origin, call: RuntimeCallValue): DispatchOutcome {
+    const def = this.callDef(call);
+    try {
+      const post = storage().transactional(() => invoke(def, origin, call.value.value));
+      return { post: post ?? {} };
+    } catch (error) {
+      if (error instanceof DispatchFailure) return { error: error.dispatchError(this.palletIndex), post: {} };
+      if (error instanceof TransactionalLimitReached) return { error: DispatchErrors.TransactionalLimitReached.dispatchError(this.palletIndex), post: {} };
+      throw error;
+    }
+  }
+
+  /** The pallet, name and docs of a DispatchError::Module, as registry.findMetaError gives them. */
+  moduleError(error: ModuleError): { pallet: string; name: string; docs: readonly string[] } | undefined {
+    const entry = this.byIndex.get(error.index);
+    const index = parseInt(error.error.slice(2, 4), 16);
+    const found = entry?.pallet.errors?.$all.find((e) => e.index === index);
+    return entry && found ? { pallet: entry.pallet.name, name: found.errorName, docs: found.docs } : undefined;
+  }
+
+  /** A readable name for a dispatch error: `Services.NotRegistered`, `BadOrigin`, `Token.FundsUnavailable`. */
+  describeError(error: DispatchError): string {
+    if (error.type === 'Module') {
+      const found = this.moduleError(error.value);
+      return found ? `${found.pallet}.${found.name}` : `Module(${error.value.index}, ${error.value.error})`;
+    }
+    const inner = (error as { value?: { type: string } }).value;
+    return inner ? `${error.type}.${inner.type}` : error.type;
+  }
+}
+
+function invoke(def: CallDef, origin: Origin, args: Record<string, unknown>): void | PostDispatchInfo {
+  const body = def.dispatch as (...params: unknown[]) => void | PostDispatchInfo;
+  switch (def.origin) {
+    case 'any': return body(origin, args);
+    case 'signed':
+      if (origin.type !== 'Signed') throw DispatchErrors.BadOrigin;
+      return body(origin.value, args);
+    case 'root':
+      if (origin.type !== 'Root') throw DispatchErrors.BadOrigin;
+      return body(args);
+    case 'none':
+      if (origin.type !== 'None') throw DispatchErrors.BadOrigin;
+      return body(args);
+  }
+}
+
+export const constructRuntime = (spec: RuntimeSpec): Runtime => new Runtime(spec);

@@ -1,0 +1,179 @@
+// frame_executive: initialize a block (System, then on_initialize in pallet order), apply
+// extrinsics (signature, signed extensions, dispatch in a storage layer, events), finalize
+// (on_idle with the weight left, on_finalize), and validate transactions for the pool.
+import { u8aConcat } from '@polkadot/util';
+import { verify as verifySignature } from '../primitives/crypto.ts';
+import { signingPayload } from '../primitives/extrinsic.ts';
+import type {
+  AccountId, Digest, DispatchError, Hash, MultiSignature, TransactionValidity, TransactionValidityError, Weight,
+} from '../primitives/types.ts';
+import { accountExtrinsic, refundUnusedWeight } from '../pallets/system/extensions.ts';
+import * as System from '../pallets/system/index.ts';
+import type { Runtime } from './construct.ts';
+import { NoneOrigin, ZERO_WEIGHT, addWeight, minWeight, signed, subWeight, weightFits, type DispatchInfo } from './dispatch.ts';
+import { TransactionInvalid, combineValidity, invalid, type TransactionContext } from './extensions.ts';
+import { withStorage } from './externalities.ts';
+import type { Overlay } from './overlay.ts';
+import type { RuntimeCallValue } from './pallet.ts';
+
+/** sp_runtime's ApplyExtrinsicResult: included (with the call's own outcome), or refused. */
+export type ApplyExtrinsicResult =
+  | { success: true; value: { success: true; value: undefined } | { success: false; value: DispatchError } }
+  | { success: false; value: TransactionValidityError };
+
+export type SignatureCheck = (signature: MultiSignature, payload: Uint8Array, signer: AccountId) => boolean;
+
+/** A decoded extrinsic with what its checks need. */
+interface Checked {
+  call: RuntimeCallValue;
+  info: DispatchInfo;
+  len: number;
+  signer?: { who: AccountId; extra: unknown[] };
+}
+
+export class Executive {
+  constructor(readonly runtime: Runtime, private readonly checkSignature: SignatureCheck = (s, p, w) => verifySignature(s, p, w)) {}
+
+  /** Runs `body` against `overlay` with this runtime installed for events and errors. */
+  run<T>(overlay: Overlay, body: () => T): T {
+    return withStorage(overlay, body, this.runtime);
+  }
+
+  initializeBlock(overlay: Overlay, number: number, parentHash: Hash, digest: Digest): void {
+    this.run(overlay, () => {
+      System.initialize(number, parentHash, digest);
+      let used = this.runtime.spec.limits.blockWeights.base_block;
+      for (const { pallet } of this.runtime.pallets) {
+        if (pallet.hooks?.onInitialize) used = addWeight(used, pallet.hooks.onInitialize(number));
+      }
+      registerMandatoryWeight(used);
+      System.noteFinishedInitialize();
+    });
+  }
+
+  /** Applies one encoded extrinsic. A refused one leaves no trace in the overlay. */
+  applyExtrinsic(overlay: Overlay, bytes: Uint8Array): ApplyExtrinsicResult {
+    return this.run(overlay, () => {
+      overlay.startTransaction();
+      try {
+        const outcome = this.apply(bytes);
+        overlay.commitTransaction();
+        return { success: true, value: outcome === undefined ? { success: true, value: undefined } : { success: false, value: outcome } };
+      } catch (error) {
+        overlay.rollbackTransaction();
+        if (error instanceof TransactionInvalid) return { success: false, value: error.validity };
+        throw error;
+      }
+    });
+  }
+
+  finalizeBlock(overlay: Overlay): void {
+    this.run(overlay, () => {
+      System.noteFinishedExtrinsics();
+      const number = System.Number.get();
+      this.onIdle(number);
+      for (const { pallet } of this.runtime.pallets) pallet.hooks?.onFinalize?.(number);
+      System.finalize(this.runtime.spec.blockHashCount);
+    });
+  }
+
+  /**
+   * TaggedTransactionQueue_validate_transaction: checks `bytes` as the next block on top of
+   * `parentHash` would, in a scratch layer that is always rolled back.
+   */
+  validateTransaction(overlay: Overlay, bytes: Uint8Array, parentHash: Hash): TransactionValidity {
+    return this.run(overlay, () => {
+      overlay.startTransaction();
+      try {
+        System.initialize(System.Number.get() + 1, parentHash, { logs: [] });
+        const checked = this.check(bytes);
+        if (checked.info.class.type === 'Mandatory') throw invalid('MandatoryValidation');
+        if (!checked.signer) throw new TransactionInvalid({ type: 'Unknown', value: { type: 'NoUnsignedValidator' } });
+        const ctx: TransactionContext = { who: checked.signer.who, call: checked.call, info: checked.info, len: checked.len };
+        const extensions = this.runtime.spec.extensions;
+        const extra = checked.signer.extra;
+        return { success: true, value: combineValidity(extensions.map((e, i) => e.validate?.(ctx, extra[i]) ?? {})) };
+      } catch (error) {
+        if (error instanceof TransactionInvalid) return { success: false, value: error.validity };
+        throw error;
+      } finally {
+        overlay.rollbackTransaction();
+      }
+    });
+  }
+
+  /** Decodes and checks the signature: what Substrate's `Checkable::check` does. */
+  private check(bytes: Uint8Array): Checked {
+    const xt = this.runtime.extrinsic.dec(bytes);
+    const info = this.runtime.dispatchInfo(xt.call);
+    if (!xt.signature) return { call: xt.call, info, len: bytes.length };
+    const { address, signature, extra } = xt.signature;
+    if (address.type !== 'Id') throw new TransactionInvalid({ type: 'Unknown', value: { type: 'CannotLookup' } });
+    const extensions = this.runtime.spec.extensions;
+    const additional = u8aConcat(...extensions.map((e, i) => e.additionalType.enc(e.additional(extra[i]))));
+    const payload = signingPayload(xt.callBytes, xt.extraBytes as Uint8Array, additional);
+    if (!this.checkSignature(signature, payload, address.value)) throw invalid('BadProof');
+    return { call: xt.call, info, len: bytes.length, signer: { who: address.value, extra } };
+  }
+
+  /** Applies a checked extrinsic; returns the call's dispatch error, if any. Throws TransactionInvalid to refuse. */
+  private apply(bytes: Uint8Array): DispatchError | undefined {
+    const { call, info, len, signer } = this.check(bytes);
+    const limits = this.runtime.spec.limits;
+    if (!signer) {
+      // Only inherents come unsigned: a Mandatory call with no origin, as Timestamp.set.
+      const def = this.runtime.callDef(call);
+      if (def.origin !== 'none' || info.class.type !== 'Mandatory') {
+        throw new TransactionInvalid({ type: 'Unknown', value: { type: 'NoUnsignedValidator' } });
+      }
+      accountExtrinsic(limits, info, len);
+      const outcome = this.runtime.dispatch(NoneOrigin, call);
+      if (outcome.error) throw invalid('BadMandatory');
+      const actualWeight = minWeight(outcome.post.actualWeight ?? info.weight, info.weight);
+      refundUnusedWeight(info, actualWeight);
+      noteApplied(info, actualWeight, info.pays_fee.type === 'Yes' && outcome.post.paysFee !== false, undefined);
+      return undefined;
+    }
+    const extensions = this.runtime.spec.extensions;
+    const ctx: TransactionContext = { who: signer.who, call, info, len };
+    const pre = extensions.map((e, i) => e.preDispatch?.(ctx, signer.extra[i]));
+    const outcome = this.runtime.dispatch(signed(signer.who), call);
+    const actualWeight = minWeight(outcome.post.actualWeight ?? info.weight, info.weight);
+    const paysFee = info.pays_fee.type === 'Yes' && outcome.post.paysFee !== false;
+    extensions.forEach((e, i) => e.postDispatch?.(pre[i], { ...ctx, actualWeight, paysFee, result: outcome.error }));
+    noteApplied(info, actualWeight, paysFee, outcome.error);
+    return outcome.error;
+  }
+
+  /** on_idle for each pallet, starting at `block % count` as frame-support's tuple rotation does. */
+  private onIdle(block: number): void {
+    const limits = this.runtime.spec.limits.blockWeights;
+    const consumed = System.BlockWeight.get();
+    let remaining = subWeight(limits.max_block, addWeight(addWeight(consumed.normal, consumed.operational), consumed.mandatory));
+    if (remaining.ref_time === 0n || remaining.proof_size === 0n) return;
+    const pallets = this.runtime.pallets;
+    let used: Weight = ZERO_WEIGHT;
+    for (let k = 0; k < pallets.length; k++) {
+      const hook = pallets[(block + k) % pallets.length].pallet.hooks?.onIdle;
+      if (!hook) continue;
+      const spent = hook(block, remaining);
+      used = addWeight(used, spent);
+      remaining = subWeight(remaining, spent);
+      if (!weightFits({ ref_time: 1n, proof_size: 1n }, remaining)) break;
+    }
+    registerMandatoryWeight(used);
+  }
+}
+
+function registerMandatoryWeight(weight: Weight): void {
+  System.BlockWeight.mutate((consumed) => ({ ...consumed, mandatory: addWeight(consumed.mandatory, weight) }));
+}
+
+/** System's note_applied_extrinsic: ExtrinsicSuccess / ExtrinsicFailed with the actual DispatchInfo. */
+function noteApplied(info: DispatchInfo, actualWeight: Weight, paysFee: boolean, error: DispatchError | undefined): void {
+  const dispatchInfo: DispatchInfo = { weight: actualWeight, class: info.class, pays_fee: { type: paysFee ? 'Yes' : 'No' } };
+  System.SystemEvents.deposit(error === undefined
+    ? { type: 'ExtrinsicSuccess', value: { dispatch_info: dispatchInfo } }
+    : { type: 'ExtrinsicFailed', value: { dispatch_error: error, dispatch_info: dispatchInfo } });
+  System.noteAppliedExtrinsic();
+}

@@ -1,0 +1,36 @@
+// The small interfaces a pallet uses to reach another, wired by the runtime (as FRAME's Config
+// traits): a pallet never imports another product pallet.
+import type { HexString } from '../primitives/scale.ts';
+import type { AccountId } from '../primitives/types.ts';
+
+/** An 8-byte named-reserve identifier (pallet_balances' ReserveIdentifier), as 0x-hex. */
+export type ReserveId = HexString;
+
+/** Balances as other pallets see them (fungible::Mutate + NamedReservableCurrency, in short). All amounts in planck. */
+export interface Currency {
+  /** The existential deposit. */
+  readonly minimumBalance: bigint;
+  free(who: AccountId): bigint;
+  totalIssuance(): bigint;
+  /** Moves free funds. `keepAlive` refuses a transfer that would reap `from`. Fails the call when it cannot. */
+  transfer(from: AccountId, to: AccountId, amount: bigint, keepAlive: boolean): void;
+  /** Moves `amount` from free to the named reserve `id`; fails the call when free funds are short. */
+  reserve(id: ReserveId, who: AccountId, amount: bigint): void;
+  /** Returns up to `amount` from reserve `id` to free; returns what was moved. */
+  unreserve(id: ReserveId, who: AccountId, amount: bigint): bigint;
+  /** Pays up to `amount` from `from`'s reserve `id` into `to`'s free balance; returns what was paid. */
+  repatriateReserved(id: ReserveId, from: AccountId, to: AccountId, amount: bigint): bigint;
+  reserved(id: ReserveId, who: AccountId): bigint;
+  /** Burns `amount` of free funds (fees): refuses with false, changing nothing, when it cannot. */
+  withdraw(who: AccountId, amount: bigint, keepAlive: boolean): boolean;
+  /** Mints `amount` into `who`'s free balance (fee refunds). */
+  deposit(who: AccountId, amount: bigint): void;
+}
+
+/** The token's price, for pallets that price in USD. */
+export interface PriceOracle {
+  /** micro-USD per whole token (10^decimals planck), or undefined when none is set. */
+  price(): bigint | undefined;
+  /** Converts micro-USD to planck at the current price, rounding as asked; fails the call without a price. */
+  usdToPlanck(microUsd: bigint, rounding: 'up' | 'down'): bigint;
+}
