@@ -5,7 +5,7 @@ import { Moment } from '../../primitives/types.ts';
 import { DispatchFailure } from '../../runtime/dispatch.ts';
 import { call, constant, pallet } from '../../runtime/pallet.ts';
 import { StorageValue } from '../../runtime/storage.ts';
-import { requireInteger } from '../../runtime/genesis-json.ts';
+import { onlyKeys, requireInteger, requireObject } from '../../runtime/genesis-json.ts';
 import { TimestampWeights } from './weights.ts';
 
 const PALLET = 'Timestamp';
@@ -47,8 +47,12 @@ export const Timestamp = pallet({
     },
   },
   genesis: {
-    /** `{ "now": <ms since the Unix epoch> }`: the genesis time; block n's time is genesis + n * 6000. */
-    parse: (json, path) => ({ now: requireInteger(json, 'now', path, { min: 0n, max: (1n << 64n) - 1n }) }),
+    /** `{ "now": <ms since the Unix epoch> }`: the genesis time; block n's time is genesis + n * 6000. 0 when absent. */
+    parse: (json, path) => {
+      const config = requireObject(json ?? {}, path);
+      onlyKeys(config, ['now'], path);
+      return { now: config.now === undefined ? 0n : requireInteger(config, 'now', path, { max: (1n << 64n) - 1n }) };
+    },
     build: ({ now }: { now: bigint }) => Now.put(now),
   },
 });

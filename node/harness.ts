@@ -1,0 +1,140 @@
+// A harness for tests of slicechain and of pallets built on it: a chain from a spec, the dev
+// accounts, signed extrinsics with automatic nonces, blocks on demand, typed storage reads and
+// events per extrinsic, running to block N, and replay.
+import { Keyring } from '@polkadot/keyring';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import type { DispatchError, Era, TransactionValidityError } from '../primitives/types.ts';
+import { mortalEra } from '../primitives/types.ts';
+import { loadChainSpec, type ChainSpec } from '../genesis/spec.ts';
+import { accountNonce } from '../pallets/system/index.ts';
+import type { EventRecord } from '../pallets/system/types.ts';
+import type { Block } from '../runtime/block.ts';
+import { describeValidityError } from '../runtime/extensions.ts';
+import type { RuntimeCallValue } from '../runtime/pallet.ts';
+import { System } from '../runtime/runtime.ts';
+import { Chain } from './chain.ts';
+import { accountOf, signExtrinsic } from './signer.ts';
+
+export type RuntimeEvent = { type: string; value: { type: string; value?: unknown } };
+
+export interface ExtrinsicReport {
+  /** Whether the block includes it (a failed call is included; a refused transaction is not). */
+  included: boolean;
+  /** Its index in the block when included. */
+  index?: number;
+  /** The call's error when it failed: e.g. 'Balances.InsufficientBalance', 'BadOrigin'. */
+  error?: string;
+  dispatchError?: DispatchError;
+  /** Why it was refused, e.g. 'Invalid::Payment'. */
+  refused?: string;
+  validityError?: TransactionValidityError;
+  /** The events deposited while it was applied. */
+  events: RuntimeEvent[];
+}
+
+export interface BlockReport {
+  number: number;
+  hash: string;
+  /** One per submitted extrinsic, in submission order. */
+  extrinsics: ExtrinsicReport[];
+  /** Every event of the block. */
+  events: EventRecord<RuntimeEvent>[];
+}
+
+export interface SubmitOptions {
+  tip?: bigint;
+  /** A mortal era of this many blocks from the current head (immortal when absent). */
+  mortality?: number;
+  /** Overrides the automatic nonce. */
+  nonce?: number;
+}
+
+export class TestChain {
+  readonly chain: Chain;
+  readonly accounts: Record<'alice' | 'bob' | 'charlie' | 'dave' | 'eve' | 'ferdie', KeyringPair>;
+  private queue: { extrinsic: Uint8Array; signer?: string }[] = [];
+
+  constructor(spec: ChainSpec | string = 'dev') {
+    this.chain = new Chain(typeof spec === 'string' ? loadChainSpec(spec) : spec);
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+    const pair = (name: string) => keyring.addFromUri(`//${name[0].toUpperCase()}${name.slice(1)}`);
+    this.accounts = { alice: pair('alice'), bob: pair('bob'), charlie: pair('charlie'), dave: pair('dave'), eve: pair('eve'), ferdie: pair('ferdie') };
+  }
+
+  get head() {
+    return this.chain.head;
+  }
+
+  /** Reads typed storage at the head: `chain.query(() => System.Account.get(alice))`. */
+  query<T>(body: () => T): T {
+    return this.chain.read(body);
+  }
+
+  /** Signs `call` with `signer` (next nonce, counting what is already queued) and queues it for the next block. */
+  submit(signer: KeyringPair, call: RuntimeCallValue, opts: SubmitOptions = {}): Uint8Array {
+    const who = accountOf(signer);
+    const queued = this.queue.filter((q) => q.signer === who).length;
+    const head = this.chain.head;
+    const era: Era | undefined = opts.mortality ? mortalEra(opts.mortality, head.number) : undefined;
+    const extrinsic = signExtrinsic(this.chain.runtime, signer, call, {
+      nonce: opts.nonce ?? this.query(() => accountNonce(who)) + queued,
+      era,
+      eraBlockHash: era ? head.hash : undefined,
+      tip: opts.tip,
+      genesisHash: this.chain.genesisHash,
+      specVersion: this.chain.runtime.version.spec_version,
+      transactionVersion: this.chain.runtime.version.transaction_version,
+    });
+    this.queue.push({ extrinsic, signer: who });
+    return extrinsic;
+  }
+
+  /** Queues an already encoded extrinsic. */
+  submitExtrinsic(extrinsic: Uint8Array): void {
+    this.queue.push({ extrinsic });
+  }
+
+  /** Builds the next block from the queue; reports what became of each extrinsic. */
+  newBlock(): BlockReport {
+    const queue = this.queue;
+    this.queue = [];
+    const { built, results } = this.chain.author(queue.map((q) => q.extrinsic));
+    const events = this.events();
+    let index = 1; // after the timestamp inherent
+    const runtime = this.chain.runtime;
+    const extrinsics = results.map((result): ExtrinsicReport => {
+      if (!result.success) return { included: false, refused: describeValidityError(result.value), validityError: result.value, events: [] };
+      const at = index++;
+      const own = events.filter((e) => e.phase.type === 'ApplyExtrinsic' && e.phase.value === at).map((e) => e.event);
+      const outcome = result.value;
+      return outcome.success
+        ? { included: true, index: at, events: own }
+        : { included: true, index: at, error: runtime.describeError(outcome.value), dispatchError: outcome.value, events: own };
+    });
+    return { number: built.block.header.number, hash: built.hash, extrinsics, events };
+  }
+
+  /** Builds blocks (the queue goes into the first) until the head is block `number`. */
+  runTo(number: number): BlockReport[] {
+    const reports: BlockReport[] = [];
+    while (this.chain.head.number < number) reports.push(this.newBlock());
+    return reports;
+  }
+
+  /** The events of the head block. */
+  events(): EventRecord<RuntimeEvent>[] {
+    return this.query(() => System.Events.get()) as EventRecord<RuntimeEvent>[];
+  }
+
+  /** The blocks after genesis, for export or replay. */
+  blocks(): Block[] {
+    return [...this.chain.allBlocks()];
+  }
+
+  /** A fresh chain from `spec` that imports `blocks`, checking every root on the way. */
+  static replay(blocks: readonly Block[], spec: ChainSpec | string = 'dev'): TestChain {
+    const replica = new TestChain(spec);
+    for (const block of blocks) replica.chain.import(block);
+    return replica;
+  }
+}
