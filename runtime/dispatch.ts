@@ -85,7 +85,6 @@ export const DispatchErrors = {
   TooManyConsumers: failure({ type: 'TooManyConsumers' }, 'too many consumers'),
   FundsUnavailable: failure({ type: 'Token', value: { type: 'FundsUnavailable' } }, 'funds unavailable'),
   BelowMinimum: failure({ type: 'Token', value: { type: 'BelowMinimum' } }, 'below the existential deposit'),
-  OnlyProvider: failure({ type: 'Token', value: { type: 'OnlyProvider' } }, 'the account cannot die: it is the only provider of references others depend on'),
   Frozen: failure({ type: 'Token', value: { type: 'Frozen' } }, 'the funds are frozen or needed to keep the account alive'),
   NotExpendable: failure({ type: 'Token', value: { type: 'NotExpendable' } }, 'the account would be reaped, and it must be kept alive'),
   Overflow: failure({ type: 'Arithmetic', value: { type: 'Overflow' } }, 'arithmetic overflow'),
