@@ -19,7 +19,7 @@ import { onlyKeys, requireObject, toInteger } from '../../runtime/genesis-json.t
 import { constant, events, pallet } from '../../runtime/pallet.ts';
 import { StorageValue } from '../../runtime/storage.ts';
 import type { Currency } from '../../runtime/traits.ts';
-import type { WeightLimits } from '../system/extensions.ts';
+import { classKey, type WeightLimits } from '../system/extensions.ts';
 import {
   ChargeTransactionPaymentExtra, MULTIPLIER_ONE, Multiplier, Releases,
   type FeeDetails, type RuntimeDispatchInfo,
@@ -62,8 +62,6 @@ interface Paid { tip: bigint; fee: bigint }
 
 const saturate = (n: bigint, max: bigint): bigint => (n > max ? max : n);
 const smaller = (a: bigint, b: bigint): bigint => (a < b ? a : b);
-const perClass = <T>(byClass: { normal: T; operational: T; mandatory: T }, cls: DispatchClass): T =>
-  byClass[cls === 'Normal' ? 'normal' : cls === 'Operational' ? 'operational' : 'mandatory'];
 
 /** The fee the details add up to (FeeDetails::final_fee), saturating at u128::MAX. */
 export function finalFee({ inclusion_fee, tip }: FeeDetails): bigint {
@@ -86,7 +84,7 @@ export function createTransactionPayment(config: TransactionPaymentConfig) {
     const adjusted = (NextFeeMultiplier.get() * weightToFee(weight)) / MULTIPLIER_ONE;
     return {
       inclusion_fee: {
-        base_fee: weightToFee(perClass(limits.blockWeights.per_class, cls).base_extrinsic),
+        base_fee: weightToFee(limits.blockWeights.per_class[classKey(cls)].base_extrinsic),
         len_fee: BigInt(len) * LENGTH_FEE_PER_BYTE,
         adjusted_weight_fee: saturate(adjusted, U128_MAX),
       },
@@ -108,7 +106,7 @@ export function createTransactionPayment(config: TransactionPaymentConfig) {
    * OperationalFeeMultiplier × their fee.
    */
   function priority(info: DispatchInfo, len: number, tip: bigint, fee: bigint): bigint {
-    const maxLength = BigInt(perClass(limits.blockLength.max, info.class.type));
+    const maxLength = BigInt(limits.blockLength.max[classKey(info.class.type)]);
     // How many such transactions fit in a block, in the scarcest of ref_time, proof_size and length
     // (each use at least 1, at most the block's; a dimension the block does not bound does not count).
     const fits = (used: bigint, max: bigint) => {
