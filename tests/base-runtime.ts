@@ -131,7 +131,7 @@ export function parseGenesis(patch: Record<string, unknown>): Map<AnyPallet, unk
 
 /** A recorded event, as System.Events decodes it. */
 export interface Event { type: string; value: { type: string; value?: unknown } }
-interface Record_ { phase: { type: string; value?: number }; event: Event }
+interface RecordedEvent { phase: { type: string; value?: number }; event: Event }
 
 /** `Pallet.Event` names of events, for asserting their order. */
 export const names = (events: readonly Event[]): string[] => events.map((e) => `${e.type}.${e.value.type}`);
@@ -197,8 +197,8 @@ export class TestChain {
     return { result, events: result.success ? events : [], len: extrinsic.length, extrinsic };
   }
 
-  records(): Record_[] {
-    return this.read(() => SystemPallet.Events.get()) as Record_[];
+  records(): RecordedEvent[] {
+    return this.read(() => SystemPallet.Events.get()) as RecordedEvent[];
   }
 
   account(who: AccountId): AccountInfo {
