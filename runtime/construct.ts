@@ -97,9 +97,10 @@ export class Runtime implements RuntimeContext {
 
   dispatchInfo(call: RuntimeCallValue): DispatchInfo {
     const def = this.callDef(call);
+    const args = call.value.value;
     return {
-      weight: def.weight(call.value.value),
-      class: { type: def.class ?? 'Normal' },
+      weight: def.weight(args),
+      class: { type: typeof def.class === 'function' ? def.class(args) : def.class ?? 'Normal' },
       pays_fee: { type: def.pays === false ? 'No' : 'Yes' },
     };
   }

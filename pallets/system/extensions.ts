@@ -92,7 +92,8 @@ export const CheckNonce: SignedExtension<{ nonce: number }> = {
   },
 };
 
-const classKey = (c: DispatchClass) => (c === 'Normal' ? 'normal' : c === 'Operational' ? 'operational' : 'mandatory');
+/** The PerDispatchClass field of a dispatch class. */
+export const classKey = (c: DispatchClass) => (c === 'Normal' ? 'normal' : c === 'Operational' ? 'operational' : 'mandatory');
 
 /** CheckWeight's limits: the block's weights and length per dispatch class. */
 export interface WeightLimits { blockWeights: BlockWeights; blockLength: BlockLength }
