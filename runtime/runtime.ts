@@ -11,7 +11,8 @@ import { Timestamp } from '../pallets/timestamp/index.ts';
 import { Balances, balancesCurrency } from '../pallets/balances/index.ts';
 import { createTransactionPayment } from '../pallets/transaction-payment/index.ts';
 import { createSudo } from '../pallets/sudo/index.ts';
-import { Oracle } from '../pallets/oracle/index.ts';
+import { Oracle, oraclePrice } from '../pallets/oracle/index.ts';
+import { createServices } from '../pallets/services/index.ts';
 import { constructRuntime } from './construct.ts';
 import { WEIGHT_REF_TIME_PER_MICROS, WEIGHT_REF_TIME_PER_SECOND, weight } from './dispatch.ts';
 import { Executive } from './executive.ts';
@@ -57,6 +58,7 @@ const Sudo = createSudo({
   dispatch: (origin, inner) => runtime.dispatch(origin, inner),
   dispatchInfo: (inner) => runtime.dispatchInfo(inner),
 });
+export const Services = createServices({ currency: balancesCurrency, oracle: oraclePrice });
 
 export const runtime = constructRuntime({
   name: 'slicechain_runtime',
@@ -67,6 +69,7 @@ export const runtime = constructRuntime({
     [3, TransactionPayment],
     [4, Sudo],
     [5, Oracle],
+    [10, Services],
   ],
   extensions: [
     CheckNonZeroSender,
