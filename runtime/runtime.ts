@@ -53,11 +53,13 @@ const System = createSystem({
 });
 
 const TransactionPayment = createTransactionPayment({ currency: balancesCurrency, limits: LIMITS, runtime: () => runtime });
+
 const Sudo = createSudo({
-  runtimeCall: lazy(() => runtime.RuntimeCall),
-  dispatch: (origin, inner) => runtime.dispatch(origin, inner),
-  dispatchInfo: (inner) => runtime.dispatchInfo(inner),
+  runtimeCall: lazy(() => runtime.RuntimeCall, 'RuntimeCall'),
+  dispatch: (origin, call) => runtime.dispatch(origin, call),
+  dispatchInfo: (call) => runtime.dispatchInfo(call),
 });
+
 export const Services = createServices({ currency: balancesCurrency, oracle: oraclePrice });
 
 export const runtime = constructRuntime({
@@ -88,4 +90,4 @@ export const runtime = constructRuntime({
 });
 
 export const executive = new Executive(runtime);
-export { System, Sudo, TransactionPayment };
+export { System, Timestamp, Balances, TransactionPayment, Sudo, Oracle };

@@ -4,17 +4,15 @@
 // chain-spec patch read by the pallets' own parsers; TestChain builds blocks of signed extrinsics on
 // it, as a node does.
 import { Keyring } from '@polkadot/keyring';
-import type { KeyringPair } from '@polkadot/keyring/types';
 import { Compact, bool, lazy, u128, u64, type HexString } from '../primitives/scale.ts';
-import { AccountId32, type AccountId, type Hash } from '../primitives/types.ts';
-import { Trie } from '../primitives/trie.ts';
-import { accountOf, signExtrinsic, type SigningOptions } from '../node/signer.ts';
-import { BlockBuilder, buildGenesis, type BuiltBlock } from '../runtime/block.ts';
+import { AccountId32, type AccountId } from '../primitives/types.ts';
+import { genesisOf, parseChainSpec, type ChainSpec } from '../genesis/spec.ts';
+import { TestChain as Harness, type RuntimeEvent } from '../node/harness.ts';
+import { accountOf } from '../node/signer.ts';
 import { constructRuntime } from '../runtime/construct.ts';
 import { U64_MAX, weight } from '../runtime/dispatch.ts';
 import { Executive, type ApplyExtrinsicResult } from '../runtime/executive.ts';
-import { Overlay } from '../runtime/overlay.ts';
-import { call, pallet, type AnyPallet, type RuntimeCallValue } from '../runtime/pallet.ts';
+import { call, pallet } from '../runtime/pallet.ts';
 import { Balances, Reserves, TotalIssuance, balancesCurrency } from '../pallets/balances/index.ts';
 import { Oracle, Price } from '../pallets/oracle/index.ts';
 import { Key, createSudo } from '../pallets/sudo/index.ts';
@@ -22,7 +20,7 @@ import * as System from '../pallets/system/index.ts';
 import { CheckGenesis, CheckMortality, CheckNonZeroSender, CheckNonce, checkWeight, versionCheck } from '../pallets/system/extensions.ts';
 import { blockLengthWithNormalRatio, sensibleBlockWeights } from '../pallets/system/limits.ts';
 import type { AccountInfo } from '../pallets/system/types.ts';
-import { Now, Timestamp, nextTimestamp } from '../pallets/timestamp/index.ts';
+import { Timestamp } from '../pallets/timestamp/index.ts';
 import { NextFeeMultiplier, createTransactionPayment } from '../pallets/transaction-payment/index.ts';
 
 export const TOKEN = 10n ** 12n;
@@ -73,7 +71,7 @@ const SPEC_VERSION = 100;
 const TRANSACTION_VERSION = 1;
 /** 100 µs, close to polkadot-sdk's measured ExtrinsicBaseWeight. */
 export const BASE_EXTRINSIC_REF_TIME = 100_000_000n;
-export const limits = {
+const limits = {
   blockWeights: sensibleBlockWeights(weight(2_000_000_000_000n, U64_MAX), 75n, weight(5_000_000_000n), weight(BASE_EXTRINSIC_REF_TIME)),
   blockLength: blockLengthWithNormalRatio(5 * 1024 * 1024, 75),
 };
@@ -82,7 +80,7 @@ const version = {
   apis: [], transaction_version: TRANSACTION_VERSION, system_version: 1,
 };
 
-export const SystemPallet = System.createSystem({
+const SystemPallet = System.createSystem({
   version, ...limits, blockHashCount: 4096, dbWeight: { read: 25_000_000n, write: 100_000_000n }, ss58Prefix: 42,
   runtimeEvent: lazy(() => runtime.RuntimeEvent),
 });
@@ -100,7 +98,7 @@ export const runtime = constructRuntime({
   version, limits, blockHashCount: 4096,
   inherents: ({ timestamp }) => [Timestamp.tx.set({ now: timestamp })],
 });
-export const executive = new Executive(runtime);
+const executive = new Executive(runtime);
 export const tx = { Balances: Balances.tx, Sudo: Sudo.tx, Oracle: Oracle.tx, Escrow: Escrow.tx, Meter: Meter.tx, System: SystemPallet.tx };
 
 /** The genesis patch of a chain spec: 1000 tokens for Alice (the sudo key), fewer for the others, none for Eve. */
@@ -119,90 +117,29 @@ export const GENESIS_PATCH = {
   oracle: { price: 2_500_000 },
 };
 
-const PATCH_PATH = 'genesis.runtimeGenesis.patch';
-/** The chain-spec key of a pallet's genesis section: its name in camelCase. */
-const specKey = (pallet: AnyPallet) => pallet.name[0].toLowerCase() + pallet.name.slice(1);
+/** A chain spec whose genesis config is `patch`. */
+const baseSpec = (patch: Record<string, unknown>): ChainSpec => parseChainSpec({
+  name: 'Base test', id: 'base_test', chainType: 'Development', properties: { ss58Format: 42, tokenDecimals: 12, tokenSymbol: 'UNIT' },
+  genesis: { runtimeGenesis: { patch } },
+});
 
-/** Reads each pallet's section of `patch` with its parser; throws the first SpecError. */
-export function parseGenesis(patch: Record<string, unknown>): Map<AnyPallet, unknown> {
-  return new Map(runtime.pallets.flatMap(({ pallet: p }) =>
-    p.genesis ? [[p, p.genesis.parse(patch[specKey(p)] ?? {}, `${PATCH_PATH}.${specKey(p)}`)] as const] : []));
-}
+/** Builds genesis from `patch` with the pallets' own parsers; throws the first SpecError. */
+export const parseGenesis = (patch: Record<string, unknown>): void => void genesisOf(executive, baseSpec(patch));
 
 /** A recorded event, as System.Events decodes it. */
-export interface Event { type: string; value: { type: string; value?: unknown } }
-interface RecordedEvent { phase: { type: string; value?: number }; event: Event }
+export type Event = RuntimeEvent;
 
 /** `Pallet.Event` names of events, for asserting their order. */
 export const names = (events: readonly Event[]): string[] => events.map((e) => `${e.type}.${e.value.type}`);
 
-export interface Submitted {
-  result: ApplyExtrinsicResult;
-  /** The events the extrinsic emitted (none when it was refused). */
-  events: Event[];
-  /** Its encoded length, as the fee counts it. */
-  len: number;
-  extrinsic: Uint8Array;
-}
-
-/** A chain in memory: the committed state and its head. */
-export class TestChain {
-  readonly state: Trie;
-  readonly genesisHash: Hash;
-  head: { hash: Hash; number: number };
-  readonly blocks: BuiltBlock[] = [];
-
+/** The harness on the base test runtime, with what the base pallets' tests observe. */
+export class TestChain extends Harness {
   constructor(patch: Record<string, unknown> = GENESIS_PATCH) {
-    const configs = parseGenesis(patch);
-    const genesis = buildGenesis(executive, () => {
-      for (const [p, config] of configs) p.genesis!.build(config);
-    });
-    this.state = genesis.state;
-    this.genesisHash = genesis.hash;
-    this.head = { hash: genesis.hash, number: 0 };
-  }
-
-  /** Runs `body` against the head state, as a runtime API call does; nothing it writes is kept. */
-  read<T>(body: () => T): T {
-    return executive.run(new Overlay(this.state), body);
-  }
-
-  opts(pair: KeyringPair, extra: Partial<SigningOptions> = {}): SigningOptions {
-    const nonce = this.read(() => System.accountNonce(accountOf(pair)));
-    return { nonce, genesisHash: this.genesisHash, specVersion: SPEC_VERSION, transactionVersion: TRANSACTION_VERSION, ...extra };
-  }
-
-  sign(pair: KeyringPair, call: RuntimeCallValue, extra: Partial<SigningOptions> = {}): Uint8Array {
-    return signExtrinsic(runtime, pair, call, this.opts(pair, extra));
-  }
-
-  builder(): BlockBuilder {
-    return new BlockBuilder(executive, this.state, this.head, { timestamp: nextTimestamp(this.read(() => Now.get())) });
-  }
-
-  seal(builder: BlockBuilder): BuiltBlock {
-    const built = builder.build();
-    this.head = { hash: built.hash, number: built.block.header.number };
-    this.blocks.push(built);
-    return built;
-  }
-
-  /** Signs `call` with `pair` and applies it alone in a new block (after the timestamp inherent). */
-  submit(pair: KeyringPair, call: RuntimeCallValue, extra: Partial<SigningOptions> = {}): Submitted {
-    const extrinsic = this.sign(pair, call, extra);
-    const builder = this.builder();
-    const result = builder.push(extrinsic);
-    this.seal(builder);
-    const events = this.records().filter((r) => r.phase.type === 'ApplyExtrinsic' && r.phase.value === 1).map((r) => r.event);
-    return { result, events: result.success ? events : [], len: extrinsic.length, extrinsic };
-  }
-
-  records(): RecordedEvent[] {
-    return this.read(() => SystemPallet.Events.get()) as RecordedEvent[];
+    super(baseSpec(patch), executive);
   }
 
   account(who: AccountId): AccountInfo {
-    return this.read(() => System.Account.get(who));
+    return this.query(() => System.Account.get(who));
   }
 
   free(who: AccountId): bigint {
@@ -211,7 +148,7 @@ export class TestChain {
 
   /** Everything a user can observe of the base pallets' state, to compare before and after. */
   userState() {
-    return this.read(() => ({
+    return this.query(() => ({
       accounts: new Map([...System.Account.entries()].map(([[who], info]) => [who, info])),
       reserves: new Map([...Reserves.entries()].map(([[who], list]) => [who, list])),
       totalIssuance: TotalIssuance.get(),

@@ -37,9 +37,9 @@ describe('Balances genesis', () => {
       data: { free: 1000n * TOKEN, reserved: 0n, frozen: 0n, flags: { bits: 1n << 127n } },
     });
     expect(chain.free(CHARLIE)).toBe(10n * TOKEN);
-    expect(chain.read(() => System.accountExists(EVE))).toBe(false);
-    expect(chain.read(() => TotalIssuance.get())).toBe(1000n * TOKEN + 100n * TOKEN + 10n * TOKEN + TOKEN / 10n);
-    expect(chain.records()).toEqual([]);
+    expect(chain.query(() => System.accountExists(EVE))).toBe(false);
+    expect(chain.query(() => TotalIssuance.get())).toBe(1000n * TOKEN + 100n * TOKEN + 10n * TOKEN + TOKEN / 10n);
+    expect(chain.events()).toEqual([]);
   });
 
   it('stores TotalIssuance and Reserves under the keys polkadot.js computes', () => {
@@ -81,7 +81,7 @@ describe('transfers', () => {
   it('creates the receiver (NewAccount, Endowed) and moves exactly the amount', () => {
     const chain = new TestChain();
     const issuance = chain.userState().totalIssuance;
-    const { result, events } = chain.submit(alice, tx.Balances.transfer_allow_death({ dest: id(EVE), value: TOKEN }));
+    const { result, events } = chain.apply(alice, tx.Balances.transfer_allow_death({ dest: id(EVE), value: TOKEN }));
     expect(result).toEqual(ok);
     expect(names(events)).toEqual(['Balances.Withdraw', 'System.NewAccount', 'Balances.Endowed', 'Balances.Transfer',
       'TransactionPayment.TransactionFeePaid', 'System.ExtrinsicSuccess']);
@@ -96,7 +96,7 @@ describe('transfers', () => {
   it('refuses to create an account below the existential deposit (Token::BelowMinimum), changing nothing but fee and nonce', () => {
     const chain = new TestChain();
     const before = chain.userState();
-    const { result, events } = chain.submit(alice, tx.Balances.transfer_allow_death({ dest: id(EVE), value: ED - 1n }));
+    const { result, events } = chain.apply(alice, tx.Balances.transfer_allow_death({ dest: id(EVE), value: ED - 1n }));
     expect(result).toEqual(failed(token('BelowMinimum')));
     expect(chain.userState()).toEqual(afterFeeAndNonce(before, ALICE, feePaid(events)));
   });
@@ -104,11 +104,11 @@ describe('transfers', () => {
   it('refuses more than the free balance (Token::FundsUnavailable) and an address that is not an Id (CannotLookup)', () => {
     const chain = new TestChain();
     let before = chain.userState();
-    let sent = chain.submit(charlie, tx.Balances.transfer_allow_death({ dest: id(BOB), value: 11n * TOKEN }));
+    let sent = chain.apply(charlie, tx.Balances.transfer_allow_death({ dest: id(BOB), value: 11n * TOKEN }));
     expect(sent.result).toEqual(failed(token('FundsUnavailable')));
     expect(chain.userState()).toEqual(afterFeeAndNonce(before, CHARLIE, feePaid(sent.events)));
     before = chain.userState();
-    sent = chain.submit(charlie, tx.Balances.transfer_allow_death({ dest: { type: 'Address32', value: BOB }, value: TOKEN }));
+    sent = chain.apply(charlie, tx.Balances.transfer_allow_death({ dest: { type: 'Address32', value: BOB }, value: TOKEN }));
     expect(sent.result).toEqual(failed({ type: 'CannotLookup' }));
     expect(chain.userState()).toEqual(afterFeeAndNonce(before, CHARLIE, feePaid(sent.events)));
   });
@@ -117,17 +117,17 @@ describe('transfers', () => {
     const chain = new TestChain();
     const dust = 1_000n;
     const draft = chain.sign(dave, tx.Balances.transfer_allow_death({ dest: id(BOB), value: TOKEN / 20n }));
-    const fee = chain.read(() => TransactionPayment.queryInfo(draft, draft.length)).partial_fee;
+    const fee = chain.query(() => TransactionPayment.queryInfo(draft, draft.length)).partial_fee;
     const value = TOKEN / 10n - fee - dust;
     const before = chain.userState();
-    const { result, events, len } = chain.submit(dave, tx.Balances.transfer_allow_death({ dest: id(BOB), value }));
+    const { result, events, len } = chain.apply(dave, tx.Balances.transfer_allow_death({ dest: id(BOB), value }));
     expect(len).toBe(draft.length);
     expect(result).toEqual(ok);
     expect(feePaid(events)).toBe(fee);
     expect(names(events)).toEqual(['Balances.Withdraw', 'System.KilledAccount', 'Balances.DustLost', 'Balances.Transfer',
       'TransactionPayment.TransactionFeePaid', 'System.ExtrinsicSuccess']);
     expect(eventsOf(events, 'Balances.DustLost')).toEqual([{ account: DAVE, amount: dust }]);
-    expect(chain.read(() => System.Account.contains(DAVE))).toBe(false);
+    expect(chain.query(() => System.Account.contains(DAVE))).toBe(false);
     expect(chain.free(BOB)).toBe(100n * TOKEN + value);
     expect(chain.userState().totalIssuance).toBe(before.totalIssuance - fee - dust);
   });
@@ -135,13 +135,13 @@ describe('transfers', () => {
   it('transfer_keep_alive refuses to reap the sender (Token::NotExpendable) and allows leaving exactly the deposit', () => {
     const chain = new TestChain();
     const before = chain.userState();
-    const refusedSend = chain.submit(dave, tx.Balances.transfer_keep_alive({ dest: id(BOB), value: TOKEN / 10n - TOKEN / 1000n }));
+    const refusedSend = chain.apply(dave, tx.Balances.transfer_keep_alive({ dest: id(BOB), value: TOKEN / 10n - TOKEN / 1000n }));
     expect(refusedSend.result).toEqual(failed(token('NotExpendable')));
     expect(chain.userState()).toEqual(afterFeeAndNonce(before, DAVE, feePaid(refusedSend.events)));
     const free = chain.free(DAVE);
     const draft = chain.sign(dave, tx.Balances.transfer_keep_alive({ dest: id(BOB), value: free / 2n }));
-    const fee = chain.read(() => TransactionPayment.queryInfo(draft, draft.length)).partial_fee;
-    const { result } = chain.submit(dave, tx.Balances.transfer_keep_alive({ dest: id(BOB), value: free - fee - ED }));
+    const fee = chain.query(() => TransactionPayment.queryInfo(draft, draft.length)).partial_fee;
+    const { result } = chain.apply(dave, tx.Balances.transfer_keep_alive({ dest: id(BOB), value: free - fee - ED }));
     expect(result).toEqual(ok);
     expect(chain.free(DAVE)).toBe(ED);
   });
@@ -149,26 +149,26 @@ describe('transfers', () => {
   it('a transfer to oneself is checked, then changes nothing', () => {
     const chain = new TestChain();
     const before = chain.userState();
-    const { result, events } = chain.submit(bob, tx.Balances.transfer_allow_death({ dest: id(BOB), value: TOKEN }));
+    const { result, events } = chain.apply(bob, tx.Balances.transfer_allow_death({ dest: id(BOB), value: TOKEN }));
     expect(result).toEqual(ok);
     expect(names(events)).not.toContain('Balances.Transfer');
     expect(chain.userState()).toEqual(afterFeeAndNonce(before, BOB, feePaid(events)));
-    const tooMuch = chain.submit(bob, tx.Balances.transfer_allow_death({ dest: id(BOB), value: 200n * TOKEN }));
+    const tooMuch = chain.apply(bob, tx.Balances.transfer_allow_death({ dest: id(BOB), value: 200n * TOKEN }));
     expect(tooMuch.result).toEqual(failed(token('FundsUnavailable')));
   });
 
   it('transfer_all sends everything but the deposit when keeping alive, and everything (reaping) when not', () => {
     const chain = new TestChain();
-    const kept = chain.submit(charlie, tx.Balances.transfer_all({ dest: id(EVE), keep_alive: true }));
+    const kept = chain.apply(charlie, tx.Balances.transfer_all({ dest: id(EVE), keep_alive: true }));
     expect(kept.result).toEqual(ok);
     expect(chain.free(CHARLIE)).toBe(ED);
     expect(chain.free(EVE)).toBe(10n * TOKEN - feePaid(kept.events) - ED);
 
-    const { result, events } = chain.submit(bob, tx.Balances.transfer_all({ dest: id(EVE), keep_alive: false }));
+    const { result, events } = chain.apply(bob, tx.Balances.transfer_all({ dest: id(EVE), keep_alive: false }));
     expect(result).toEqual(ok);
     expect(names(events)).toEqual(['Balances.Withdraw', 'System.KilledAccount', 'Balances.Transfer',
       'TransactionPayment.TransactionFeePaid', 'System.ExtrinsicSuccess']);
-    expect(chain.read(() => System.Account.contains(BOB))).toBe(false);
+    expect(chain.query(() => System.Account.contains(BOB))).toBe(false);
   });
 });
 
@@ -180,7 +180,7 @@ describe('root calls', () => {
     const chain = new TestChain();
     const issuance = () => chain.userState().totalIssuance;
     let before = issuance();
-    const created = chain.submit(alice, sudo(tx.Balances.force_set_balance({ who: id(EVE), new_free: 5n * TOKEN })));
+    const created = chain.apply(alice, sudo(tx.Balances.force_set_balance({ who: id(EVE), new_free: 5n * TOKEN })));
     expect(sudid(created.events)).toEqual([{ sudo_result: { success: true } }]);
     expect(eventsOf(created.events, 'Balances.BalanceSet')).toEqual([{ who: EVE, free: 5n * TOKEN }]);
     expect(names(created.events)).toContain('Balances.Endowed');
@@ -188,22 +188,22 @@ describe('root calls', () => {
     expect(issuance()).toBe(before + 5n * TOKEN); // the sudo key pays no fee
 
     before = issuance();
-    const lowered = chain.submit(alice, sudo(tx.Balances.force_set_balance({ who: id(EVE), new_free: ED - 1n })));
+    const lowered = chain.apply(alice, sudo(tx.Balances.force_set_balance({ who: id(EVE), new_free: ED - 1n })));
     expect(eventsOf(lowered.events, 'Balances.BalanceSet')).toEqual([{ who: EVE, free: 0n }]);
     expect(names(lowered.events)).toContain('System.KilledAccount');
-    expect(chain.read(() => System.Account.contains(EVE))).toBe(false);
+    expect(chain.query(() => System.Account.contains(EVE))).toBe(false);
     expect(issuance()).toBe(before - 5n * TOKEN);
   });
 
   it('force_transfer moves funds between any accounts; root calls refuse a signed origin (BadOrigin)', () => {
     const chain = new TestChain();
-    const moved = chain.submit(alice, sudo(tx.Balances.force_transfer({ source: id(BOB), dest: id(CHARLIE), value: TOKEN })));
+    const moved = chain.apply(alice, sudo(tx.Balances.force_transfer({ source: id(BOB), dest: id(CHARLIE), value: TOKEN })));
     expect(sudid(moved.events)).toEqual([{ sudo_result: { success: true } }]);
     expect(chain.free(BOB)).toBe(99n * TOKEN);
     expect(chain.free(CHARLIE)).toBe(11n * TOKEN);
 
     const before = chain.userState();
-    const direct = chain.submit(bob, tx.Balances.force_set_balance({ who: id(BOB), new_free: 1_000_000n * TOKEN }));
+    const direct = chain.apply(bob, tx.Balances.force_set_balance({ who: id(BOB), new_free: 1_000_000n * TOKEN }));
     expect(direct.result).toEqual(failed({ type: 'BadOrigin' }));
     expect(chain.userState()).toEqual(afterFeeAndNonce(before, BOB, feePaid(direct.events)));
   });
@@ -212,23 +212,23 @@ describe('root calls', () => {
 describe('named reserves (through the Escrow test pallet, as product pallets hold deposits)', () => {
   it('hold reserves under the id and makes the account a consumer; release and pay undo it', () => {
     const chain = new TestChain();
-    const held = chain.submit(bob, tx.Escrow.hold({ amount: 10n * TOKEN }));
+    const held = chain.apply(bob, tx.Escrow.hold({ amount: 10n * TOKEN }));
     expect(held.result).toEqual(ok);
     expect(eventsOf(held.events, 'Balances.Reserved')).toEqual([{ who: BOB, amount: 10n * TOKEN }]);
-    expect(chain.read(() => Reserves.get(BOB))).toEqual([{ id: ESCROW_ID, amount: 10n * TOKEN }]);
+    expect(chain.query(() => Reserves.get(BOB))).toEqual([{ id: ESCROW_ID, amount: 10n * TOKEN }]);
     expect(chain.account(BOB)).toMatchObject({ consumers: 1, data: { reserved: 10n * TOKEN } });
 
-    const released = chain.submit(bob, tx.Escrow.release({ amount: 4n * TOKEN }));
+    const released = chain.apply(bob, tx.Escrow.release({ amount: 4n * TOKEN }));
     expect(eventsOf(released.events, 'Balances.Unreserved')).toEqual([{ who: BOB, amount: 4n * TOKEN }]);
-    expect(chain.read(() => balancesCurrency.reserved(ESCROW_ID, BOB))).toBe(6n * TOKEN);
+    expect(chain.query(() => balancesCurrency.reserved(ESCROW_ID, BOB))).toBe(6n * TOKEN);
 
     const issuance = chain.userState().totalIssuance;
-    const paid = chain.submit(bob, tx.Escrow.pay({ to: CHARLIE, amount: 100n * TOKEN }));
+    const paid = chain.apply(bob, tx.Escrow.pay({ to: CHARLIE, amount: 100n * TOKEN }));
     expect(paid.result).toEqual(ok);
     expect(eventsOf(paid.events, 'Balances.ReserveRepatriated'))
       .toEqual([{ from: BOB, to: CHARLIE, amount: 6n * TOKEN, destination_status: { type: 'Free' } }]);
     expect(chain.free(CHARLIE)).toBe(16n * TOKEN);
-    expect(chain.read(() => Reserves.contains(BOB))).toBe(false);
+    expect(chain.query(() => Reserves.contains(BOB))).toBe(false);
     expect(chain.account(BOB)).toMatchObject({ consumers: 0, data: { reserved: 0n } });
     expect(chain.userState().totalIssuance).toBe(issuance - feePaid(paid.events));
   });
@@ -236,45 +236,45 @@ describe('named reserves (through the Escrow test pallet, as product pallets hol
   it('refuses to reserve more than is free (InsufficientBalance), or to leave free below the deposit (ConsumerRemaining)', () => {
     const chain = new TestChain();
     let before = chain.userState();
-    let held = chain.submit(charlie, tx.Escrow.hold({ amount: 11n * TOKEN }));
+    let held = chain.apply(charlie, tx.Escrow.hold({ amount: 11n * TOKEN }));
     expect(held.result).toEqual(failed(balancesError(2)));
     expect(chain.userState()).toEqual(afterFeeAndNonce(before, CHARLIE, feePaid(held.events)));
     before = chain.userState();
-    held = chain.submit(charlie, tx.Escrow.hold({ amount: chain.free(CHARLIE) - feePaid(held.events) - ED + 1n }));
+    held = chain.apply(charlie, tx.Escrow.hold({ amount: chain.free(CHARLIE) - feePaid(held.events) - ED + 1n }));
     expect(held.result).toEqual(failed({ type: 'ConsumerRemaining' }));
     expect(chain.userState()).toEqual(afterFeeAndNonce(before, CHARLIE, feePaid(held.events)));
   });
 
   it('keeps an account with reserves alive: its free balance cannot drop below the deposit (Token::Frozen)', () => {
     const chain = new TestChain();
-    chain.submit(charlie, tx.Escrow.hold({ amount: TOKEN }));
+    chain.apply(charlie, tx.Escrow.hold({ amount: TOKEN }));
     const free = chain.free(CHARLIE);
     const draft = chain.sign(charlie, tx.Balances.transfer_allow_death({ dest: id(BOB), value: free / 2n }));
-    const fee = chain.read(() => TransactionPayment.queryInfo(draft, draft.length)).partial_fee;
+    const fee = chain.query(() => TransactionPayment.queryInfo(draft, draft.length)).partial_fee;
     const before = chain.userState();
-    const all = chain.submit(charlie, tx.Balances.transfer_allow_death({ dest: id(BOB), value: free - fee }));
+    const all = chain.apply(charlie, tx.Balances.transfer_allow_death({ dest: id(BOB), value: free - fee }));
     expect(all.len).toBe(draft.length);
     expect(all.result).toEqual(failed(token('Frozen')));
     expect(chain.userState()).toEqual(afterFeeAndNonce(before, CHARLIE, fee));
-    const rest = chain.submit(charlie, tx.Balances.transfer_all({ dest: id(BOB), keep_alive: false }));
+    const rest = chain.apply(charlie, tx.Balances.transfer_all({ dest: id(BOB), keep_alive: false }));
     expect(rest.result).toEqual(ok);
     expect(chain.account(CHARLIE)).toMatchObject({ providers: 1, consumers: 1, data: { free: ED, reserved: TOKEN } });
   });
 
   it('pays only into an existing account (DeadAccount)', () => {
     const chain = new TestChain();
-    chain.submit(bob, tx.Escrow.hold({ amount: TOKEN }));
+    chain.apply(bob, tx.Escrow.hold({ amount: TOKEN }));
     const before = chain.userState();
-    const { result, events } = chain.submit(bob, tx.Escrow.pay({ to: EVE, amount: TOKEN }));
+    const { result, events } = chain.apply(bob, tx.Escrow.pay({ to: EVE, amount: TOKEN }));
     expect(result).toEqual(failed(balancesError(6)));
     expect(chain.userState()).toEqual(afterFeeAndNonce(before, BOB, feePaid(events)));
   });
 
   it('force_unreserve frees reserved funds by root, whatever reserve they are under', () => {
     const chain = new TestChain();
-    chain.submit(bob, tx.Escrow.hold({ amount: 3n * TOKEN }));
+    chain.apply(bob, tx.Escrow.hold({ amount: 3n * TOKEN }));
     const free = chain.free(BOB);
-    const { events } = chain.submit(alice, tx.Sudo.sudo({ call: tx.Balances.force_unreserve({ who: id(BOB), amount: 2n * TOKEN }) }));
+    const { events } = chain.apply(alice, tx.Sudo.sudo({ call: tx.Balances.force_unreserve({ who: id(BOB), amount: 2n * TOKEN }) }));
     expect(eventsOf(events, 'Balances.Unreserved')).toEqual([{ who: BOB, amount: 2n * TOKEN }]);
     expect(chain.account(BOB)).toMatchObject({ consumers: 1, data: { free: free + 2n * TOKEN, reserved: TOKEN } });
   });
@@ -283,7 +283,7 @@ describe('named reserves (through the Escrow test pallet, as product pallets hol
 describe('balancesCurrency, the interface other pallets use', () => {
   it('keeps named reserves sorted by id, at most MaxReserves of them', () => {
     const chain = new TestChain();
-    chain.read(() => {
+    chain.query(() => {
       const ids = Array.from({ length: MAX_RESERVES }, (_, i) => `0x${((i * 37) % MAX_RESERVES).toString(16).padStart(16, '0')}` as HexString);
       for (const reserveId of ids) balancesCurrency.reserve(reserveId, ALICE, TOKEN);
       const stored = Reserves.get(ALICE).map((r) => r.id);
@@ -298,7 +298,7 @@ describe('balancesCurrency, the interface other pallets use', () => {
 
   it('returns what unreserve and repatriateReserved moved, at most what the reserve holds', () => {
     const chain = new TestChain();
-    chain.read(() => {
+    chain.query(() => {
       balancesCurrency.reserve(ESCROW_ID, BOB, 5n * TOKEN);
       expect(balancesCurrency.unreserve(ESCROW_ID, BOB, 2n * TOKEN)).toBe(2n * TOKEN);
       expect(balancesCurrency.repatriateReserved(ESCROW_ID, BOB, CHARLIE, 10n * TOKEN)).toBe(3n * TOKEN);
@@ -309,7 +309,7 @@ describe('balancesCurrency, the interface other pallets use', () => {
 
   it('withdraw refuses what it cannot take keeping the account alive, changing nothing; deposit skips dead accounts', () => {
     const chain = new TestChain();
-    chain.read(() => {
+    chain.query(() => {
       const issuance = TotalIssuance.get();
       expect(balancesCurrency.withdraw(DAVE, TOKEN / 10n - ED + 1n, true)).toBe(false);
       expect(balancesCurrency.free(DAVE)).toBe(TOKEN / 10n);
@@ -324,7 +324,7 @@ describe('balancesCurrency, the interface other pallets use', () => {
 
   it('refuses amounts outside u128 and moves nothing when it fails', () => {
     const chain = new TestChain();
-    chain.read(() => {
+    chain.query(() => {
       expect(reasonOf(() => balancesCurrency.transfer(ALICE, BOB, -1n, false))).toEqual({ type: 'Arithmetic', value: { type: 'Underflow' } });
       expect(reasonOf(() => balancesCurrency.reserve(ESCROW_ID, ALICE, 1n << 128n))).toEqual({ type: 'Arithmetic', value: { type: 'Overflow' } });
       expect(reasonOf(() => balancesCurrency.transfer(DAVE, EVE, TOKEN / 10n - 1n, true))).toEqual(token('NotExpendable'));

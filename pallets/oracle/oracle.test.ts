@@ -21,25 +21,25 @@ const failure = (body: () => unknown) => {
 describe('Oracle', () => {
   it('lets Root set the price: PriceSet, and the new price in storage', () => {
     const chain = new TestChain();
-    const { events } = chain.submit(alice, tx.Sudo.sudo({ call: tx.Oracle.set_price({ price: 4_200_000n }) }));
+    const { events } = chain.apply(alice, tx.Sudo.sudo({ call: tx.Oracle.set_price({ price: 4_200_000n }) }));
     expect(valuesOf(events, 'Oracle.PriceSet')).toEqual([{ price: 4_200_000n }]);
-    expect(chain.read(() => Price.get())).toBe(4_200_000n);
+    expect(chain.query(() => Price.get())).toBe(4_200_000n);
   });
 
   it('refuses a signed account (BadOrigin) and a zero price (ZeroPrice), keeping the price', () => {
     const chain = new TestChain();
     const before = chain.userState();
-    const signed = chain.submit(bob, tx.Oracle.set_price({ price: 1n }));
+    const signed = chain.apply(bob, tx.Oracle.set_price({ price: 1n }));
     expect(signed.result).toEqual(failed({ type: 'BadOrigin' }));
     expect(chain.userState()).toEqual(afterFeeAndNonce(before, BOB, feePaid(signed.events)));
-    const zero = chain.submit(alice, tx.Sudo.sudo({ call: tx.Oracle.set_price({ price: 0n }) }));
+    const zero = chain.apply(alice, tx.Sudo.sudo({ call: tx.Oracle.set_price({ price: 0n }) }));
     expect(valuesOf(zero.events, 'Sudo.Sudid')).toEqual([{ sudo_result: { success: false, value: moduleError('Oracle', 0) } }]);
-    expect(chain.read(() => Price.get())).toBe(2_500_000n);
+    expect(chain.query(() => Price.get())).toBe(2_500_000n);
   });
 
   it('converts micro-USD to planck exactly, rounding as asked', () => {
     const chain = new TestChain();
-    chain.read(() => {
+    chain.query(() => {
       // $2.50 a token: $1 is exactly 0.4 token.
       expect(oraclePrice.price()).toBe(2_500_000n);
       expect(oraclePrice.usdToPlanck(1_000_000n, 'down')).toBe(TOKEN * 4n / 10n);
@@ -57,7 +57,7 @@ describe('Oracle', () => {
 
   it('fails the conversion without a price (NoPrice)', () => {
     const chain = new TestChain({ ...GENESIS_PATCH, oracle: {} });
-    chain.read(() => {
+    chain.query(() => {
       expect(oraclePrice.price()).toBeUndefined();
       expect(failure(() => oraclePrice.usdToPlanck(1n, 'down'))).toEqual(moduleError('Oracle', 1));
     });

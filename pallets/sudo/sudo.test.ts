@@ -21,7 +21,7 @@ describe('sudo', () => {
   it('dispatches the call as Root for the key, who pays no fee', () => {
     const chain = new TestChain();
     const before = chain.userState();
-    const { result, events } = chain.submit(alice, tx.Sudo.sudo({ call: tx.Oracle.set_price({ price: 3_000_000n }) }));
+    const { result, events } = chain.apply(alice, tx.Sudo.sudo({ call: tx.Oracle.set_price({ price: 3_000_000n }) }));
     expect(result).toEqual(ok);
     expect(names(events)).toEqual(['Balances.Withdraw', 'Oracle.PriceSet', 'Sudo.Sudid', 'Balances.Deposit',
       'TransactionPayment.TransactionFeePaid', 'System.ExtrinsicSuccess']);
@@ -34,7 +34,7 @@ describe('sudo', () => {
   it('refuses anyone but the key (RequireSudo): they pay the fee and nothing else happens', () => {
     const chain = new TestChain();
     const before = chain.userState();
-    const { result, events } = chain.submit(bob, tx.Sudo.sudo({ call: tx.Oracle.set_price({ price: 3_000_000n }) }));
+    const { result, events } = chain.apply(bob, tx.Sudo.sudo({ call: tx.Oracle.set_price({ price: 3_000_000n }) }));
     expect(result).toEqual(failed(requireSudo));
     expect(feePaid(events)).toBeGreaterThan(0n);
     expect(chain.userState()).toEqual(afterFeeAndNonce(before, BOB, feePaid(events)));
@@ -44,7 +44,7 @@ describe('sudo', () => {
     const chain = new TestChain();
     const before = chain.userState();
     const inner = tx.Balances.force_transfer({ source: id(EVE), dest: id(BOB), value: TOKEN });
-    const { result, events } = chain.submit(alice, tx.Sudo.sudo({ call: inner }));
+    const { result, events } = chain.apply(alice, tx.Sudo.sudo({ call: inner }));
     expect(result).toEqual(ok);
     expect(valuesOf(events, 'Sudo.Sudid')).toEqual([{ sudo_result: { success: false, value: { type: 'Token', value: { type: 'FundsUnavailable' } } } }]);
     expect(chain.userState()).toEqual(afterFeeAndNonce(before, ALICE, 0n));
@@ -54,7 +54,7 @@ describe('sudo', () => {
     const chain = new TestChain();
     const before = chain.userState();
     const failing = tx.Oracle.set_price({ price: 0n });
-    const { result, events } = chain.submit(alice, tx.Sudo.sudo({ call: tx.Sudo.sudo({ call: failing }) }));
+    const { result, events } = chain.apply(alice, tx.Sudo.sudo({ call: tx.Sudo.sudo({ call: failing }) }));
     expect(result).toEqual(ok);
     expect(valuesOf(events, 'Sudo.Sudid')).toEqual([{ sudo_result: { success: false, value: moduleError('Oracle', 0) } }, SUDID_OK]);
     expect(chain.userState()).toEqual(afterFeeAndNonce(before, ALICE, 0n));
@@ -71,17 +71,17 @@ describe('sudo', () => {
     expect(runtime.dispatchInfo(tx.Sudo.sudo_unchecked_weight({ call: inner, weight: given })))
       .toEqual({ weight: given, class: { type: 'Operational' }, pays_fee: { type: 'Yes' } });
     const chain = new TestChain();
-    const { result, events } = chain.submit(alice, tx.Sudo.sudo_unchecked_weight({ call: tx.Oracle.set_price({ price: 9n }), weight: given }));
+    const { result, events } = chain.apply(alice, tx.Sudo.sudo_unchecked_weight({ call: tx.Oracle.set_price({ price: 9n }), weight: given }));
     expect(result).toEqual(ok);
     expect(valuesOf(events, 'Sudo.Sudid')).toEqual([SUDID_OK]);
-    expect(chain.read(() => Price.get())).toBe(9n);
+    expect(chain.query(() => Price.get())).toBe(9n);
   });
 });
 
 describe('sudo_as', () => {
   it('dispatches the call signed by the given account; nobody pays a fee for it', () => {
     const chain = new TestChain();
-    const { result, events } = chain.submit(alice, tx.Sudo.sudo_as({ who: id(BOB), call: tx.Balances.transfer_keep_alive({ dest: id(CHARLIE), value: TOKEN }) }));
+    const { result, events } = chain.apply(alice, tx.Sudo.sudo_as({ who: id(BOB), call: tx.Balances.transfer_keep_alive({ dest: id(CHARLIE), value: TOKEN }) }));
     expect(result).toEqual(ok);
     expect(valuesOf(events, 'Sudo.SudoAsDone')).toEqual([SUDID_OK]);
     expect(valuesOf(events, 'Balances.Transfer')).toEqual([{ from: BOB, to: CHARLIE, amount: TOKEN }]);
@@ -91,7 +91,7 @@ describe('sudo_as', () => {
 
   it('reports the inner call\'s error in SudoAsDone', () => {
     const chain = new TestChain();
-    const { events } = chain.submit(alice, tx.Sudo.sudo_as({ who: id(BOB), call: tx.Oracle.set_price({ price: 1n }) }));
+    const { events } = chain.apply(alice, tx.Sudo.sudo_as({ who: id(BOB), call: tx.Oracle.set_price({ price: 1n }) }));
     expect(valuesOf(events, 'Sudo.SudoAsDone')).toEqual([{ sudo_result: { success: false, value: { type: 'BadOrigin' } } }]);
   });
 });
@@ -99,27 +99,27 @@ describe('sudo_as', () => {
 describe('the key', () => {
   it('set_key hands the key over: KeyChanged, then only the new key passes', () => {
     const chain = new TestChain();
-    const { result, events } = chain.submit(alice, tx.Sudo.set_key({ new: id(BOB) }));
+    const { result, events } = chain.apply(alice, tx.Sudo.set_key({ new: id(BOB) }));
     expect(result).toEqual(ok);
     expect(valuesOf(events, 'Sudo.KeyChanged')).toEqual([{ old: ALICE, new: BOB }]);
     expect(successInfo(events).pays_fee).toEqual({ type: 'No' });
-    expect(chain.read(() => Key.get())).toBe(BOB);
-    expect(chain.submit(alice, tx.Sudo.set_key({ new: id(ALICE) })).result).toEqual(failed(requireSudo));
-    expect(chain.submit(bob, tx.Sudo.sudo({ call: tx.Oracle.set_price({ price: 5n }) })).result).toEqual(ok);
-    expect(chain.read(() => Price.get())).toBe(5n);
+    expect(chain.query(() => Key.get())).toBe(BOB);
+    expect(chain.apply(alice, tx.Sudo.set_key({ new: id(ALICE) })).result).toEqual(failed(requireSudo));
+    expect(chain.apply(bob, tx.Sudo.sudo({ call: tx.Oracle.set_price({ price: 5n }) })).result).toEqual(ok);
+    expect(chain.query(() => Price.get())).toBe(5n);
   });
 
   it('remove_key leaves no key: KeyRemoved, then nobody passes', () => {
     const chain = new TestChain();
-    const { events } = chain.submit(alice, tx.Sudo.remove_key({}));
+    const { events } = chain.apply(alice, tx.Sudo.remove_key({}));
     expect(names(events)).toContain('Sudo.KeyRemoved');
-    expect(chain.read(() => Key.get())).toBeUndefined();
-    expect(chain.submit(alice, tx.Sudo.sudo({ call: tx.Oracle.set_price({ price: 5n }) })).result).toEqual(failed(requireSudo));
+    expect(chain.query(() => Key.get())).toBeUndefined();
+    expect(chain.apply(alice, tx.Sudo.sudo({ call: tx.Oracle.set_price({ price: 5n }) })).result).toEqual(failed(requireSudo));
   });
 
   it('takes the key from genesis, optionally, refusing a bad address by field', () => {
-    expect(new TestChain({ ...GENESIS_PATCH, sudo: {} }).read(() => Key.get())).toBeUndefined();
-    expect(new TestChain({ ...GENESIS_PATCH, sudo: { key: null } }).read(() => Key.get())).toBeUndefined();
+    expect(new TestChain({ ...GENESIS_PATCH, sudo: {} }).query(() => Key.get())).toBeUndefined();
+    expect(new TestChain({ ...GENESIS_PATCH, sudo: { key: null } }).query(() => Key.get())).toBeUndefined();
     expect(() => parseGenesis({ ...GENESIS_PATCH, sudo: { key: 'alice' } }))
       .toThrow(/^genesis\.runtimeGenesis\.patch\.sudo\.key: "alice" is not a valid address/);
     expect(() => parseGenesis({ ...GENESIS_PATCH, sudo: { keys: [] } })).toThrow(SpecError);

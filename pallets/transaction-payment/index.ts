@@ -128,7 +128,7 @@ export function createTransactionPayment(config: TransactionPaymentConfig) {
     extra: ChargeTransactionPaymentExtra,
     additionalType: unit,
     additional: () => undefined,
-    validate: ({ who, info, len }, { tip }) => {
+    validate: ({ who, info, len }, tip) => {
       const fee = computeFee(len, info, tip);
       // Whether the fee could be paid, asked in a layer that is always undone: validation changes nothing.
       const overlay = storage();
@@ -140,7 +140,7 @@ export function createTransactionPayment(config: TransactionPaymentConfig) {
       }
       return { priority: priority(info, len, tip, fee) };
     },
-    preDispatch: ({ who, info, len }, { tip }) => {
+    preDispatch: ({ who, info, len }, tip) => {
       const fee = computeFee(len, info, tip);
       withdrawFee(who, fee);
       return { tip, fee };

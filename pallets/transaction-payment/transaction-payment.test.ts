@@ -1,13 +1,12 @@
 // Fees as a user pays them: signed extrinsics in blocks, balances and total issuance before and after.
 import type { MultiAddress } from '../../primitives/types.ts';
-import { Overlay } from '../../runtime/overlay.ts';
 import type { RuntimeCallValue } from '../../runtime/pallet.ts';
 import { SpecError } from '../../runtime/genesis-json.ts';
 import { EXISTENTIAL_DEPOSIT } from '../balances/index.ts';
 import * as System from '../system/index.ts';
 import {
   ALICE, BASE_EXTRINSIC_REF_TIME, BOB, CHARLIE, DAVE, EVE, GENESIS_PATCH, TOKEN, TestChain, TransactionPayment, afterFeeAndNonce,
-  alice, bob, charlie, dave, executive, failed, feePaid, names, ok, parseGenesis, refused, runtime, tx, type Event,
+  alice, bob, charlie, dave, failed, feePaid, names, ok, parseGenesis, refused, runtime, tx, type Event,
 } from '../../tests/base-runtime.ts';
 import { LENGTH_FEE_PER_BYTE, OPERATIONAL_FEE_MULTIPLIER, WEIGHT_FEE_PER_REF_TIME } from './index.ts';
 import { MULTIPLIER_ONE } from './types.ts';
@@ -26,7 +25,7 @@ describe('ChargeTransactionPayment', () => {
     const chain = new TestChain();
     const before = chain.userState();
     const call = tx.Balances.transfer_keep_alive({ dest: id(BOB), value: TOKEN });
-    const { result, events, len } = chain.submit(alice, call);
+    const { result, events, len } = chain.apply(alice, call);
     expect(result).toEqual(ok);
     const fee = expectedFee(call, len);
     expect(valueOf(events, 'Balances.Withdraw')).toEqual({ who: ALICE, amount: fee });
@@ -42,7 +41,7 @@ describe('ChargeTransactionPayment', () => {
     const before = chain.userState();
     const call = tx.Balances.transfer_keep_alive({ dest: id(BOB), value: TOKEN });
     const tip = 5_000_000_000n;
-    const { events, len } = chain.submit(alice, call, { tip });
+    const { events, len } = chain.apply(alice, call, { tip });
     const fee = expectedFee(call, len, { tip });
     expect(valueOf(events, 'TransactionPayment.TransactionFeePaid')).toEqual({ who: ALICE, actual_fee: fee, tip });
     expect(chain.userState().totalIssuance).toBe(before.totalIssuance - fee);
@@ -52,7 +51,7 @@ describe('ChargeTransactionPayment', () => {
     const chain = new TestChain();
     const before = chain.userState();
     const call = tx.Meter.work({ declared: 1_000_000_000n, used: 250_000_000n, operational: false });
-    const { result, events, len } = chain.submit(bob, call);
+    const { result, events, len } = chain.apply(bob, call);
     expect(result).toEqual(ok);
     const withdrawn = expectedFee(call, len);
     const charged = expectedFee(call, len, { refTime: 250_000_000n });
@@ -70,14 +69,14 @@ describe('ChargeTransactionPayment', () => {
     const fee = expectedFee(call, draft.length);
     // Leave Dave one planck short of the fee above the existential deposit.
     const short = fee + EXISTENTIAL_DEPOSIT - 1n;
-    chain.submit(alice, tx.Sudo.sudo({ call: tx.Balances.force_set_balance({ who: id(DAVE), new_free: short }) }));
+    chain.apply(alice, tx.Sudo.sudo({ call: tx.Balances.force_set_balance({ who: id(DAVE), new_free: short }) }));
     expect(chain.free(DAVE)).toBe(short);
     const before = chain.userState();
     const xt = chain.sign(dave, call);
-    expect(executive.validateTransaction(new Overlay(chain.state), xt, chain.head.hash)).toEqual(refused('Payment'));
-    const builder = chain.builder();
-    expect(builder.push(xt)).toEqual(refused('Payment'));
-    expect(chain.seal(builder).block.extrinsics).toHaveLength(1);
+    expect(chain.validate(xt)).toEqual(refused('Payment'));
+    chain.submitExtrinsic(xt);
+    expect(chain.newBlock().extrinsics[0].result).toEqual(refused('Payment'));
+    expect(chain.blocks().at(-1)!.extrinsics).toHaveLength(1);
     expect(chain.userState()).toEqual(before);
   });
 
@@ -85,7 +84,7 @@ describe('ChargeTransactionPayment', () => {
     const chain = new TestChain();
     const before = chain.userState();
     const call = tx.Balances.transfer_allow_death({ dest: id(BOB), value: 11n * TOKEN });
-    const { result, events, len } = chain.submit(charlie, call);
+    const { result, events, len } = chain.apply(charlie, call);
     expect(result).toEqual(failed({ type: 'Token', value: { type: 'FundsUnavailable' } }));
     expect(names(events)).toEqual(['Balances.Withdraw', 'TransactionPayment.TransactionFeePaid', 'System.ExtrinsicFailed']);
     expect(feePaid(events)).toBe(expectedFee(call, len));
@@ -97,12 +96,11 @@ describe('ChargeTransactionPayment', () => {
     const issuance = chain.userState().totalIssuance;
     let paid = 0n;
     for (let n = 0; n < 3; n++) {
-      const builder = chain.builder();
-      builder.push(chain.sign(alice, tx.Balances.transfer_allow_death({ dest: id(EVE), value: TOKEN }), { tip: BigInt(n) * 1_000n }));
-      builder.push(chain.sign(bob, tx.Meter.work({ declared: 500_000_000n, used: 100_000_000n, operational: false })));
-      builder.push(chain.sign(charlie, tx.Balances.transfer_allow_death({ dest: id(BOB), value: 100n * TOKEN })));
-      chain.seal(builder);
-      const events = chain.records().map((r) => r.event);
+      chain.submit(alice, tx.Balances.transfer_allow_death({ dest: id(EVE), value: TOKEN }), { tip: BigInt(n) * 1_000n });
+      chain.submit(bob, tx.Meter.work({ declared: 500_000_000n, used: 100_000_000n, operational: false }));
+      chain.submit(charlie, tx.Balances.transfer_allow_death({ dest: id(BOB), value: 100n * TOKEN }));
+      chain.newBlock();
+      const events = chain.events().map((r) => r.event);
       paid += events.filter((e) => e.value.type === 'TransactionFeePaid').reduce((sum, e) => sum + (e.value.value as { actual_fee: bigint }).actual_fee, 0n);
     }
     expect(paid).toBeGreaterThan(0n);
@@ -115,8 +113,8 @@ describe('ChargeTransactionPayment', () => {
     const call = tx.Balances.transfer_keep_alive({ dest: id(BOB), value: TOKEN });
     const xt = chain.sign(alice, call);
     // 2 × 162e6 planck × 0.333… = 107999999.99…: the fraction is not charged.
-    expect(chain.read(() => TransactionPayment.queryFeeDetails(xt, xt.length)).inclusion_fee?.adjusted_weight_fee).toBe(107_999_999n);
-    const { events, len } = chain.submit(alice, call);
+    expect(chain.query(() => TransactionPayment.queryFeeDetails(xt, xt.length)).inclusion_fee?.adjusted_weight_fee).toBe(107_999_999n);
+    const { events, len } = chain.apply(alice, call);
     expect(feePaid(events)).toBe(expectedFee(call, len, { multiplier: third }));
   });
 
@@ -130,7 +128,7 @@ describe('ChargeTransactionPayment', () => {
 
 describe('priority', () => {
   const validity = (chain: TestChain, xt: Uint8Array) => {
-    const result = executive.validateTransaction(new Overlay(chain.state), xt, chain.head.hash);
+    const result = chain.validate(xt);
     if (!result.success) throw new Error('refused');
     return result.value.priority;
   };
@@ -155,9 +153,9 @@ describe('priority', () => {
     const chain = new TestChain();
     const call = tx.Balances.transfer_keep_alive({ dest: id(BOB), value: TOKEN });
     const info = runtime.dispatchInfo(call);
-    chain.read(() => {
+    chain.query(() => {
       const free = System.Account.get(ALICE).data.free;
-      TransactionPayment.chargeTransactionPayment.validate!({ who: ALICE, call, info, len: 145 }, { tip: 0n });
+      TransactionPayment.chargeTransactionPayment.validate!({ who: ALICE, call, info, len: 145 }, 0n);
       expect(System.Account.get(ALICE).data.free).toBe(free);
     });
   });
@@ -168,8 +166,8 @@ describe('fee queries', () => {
     const chain = new TestChain();
     const call = tx.Balances.transfer_allow_death({ dest: id(EVE), value: TOKEN });
     const xt = chain.sign(alice, call, { tip: 7_000n });
-    const info = chain.read(() => TransactionPayment.queryInfo(xt, xt.length));
-    const details = chain.read(() => TransactionPayment.queryFeeDetails(xt, xt.length));
+    const info = chain.query(() => TransactionPayment.queryInfo(xt, xt.length));
+    const details = chain.query(() => TransactionPayment.queryFeeDetails(xt, xt.length));
     const { weight, class: cls } = runtime.dispatchInfo(call);
     expect(info).toEqual({ weight, class: cls, partial_fee: expectedFee(call, xt.length) });
     expect(details).toEqual({
@@ -180,10 +178,9 @@ describe('fee queries', () => {
       },
       tip: 0n,
     });
-    const builder = chain.builder();
-    expect(builder.push(xt)).toEqual(ok);
-    chain.seal(builder);
-    const events = chain.records().filter((r) => r.phase.value === 1).map((r) => r.event);
+    chain.submitExtrinsic(xt);
+    expect(chain.newBlock().extrinsics[0].result).toEqual(ok);
+    const events = chain.events().filter((r) => r.phase.value === 1).map((r) => r.event);
     // The queries leave the tip out, as polkadot-sdk's do.
     expect(feePaid(events)).toBe(info.partial_fee + 7_000n);
   });
@@ -191,7 +188,7 @@ describe('fee queries', () => {
   it('reports no fee for an unsigned extrinsic', () => {
     const chain = new TestChain();
     const inherent = runtime.extrinsic.enc({ call: tx.Oracle.set_price({ price: 1n }) });
-    expect(chain.read(() => TransactionPayment.queryInfo(inherent, inherent.length)).partial_fee).toBe(0n);
-    expect(chain.read(() => TransactionPayment.queryFeeDetails(inherent, inherent.length))).toEqual({ inclusion_fee: undefined, tip: 0n });
+    expect(chain.query(() => TransactionPayment.queryInfo(inherent, inherent.length)).partial_fee).toBe(0n);
+    expect(chain.query(() => TransactionPayment.queryFeeDetails(inherent, inherent.length))).toEqual({ inclusion_fee: undefined, tip: 0n });
   });
 });

@@ -11,8 +11,9 @@ export const MULTIPLIER_ONE = 10n ** 18n;
 export const Releases = Enum('pallet_transaction_payment::Releases', { V1Ancient: 0, V2: 1 });
 
 /** The tip, the only explicit data of ChargeTransactionPayment (named like the framework's other extensions' fields). */
-export const ChargeTransactionPaymentExtra = Struct('pallet_transaction_payment::ChargeTransactionPayment',
-  { tip: alias(Compact(u128), 'BalanceOf<T>') }, { params: [{ name: 'T' }] });
+/** `ChargeTransactionPayment<T>(#[codec(compact)] BalanceOf<T>)`: the tip. */
+export const ChargeTransactionPaymentExtra = Newtype('pallet_transaction_payment::ChargeTransactionPayment',
+  alias(Compact(u128), 'BalanceOf<T>'), { params: [{ name: 'T' }] });
 export type ChargeTransactionPaymentExtra = Infer<typeof ChargeTransactionPaymentExtra>;
 
 const balanceParam = { params: [{ name: 'Balance', type: u128 }] };
