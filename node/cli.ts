@@ -1,5 +1,6 @@
 // The slicechain command line, in a Substrate node's vocabulary: build-spec, simulate,
-// import-blocks, export-blocks, export-state, purge-chain. Every verb that reports takes --json.
+// import-blocks, export-blocks, export-state, purge-chain; and the runtime APIs until the RPC
+// node serves them (services-quote, services-operator). Every verb that reports takes --json.
 import { createInterface } from 'node:readline/promises';
 import { u8aToHex } from '@polkadot/util';
 import { Command, InvalidArgumentError } from 'commander';
@@ -12,6 +13,9 @@ import { readBlockFile, writeBlockFile } from './blockfile.ts';
 import { devPairs } from './keys.ts';
 import { simulate, type SimulationReport } from './simulate.ts';
 import { defaultWorkloads } from './workloads/index.ts';
+import { toAccount } from '../runtime/genesis-json.ts';
+import { operator as operatorInfo, quote } from '../pallets/services/index.ts';
+import type { Price } from '../pallets/services/types.ts';
 
 const integer = (name: string) => (value: string): number => {
   const n = Number(value);
@@ -150,6 +154,47 @@ export function buildProgram(): Command {
       }
       if (opts.at !== undefined && chain.head.number !== opts.at) throw new Error(`block #${opts.at} is beyond the head #${chain.head.number}`);
       console.log(JSON.stringify(toRawSpec(spec, chain.state), null, 2));
+    });
+
+  const perHourAndBlock = (price: Price) => `${price.per_hour} micro-USD/h, ${price.per_block} micro-USD/block (+1 in ${price.per_block_remainder} of every 600 blocks)`;
+
+  program.command('services-quote')
+    .description('The Services runtime API `quote`: what resources cost at an operator (micro-USD), now and once its pending change applies.')
+    .argument('<operator>', 'the operator\'s SS58 address or 0x-hex account id')
+    .option('--vcpu <n>', 'vCPUs', integer('--vcpu'), 1)
+    .option('--mem-mb <n>', 'MB of memory', integer('--mem-mb'), 1024)
+    .option('--storage-gb <n>', 'GB of storage', integer('--storage-gb'), 10)
+    .option('--storage-class <class>', 'Hdd, Ssd or Nvme', 'Ssd')
+    .option('--chain <chain>', 'dev, or a chain spec file', 'dev')
+    .option('--base-path <dir>', 'ask the chain kept there (its head)')
+    .option('--json', 'print the quote as JSON')
+    .action(async (who: string, opts: { vcpu: number; memMb: number; storageGb: number; storageClass: string; chain: string; basePath?: string; json?: boolean }) => {
+      if (!['Hdd', 'Ssd', 'Nvme'].includes(opts.storageClass)) throw new InvalidArgumentError('--storage-class must be Hdd, Ssd or Nvme');
+      const resources = { vcpu: opts.vcpu, mem_mb: opts.memMb, storage_gb: opts.storageGb, storage_class: { type: opts.storageClass as 'Hdd' } };
+      const account = toAccount(who, '<operator>');
+      const { chain, db } = await open(loadChainSpec(opts.chain), opts.basePath);
+      await db?.close();
+      const answer = chain.read(() => quote(account, resources));
+      if (!answer) throw new Error(`${who} is not a registered operator, or the price does not fit a u64`);
+      const after = answer.after_pending_change;
+      report(!!opts.json, { now: answer.now, after_pending_change: after ? { price: after[0], effective_at: after[1] } : null }, [
+        `now: ${perHourAndBlock(answer.now)}`,
+        after ? `from block #${after[1]}: ${perHourAndBlock(after[0])}` : 'no pending price change',
+      ]);
+    });
+
+  program.command('services-operator')
+    .description('The Services runtime API `operator`: an operator\'s preferences, pending price change, services and pending requests.')
+    .argument('<account>', 'SS58 address or 0x-hex account id')
+    .option('--chain <chain>', 'dev, or a chain spec file', 'dev')
+    .option('--base-path <dir>', 'ask the chain kept there (its head)')
+    .action(async (who: string, opts: { chain: string; basePath?: string }) => {
+      const account = toAccount(who, '<account>');
+      const { chain, db } = await open(loadChainSpec(opts.chain), opts.basePath);
+      await db?.close();
+      const info = chain.read(() => operatorInfo(account));
+      if (!info) throw new Error(`${who} is not a registered operator`);
+      report(true, { ...info, pending_change: info.pending_change ?? null }, []);
     });
 
   program.command('purge-chain')
