@@ -96,7 +96,7 @@ export const ServicesEvents = events(PALLET, {
   ServiceInitiated: [14, { service_id: ServiceId, request_id: RequestId, owner: AccountId32, prices: BoundedVec(LockedPrice, MAX_OPERATORS_PER_SERVICE) },
     'Every operator approved: the service runs at these hourly prices (micro-USD) until it ends.'],
   ServiceSettled: [15, { service_id: ServiceId, charged_through: BlockNumber, payments: Payments },
-    'The service paid its operators (planck) for its blocks up to `charged_through`.'],
+    'The service is charged for its blocks up to `charged_through`: what each operator received (planck; none listed when nothing was due).'],
   ServiceToppedUp: [16, { service_id: ServiceId, amount: Balance, balance: Balance }, 'The owner added to the deposit.'],
   ServiceTerminated: [17, { service_id: ServiceId, reason: TerminationReason, refund: Balance },
     'The service ended; what was left of its deposit went back to the owner.'],
@@ -285,20 +285,31 @@ export function createServices(config: ServicesConfig) {
 
   const plan = (service: ServiceValue, now: number): SettlementPlan => planSettlement(service, now - service.started_at, toPlanck);
 
-  /** Carries out a settlement plan: pays the operators, and ends the service when the plan says so. */
+  /** Pays `owed` out of the owner's reserve; what Balances refuses to credit (a reaped operator account) stays there. */
+  function pay(owner: AccountId, operator: AccountId, owed: bigint): bigint {
+    try {
+      return currency.repatriateReserved(SERVICES_RESERVE, owner, operator, owed);
+    } catch (error) {
+      if (error instanceof DispatchFailure) return 0n;
+      throw error;
+    }
+  }
+
+  /**
+   * Carries out a settlement plan: pays the operators, and ends the service when the plan says so.
+   * A payment an operator cannot receive stays in the deposit and goes back to the owner in the
+   * refund: a reaped operator account must not keep its customers from ending their services.
+   */
   function settle(serviceId: bigint, service: ServiceValue, settlement: SettlementPlan): ServiceValue | undefined {
     let balance = service.balance;
     const payments: [AccountId, bigint][] = [];
     service.prices.forEach(({ operator }, i) => {
-      const owed = settlement.payments[i];
-      if (owed === 0n) return;
-      // What Balances cannot credit (an operator account that cannot receive it) stays in the deposit.
-      const paid = currency.repatriateReserved(SERVICES_RESERVE, service.owner, operator, owed);
+      const paid = settlement.payments[i] === 0n ? 0n : pay(service.owner, operator, settlement.payments[i]);
       balance -= paid;
-      payments.push([operator, paid]);
+      if (paid > 0n) payments.push([operator, paid]);
     });
     const settled = { ...service, charged_blocks: settlement.chargedBlocks, balance };
-    if (payments.length > 0) {
+    if (settlement.chargedBlocks > service.charged_blocks) {
       ServicesEvents.deposit({ type: 'ServiceSettled', value: {
         service_id: serviceId, charged_through: service.started_at + settlement.chargedBlocks, payments } });
     }

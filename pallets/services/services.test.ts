@@ -582,6 +582,22 @@ describe('running services', () => {
     expect(dev.query(() => Services.contains(0n))).toBe(false);
   });
 
+  it('an operator whose account was reaped is not paid: what it is owed goes back to the owner', () => {
+    const dev = new Dev();
+    dev.request([dev.ids.bob, dev.ids.charlie], TOKEN);
+    dev.block([dev.pairs.charlie, tx.approve({ request_id: 0n })]);
+    dev.block([dev.pairs.bob, Balances.tx.transfer_all({ dest: { type: 'Id', value: dev.ids.alice }, keep_alive: false })]);
+    expect(dev.account(dev.ids.bob).providers).toBe(0);
+    const started = dev.query(() => Services.get(0n)!.started_at);
+    const report = dev.block([dev.pairs.eve, tx.terminate({ service_id: 0n })]);
+    const charlie = planck(dev, chargeBetween(hourlyPrice(targets(25_000n, 4n, 50n, 120n, 180n), SMALL)!, 0, report.number - started));
+    expect(servicesEvents(report.extrinsics[0].events)).toEqual([
+      { type: 'ServiceSettled', value: { service_id: 0n, charged_through: report.number, payments: [[dev.ids.charlie, charlie]] } },
+      { type: 'ServiceTerminated', value: { service_id: 0n, reason: { type: 'ByOwner' }, refund: TOKEN - charlie } },
+    ]);
+    expect(dev.account(dev.ids.bob).providers).toBe(0);
+  });
+
   it('an operator takes part in at most MaxPendingRequestsPerOperator requests and MaxServicesPerOperator services', () => {
     const dev = new Dev();
     for (let i = 0; i < 64; i++) dev.chain.submit(dev.pairs.eve, tx.request({ operators: [dev.ids.charlie], resources: SMALL, ttl_blocks: 10, deposit: 1n }));
