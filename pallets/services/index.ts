@@ -6,7 +6,7 @@
 import { BoundedVec, FixedBytes, Tuple, u32, type HexString } from '../../primitives/scale.ts';
 import { AccountId32, Balance, BlockNumber, PERMILL, Permill, type AccountId, type Weight as WeightValue } from '../../primitives/types.ts';
 import * as System from '../system/index.ts';
-import { DispatchErrors, DispatchFailure, ZERO_WEIGHT, addWeight, weightFits } from '../../runtime/dispatch.ts';
+import { DispatchErrors, DispatchFailure, U64_MAX, ZERO_WEIGHT, addWeight, weightFits } from '../../runtime/dispatch.ts';
 import { storage } from '../../runtime/externalities.ts';
 import {
   SpecError, onlyKeys, requireArray, requireObject, toAccount, toInteger,
@@ -36,7 +36,6 @@ export const SERVICES_RESERVE: ReserveId = '0x7365727669636573';
 export const DEFAULT_MIN_NOTICE_BLOCKS = 14_400;
 /** 50%, in parts per million. */
 export const DEFAULT_MAX_PRICE_INCREASE = 500_000;
-const U64_MAX = (1n << 64n) - 1n;
 const U32_MAX = 0xffff_ffff;
 const allPrices = (value: bigint): PriceTargetsValue =>
   Object.fromEntries(PRICE_FIELDS.map((field) => [field, value])) as PriceTargetsValue;
@@ -233,6 +232,7 @@ function hourlyOrOverflow(prefs: OperatorPreferencesValue, resources: ResourcesV
 
 const without = <T>(list: readonly T[], item: T): T[] => list.filter((x) => x !== item);
 
+/** Removes a request, and its id from each of its operators' lists. */
 function forgetRequest(requestId: bigint, request: ServiceRequestValue): void {
   Requests.remove(requestId);
   for (const [operator] of request.operators) {
@@ -242,7 +242,7 @@ function forgetRequest(requestId: bigint, request: ServiceRequestValue): void {
   }
 }
 
-/** Which operators run a service, and which services an operator runs: kept together. */
+/** Removes a service, and its id from each of its operators' lists. */
 function forgetService(serviceId: bigint, service: ServiceValue): void {
   Services.remove(serviceId);
   for (const { operator } of service.prices) {
@@ -250,6 +250,42 @@ function forgetService(serviceId: bigint, service: ServiceValue): void {
     if (rest.length > 0) OperatorServices.insert(operator, rest);
     else OperatorServices.remove(operator);
   }
+}
+
+function requireRegistered(operator: AccountId): OperatorPreferencesValue {
+  const prefs = Operators.get(operator);
+  if (!prefs) throw E.UnknownOperator;
+  return prefs;
+}
+
+function ownedService(who: AccountId, serviceId: bigint): ServiceValue {
+  const service = Services.get(serviceId);
+  if (!service) throw E.ServiceNotFound;
+  if (service.owner !== who) throw E.NotOwner;
+  return service;
+}
+
+function pendingRequest(requestId: bigint): ServiceRequestValue {
+  const request = Requests.get(requestId);
+  if (!request) throw E.RequestNotFound;
+  return request;
+}
+
+/** Starts the service of a fully approved request, at the prices in force now. */
+function initiate(requestId: bigint, request: ServiceRequestValue): void {
+  const prices = request.operators.map(([operator]) => ({ operator, per_hour: hourlyOrOverflow(requireRegistered(operator), request.resources) }));
+  const serviceId = NextServiceId.get();
+  NextServiceId.put(serviceId + 1n);
+  for (const { operator } of prices) {
+    const running = OperatorServices.get(operator);
+    if (running.length >= MAX_SERVICES_PER_OPERATOR) throw E.TooManyServices;
+    OperatorServices.insert(operator, [...running, serviceId]);
+  }
+  Services.insert(serviceId, {
+    owner: request.owner, request_id: requestId, resources: request.resources, prices,
+    started_at: currentBlock(), ttl_blocks: request.ttl_blocks, charged_blocks: 0, balance: request.deposit,
+  });
+  ServicesEvents.deposit({ type: 'ServiceInitiated', value: { service_id: serviceId, request_id: requestId, owner: request.owner, prices } });
 }
 
 export interface ServicesConfig {
@@ -325,41 +361,6 @@ export function createServices(config: ServicesConfig) {
     const refund = service.balance === 0n ? 0n : currency.unreserve(SERVICES_RESERVE, service.owner, service.balance);
     forgetService(serviceId, service);
     ServicesEvents.deposit({ type: 'ServiceTerminated', value: { service_id: serviceId, reason: { type: reason }, refund } });
-  }
-
-  function initiate(requestId: bigint, request: ServiceRequestValue): void {
-    const prices = request.operators.map(([operator]) => ({ operator, per_hour: hourlyOrOverflow(requireRegistered(operator), request.resources) }));
-    const serviceId = NextServiceId.get();
-    NextServiceId.put(serviceId + 1n);
-    for (const { operator } of prices) {
-      const running = OperatorServices.get(operator);
-      if (running.length >= MAX_SERVICES_PER_OPERATOR) throw E.TooManyServices;
-      OperatorServices.insert(operator, [...running, serviceId]);
-    }
-    Services.insert(serviceId, {
-      owner: request.owner, request_id: requestId, resources: request.resources, prices,
-      started_at: currentBlock(), ttl_blocks: request.ttl_blocks, charged_blocks: 0, balance: request.deposit,
-    });
-    ServicesEvents.deposit({ type: 'ServiceInitiated', value: { service_id: serviceId, request_id: requestId, owner: request.owner, prices } });
-  }
-
-  function requireRegistered(operator: AccountId): OperatorPreferencesValue {
-    const prefs = Operators.get(operator);
-    if (!prefs) throw E.UnknownOperator;
-    return prefs;
-  }
-
-  function ownedService(who: AccountId, serviceId: bigint): ServiceValue {
-    const service = Services.get(serviceId);
-    if (!service) throw E.ServiceNotFound;
-    if (service.owner !== who) throw E.NotOwner;
-    return service;
-  }
-
-  function pendingRequest(requestId: bigint): ServiceRequestValue {
-    const request = Requests.get(requestId);
-    if (!request) throw E.RequestNotFound;
-    return request;
   }
 
   function withdrawRequest(requestId: bigint, request: ServiceRequestValue): void {
