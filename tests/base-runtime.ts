@@ -10,7 +10,7 @@ import { genesisOf, parseChainSpec, type ChainSpec } from '../genesis/spec.ts';
 import { TestChain as Harness, type RuntimeEvent } from '../node/harness.ts';
 import { accountOf } from '../node/signer.ts';
 import { constructRuntime } from '../runtime/construct.ts';
-import { U64_MAX, weight } from '../runtime/dispatch.ts';
+import { DispatchFailure, U64_MAX, weight } from '../runtime/dispatch.ts';
 import { Executive, type ApplyExtrinsicResult } from '../runtime/executive.ts';
 import { call, pallet } from '../runtime/pallet.ts';
 import { Balances, Reserves, TotalIssuance, balancesCurrency } from '../pallets/balances/index.ts';
@@ -167,6 +167,21 @@ export const refused = (reason: string): ApplyExtrinsicResult =>
 /** DispatchError::Module of the pallet named `pallet`, error `index`. */
 export const moduleError = (pallet: string, index: number) =>
   ({ type: 'Module', value: { index: runtime.palletIndex(pallet), error: `0x${index.toString(16).padStart(2, '0')}000000` } });
+
+/** The fields of every event named `Pallet.Event` among `events`. */
+export const eventValues = (events: readonly Event[], name: string): unknown[] =>
+  events.filter((e) => `${e.type}.${e.value.type}` === name).map((e) => e.value.value);
+
+/** The DispatchError that `body` fails with, as the runtime reports it (runs inside chain.query). */
+export function dispatchErrorOf(body: () => unknown) {
+  try {
+    body();
+  } catch (error) {
+    if (error instanceof DispatchFailure) return error.dispatchError(runtime.palletIndex);
+    throw error;
+  }
+  throw new Error('expected a dispatch failure');
+}
 
 /** The fee TransactionFeePaid reports among `events`. */
 export function feePaid(events: readonly Event[]): bigint {

@@ -27,8 +27,12 @@ import type { PlannedCall, Rng, Workload, WorkloadContext } from './types.ts';
 const tx = ServicesPallet.tx;
 /** Deposits stay far below a dev account's funds: a request never fails for want of them. */
 const MAX_DEPOSIT_SHARE = 100n;
-/** top_up is planned only for a service that can pay this many more blocks. */
+/**
+ * top_up is planned only for a service that could pay this many more blocks even if the token's
+ * price fell PRICE_FALL times first (other workloads move the Oracle price in the same block).
+ */
 const TOP_UP_MARGIN = 10;
+const PRICE_FALL = 10n;
 
 /** The head state the planner reads, once per block. */
 interface Head {
@@ -231,7 +235,7 @@ const topUp: Action = (head, rng, signer, touched) => {
   const amount = head.account(who).free / (MAX_DEPOSIT_SHARE * 10n);
   if (service.owner !== who) return call(signer, tx.top_up({ service_id: id, amount }), false);
   // Refused once the deposit or the TTL ran out; planned only well before either, or not at all.
-  const later = planSettlement(service, head.next + TOP_UP_MARGIN - service.started_at, head.toPlanck);
+  const later = planSettlement(service, head.next + TOP_UP_MARGIN - service.started_at, (microUsd) => head.toPlanck(microUsd * PRICE_FALL));
   return later.end ? undefined : call(signer, tx.top_up({ service_id: id, amount }), true);
 };
 

@@ -3,12 +3,11 @@ import { u8aToHex } from '@polkadot/util';
 import { xxhashAsHex } from '@polkadot/util-crypto';
 import type { HexString } from '../../primitives/scale.ts';
 import type { AccountId, MultiAddress } from '../../primitives/types.ts';
-import { DispatchFailure } from '../../runtime/dispatch.ts';
 import { SpecError } from '../../runtime/genesis-json.ts';
 import * as System from '../system/index.ts';
 import {
   ALICE, BOB, CHARLIE, DAVE, ESCROW_ID, EVE, GENESIS_PATCH, TOKEN, TestChain, TransactionPayment, afterFeeAndNonce, alice,
-  bob, charlie, dave, failed, feePaid, moduleError, names, ok, parseGenesis, runtime, tx,
+  bob, charlie, dave, dispatchErrorOf, eventValues, failed, feePaid, moduleError, names, ok, parseGenesis, runtime, tx,
 } from '../../tests/base-runtime.ts';
 import { Balances, EXISTENTIAL_DEPOSIT, MAX_RESERVES, Reserves, TotalIssuance, balancesCurrency } from './index.ts';
 
@@ -16,18 +15,6 @@ const ED = EXISTENTIAL_DEPOSIT;
 const id = (who: AccountId): MultiAddress => ({ type: 'Id', value: who });
 const token = (error: string) => ({ type: 'Token', value: { type: error } });
 const balancesError = (index: number) => moduleError('Balances', index);
-const eventsOf = (events: { type: string; value: { type: string; value?: unknown } }[], name: string) =>
-  events.filter((e) => `${e.type}.${e.value.type}` === name).map((e) => e.value.value);
-/** The reason a DispatchFailure carries, as the runtime reports it. */
-const reasonOf = (body: () => unknown) => {
-  try {
-    body();
-  } catch (error) {
-    if (error instanceof DispatchFailure) return error.dispatchError(runtime.palletIndex);
-    throw error;
-  }
-  throw new Error('expected a dispatch failure');
-};
 
 describe('Balances genesis', () => {
   it('endows the accounts of the chain spec, sets TotalIssuance, and records no events at block 0', () => {
@@ -85,8 +72,8 @@ describe('transfers', () => {
     expect(result).toEqual(ok);
     expect(names(events)).toEqual(['Balances.Withdraw', 'System.NewAccount', 'Balances.Endowed', 'Balances.Transfer',
       'TransactionPayment.TransactionFeePaid', 'System.ExtrinsicSuccess']);
-    expect(eventsOf(events, 'Balances.Endowed')).toEqual([{ account: EVE, free_balance: TOKEN }]);
-    expect(eventsOf(events, 'Balances.Transfer')).toEqual([{ from: ALICE, to: EVE, amount: TOKEN }]);
+    expect(eventValues(events, 'Balances.Endowed')).toEqual([{ account: EVE, free_balance: TOKEN }]);
+    expect(eventValues(events, 'Balances.Transfer')).toEqual([{ from: ALICE, to: EVE, amount: TOKEN }]);
     const fee = feePaid(events);
     expect(chain.free(ALICE)).toBe(1000n * TOKEN - TOKEN - fee);
     expect(chain.account(EVE)).toMatchObject({ providers: 1, consumers: 0, nonce: 0, data: { free: TOKEN } });
@@ -126,7 +113,7 @@ describe('transfers', () => {
     expect(feePaid(events)).toBe(fee);
     expect(names(events)).toEqual(['Balances.Withdraw', 'System.KilledAccount', 'Balances.DustLost', 'Balances.Transfer',
       'TransactionPayment.TransactionFeePaid', 'System.ExtrinsicSuccess']);
-    expect(eventsOf(events, 'Balances.DustLost')).toEqual([{ account: DAVE, amount: dust }]);
+    expect(eventValues(events, 'Balances.DustLost')).toEqual([{ account: DAVE, amount: dust }]);
     expect(chain.query(() => System.Account.contains(DAVE))).toBe(false);
     expect(chain.free(BOB)).toBe(100n * TOKEN + value);
     expect(chain.userState().totalIssuance).toBe(before.totalIssuance - fee - dust);
@@ -174,7 +161,7 @@ describe('transfers', () => {
 
 describe('root calls', () => {
   const sudo = (inner: ReturnType<typeof tx.Balances.force_set_balance>) => tx.Sudo.sudo({ call: inner });
-  const sudid = (events: { type: string; value: { type: string; value?: unknown } }[]) => eventsOf(events, 'Sudo.Sudid');
+  const sudid = (events: { type: string; value: { type: string; value?: unknown } }[]) => eventValues(events, 'Sudo.Sudid');
 
   it('force_set_balance mints or burns to the new balance, creating or reaping the account', () => {
     const chain = new TestChain();
@@ -182,14 +169,14 @@ describe('root calls', () => {
     let before = issuance();
     const created = chain.apply(alice, sudo(tx.Balances.force_set_balance({ who: id(EVE), new_free: 5n * TOKEN })));
     expect(sudid(created.events)).toEqual([{ sudo_result: { success: true } }]);
-    expect(eventsOf(created.events, 'Balances.BalanceSet')).toEqual([{ who: EVE, free: 5n * TOKEN }]);
+    expect(eventValues(created.events, 'Balances.BalanceSet')).toEqual([{ who: EVE, free: 5n * TOKEN }]);
     expect(names(created.events)).toContain('Balances.Endowed');
     expect(chain.account(EVE)).toMatchObject({ providers: 1, data: { free: 5n * TOKEN } });
     expect(issuance()).toBe(before + 5n * TOKEN); // the sudo key pays no fee
 
     before = issuance();
     const lowered = chain.apply(alice, sudo(tx.Balances.force_set_balance({ who: id(EVE), new_free: ED - 1n })));
-    expect(eventsOf(lowered.events, 'Balances.BalanceSet')).toEqual([{ who: EVE, free: 0n }]);
+    expect(eventValues(lowered.events, 'Balances.BalanceSet')).toEqual([{ who: EVE, free: 0n }]);
     expect(names(lowered.events)).toContain('System.KilledAccount');
     expect(chain.query(() => System.Account.contains(EVE))).toBe(false);
     expect(issuance()).toBe(before - 5n * TOKEN);
@@ -214,18 +201,18 @@ describe('named reserves (through the Escrow test pallet, as product pallets hol
     const chain = new TestChain();
     const held = chain.apply(bob, tx.Escrow.hold({ amount: 10n * TOKEN }));
     expect(held.result).toEqual(ok);
-    expect(eventsOf(held.events, 'Balances.Reserved')).toEqual([{ who: BOB, amount: 10n * TOKEN }]);
+    expect(eventValues(held.events, 'Balances.Reserved')).toEqual([{ who: BOB, amount: 10n * TOKEN }]);
     expect(chain.query(() => Reserves.get(BOB))).toEqual([{ id: ESCROW_ID, amount: 10n * TOKEN }]);
     expect(chain.account(BOB)).toMatchObject({ consumers: 1, data: { reserved: 10n * TOKEN } });
 
     const released = chain.apply(bob, tx.Escrow.release({ amount: 4n * TOKEN }));
-    expect(eventsOf(released.events, 'Balances.Unreserved')).toEqual([{ who: BOB, amount: 4n * TOKEN }]);
+    expect(eventValues(released.events, 'Balances.Unreserved')).toEqual([{ who: BOB, amount: 4n * TOKEN }]);
     expect(chain.query(() => balancesCurrency.reserved(ESCROW_ID, BOB))).toBe(6n * TOKEN);
 
     const issuance = chain.userState().totalIssuance;
     const paid = chain.apply(bob, tx.Escrow.pay({ to: CHARLIE, amount: 100n * TOKEN }));
     expect(paid.result).toEqual(ok);
-    expect(eventsOf(paid.events, 'Balances.ReserveRepatriated'))
+    expect(eventValues(paid.events, 'Balances.ReserveRepatriated'))
       .toEqual([{ from: BOB, to: CHARLIE, amount: 6n * TOKEN, destination_status: { type: 'Free' } }]);
     expect(chain.free(CHARLIE)).toBe(16n * TOKEN);
     expect(chain.query(() => Reserves.contains(BOB))).toBe(false);
@@ -275,7 +262,7 @@ describe('named reserves (through the Escrow test pallet, as product pallets hol
     chain.apply(bob, tx.Escrow.hold({ amount: 3n * TOKEN }));
     const free = chain.free(BOB);
     const { events } = chain.apply(alice, tx.Sudo.sudo({ call: tx.Balances.force_unreserve({ who: id(BOB), amount: 2n * TOKEN }) }));
-    expect(eventsOf(events, 'Balances.Unreserved')).toEqual([{ who: BOB, amount: 2n * TOKEN }]);
+    expect(eventValues(events, 'Balances.Unreserved')).toEqual([{ who: BOB, amount: 2n * TOKEN }]);
     expect(chain.account(BOB)).toMatchObject({ consumers: 1, data: { free: free + 2n * TOKEN, reserved: TOKEN } });
   });
 });
@@ -288,7 +275,7 @@ describe('balancesCurrency, the interface other pallets use', () => {
       for (const reserveId of ids) balancesCurrency.reserve(reserveId, ALICE, TOKEN);
       const stored = Reserves.get(ALICE).map((r) => r.id);
       expect(stored).toEqual([...ids].sort());
-      expect(reasonOf(() => balancesCurrency.reserve('0xffffffffffffffff', ALICE, TOKEN))).toEqual(balancesError(7));
+      expect(dispatchErrorOf(() => balancesCurrency.reserve('0xffffffffffffffff', ALICE, TOKEN))).toEqual(balancesError(7));
       expect(Reserves.get(ALICE)).toHaveLength(MAX_RESERVES);
       // An existing id still grows.
       balancesCurrency.reserve(ids[0].toUpperCase().replace('0X', '0x') as HexString, ALICE, TOKEN);
@@ -325,9 +312,9 @@ describe('balancesCurrency, the interface other pallets use', () => {
   it('refuses amounts outside u128 and moves nothing when it fails', () => {
     const chain = new TestChain();
     chain.query(() => {
-      expect(reasonOf(() => balancesCurrency.transfer(ALICE, BOB, -1n, false))).toEqual({ type: 'Arithmetic', value: { type: 'Underflow' } });
-      expect(reasonOf(() => balancesCurrency.reserve(ESCROW_ID, ALICE, 1n << 128n))).toEqual({ type: 'Arithmetic', value: { type: 'Overflow' } });
-      expect(reasonOf(() => balancesCurrency.transfer(DAVE, EVE, TOKEN / 10n - 1n, true))).toEqual(token('NotExpendable'));
+      expect(dispatchErrorOf(() => balancesCurrency.transfer(ALICE, BOB, -1n, false))).toEqual({ type: 'Arithmetic', value: { type: 'Underflow' } });
+      expect(dispatchErrorOf(() => balancesCurrency.reserve(ESCROW_ID, ALICE, 1n << 128n))).toEqual({ type: 'Arithmetic', value: { type: 'Overflow' } });
+      expect(dispatchErrorOf(() => balancesCurrency.transfer(DAVE, EVE, TOKEN / 10n - 1n, true))).toEqual(token('NotExpendable'));
       expect(balancesCurrency.free(DAVE)).toBe(TOKEN / 10n);
       expect(System.Account.contains(EVE)).toBe(false);
     });

@@ -1,28 +1,17 @@
 // The Oracle as a user sees it: Root sets the price, others cannot; pallets convert USD with it.
-import { DispatchFailure } from '../../runtime/dispatch.ts';
 import { SpecError } from '../../runtime/genesis-json.ts';
 import {
-  BOB, GENESIS_PATCH, TOKEN, TestChain, afterFeeAndNonce, alice, bob, failed, feePaid, moduleError, parseGenesis, runtime, tx,
-  type Event,
+  BOB, GENESIS_PATCH, TOKEN, TestChain, afterFeeAndNonce, alice, bob, dispatchErrorOf, eventValues, failed, feePaid, moduleError,
+  parseGenesis, tx,
 } from '../../tests/base-runtime.ts';
 import { Price, oraclePrice } from './index.ts';
 
-const valuesOf = (events: Event[], name: string) => events.filter((e) => `${e.type}.${e.value.type}` === name).map((e) => e.value.value);
-const failure = (body: () => unknown) => {
-  try {
-    body();
-  } catch (error) {
-    if (error instanceof DispatchFailure) return error.dispatchError(runtime.palletIndex);
-    throw error;
-  }
-  throw new Error('expected a dispatch failure');
-};
 
 describe('Oracle', () => {
   it('lets Root set the price: PriceSet, and the new price in storage', () => {
     const chain = new TestChain();
     const { events } = chain.apply(alice, tx.Sudo.sudo({ call: tx.Oracle.set_price({ price: 4_200_000n }) }));
-    expect(valuesOf(events, 'Oracle.PriceSet')).toEqual([{ price: 4_200_000n }]);
+    expect(eventValues(events, 'Oracle.PriceSet')).toEqual([{ price: 4_200_000n }]);
     expect(chain.query(() => Price.get())).toBe(4_200_000n);
   });
 
@@ -33,7 +22,7 @@ describe('Oracle', () => {
     expect(signed.result).toEqual(failed({ type: 'BadOrigin' }));
     expect(chain.userState()).toEqual(afterFeeAndNonce(before, BOB, feePaid(signed.events)));
     const zero = chain.apply(alice, tx.Sudo.sudo({ call: tx.Oracle.set_price({ price: 0n }) }));
-    expect(valuesOf(zero.events, 'Sudo.Sudid')).toEqual([{ sudo_result: { success: false, value: moduleError('Oracle', 0) } }]);
+    expect(eventValues(zero.events, 'Sudo.Sudid')).toEqual([{ sudo_result: { success: false, value: moduleError('Oracle', 0) } }]);
     expect(chain.query(() => Price.get())).toBe(2_500_000n);
   });
 
@@ -59,7 +48,7 @@ describe('Oracle', () => {
     const chain = new TestChain({ ...GENESIS_PATCH, oracle: {} });
     chain.query(() => {
       expect(oraclePrice.price()).toBeUndefined();
-      expect(failure(() => oraclePrice.usdToPlanck(1n, 'down'))).toEqual(moduleError('Oracle', 1));
+      expect(dispatchErrorOf(() => oraclePrice.usdToPlanck(1n, 'down'))).toEqual(moduleError('Oracle', 1));
     });
   });
 
