@@ -172,7 +172,7 @@ const request: Action = (head, rng, signer, touched) => {
   const resources: Resources = {
     vcpu: 1 + rng.int(8), mem_mb: 512 * (1 + rng.int(32)), storage_gb: 10 * (1 + rng.int(50)), storage_class: { type: rng.pick(CLASSES) },
   };
-  const ttl_blocks = rng.next() < 0.05 ? 0 : 20 + rng.int(2000);
+  const ttl_blocks = rng.next() < 0.05 ? 0 : 20 + rng.int(1000);
   const hourly = operators.map((who) => head.operators.get(who) && hourlyPrice(head.operators.get(who)!.price_targets, resources));
   const registered = hourly.every((price) => price !== undefined);
   // Between a fifth and one and a half times what the whole TTL costs: some run out, some expire.
@@ -259,7 +259,7 @@ const stale: Action = (head, _rng, signer) => {
 
 const ACTIONS: readonly (readonly [Action, number])[] = [
   [register, 2], [updatePrices, 5], [updateApproval, 1], [unregister, 1], [request, 5], [approve, 3], [reject, 1], [cancel, 1],
-  [topUp, 2], [terminate, 2], [stale, 0.3],
+  [topUp, 2], [terminate, 1], [stale, 0.3],
 ];
 const TOTAL_WEIGHT = ACTIONS.reduce((sum, [, w]) => sum + w, 0);
 
