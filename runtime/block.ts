@@ -21,7 +21,9 @@ export const OpaqueExtrinsic = declare(
       const end = (bytes as unknown as { i: number }).i + len;
       if (end > bytes.length) throw new RangeError('extrinsic longer than the block');
       (bytes as unknown as { i: number }).i = end;
-      return bytes.slice(start, end);
+      // A copy of the bytes' own buffer: scale-ts's cursor array is a Uint8Array subclass whose
+      // constructor wants a buffer, so its slice() (which builds the subclass) throws.
+      return new Uint8Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + end));
     }),
   ),
   { path: ['sp_runtime', 'OpaqueExtrinsic'], params: [], def: { tag: 'composite', value: [] }, docs: [] },
