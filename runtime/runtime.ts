@@ -8,9 +8,13 @@ import { createSystem } from '../pallets/system/index.ts';
 import { blockLengthWithNormalRatio, sensibleBlockWeights } from '../pallets/system/limits.ts';
 import type { RuntimeVersion } from '../pallets/system/types.ts';
 import { Timestamp } from '../pallets/timestamp/index.ts';
+import { apiVersions, runtimeTypes, standardApis } from './apis.ts';
 import { constructRuntime } from './construct.ts';
 import { WEIGHT_REF_TIME_PER_MICROS, WEIGHT_REF_TIME_PER_SECOND, weight } from './dispatch.ts';
 import { Executive } from './executive.ts';
+
+/** The runtime APIs state_call reaches, as impl_runtime_apis lists them. */
+export const RUNTIME_APIS = standardApis(runtimeTypes(() => runtime));
 
 export const VERSION: RuntimeVersion = {
   spec_name: 'slicechain',
@@ -18,7 +22,7 @@ export const VERSION: RuntimeVersion = {
   authoring_version: 1,
   spec_version: 100,
   impl_version: 1,
-  apis: [],
+  apis: apiVersions(RUNTIME_APIS),
   transaction_version: 1,
   system_version: 1,
 };
