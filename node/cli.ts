@@ -1,3 +1,10 @@
-// The slicechain command line. Until the executive and the node exist, it says what the chain will be.
-console.log('slicechain: a Substrate-style runtime in TypeScript (services pricing, compute slice marketplace).');
-console.log('The block-producing CLI arrives with the executive; today the primitives, storage and state root are in place.');
+// The slicechain command line. `slicechain --dev` runs the dev node (node/node.ts).
+import { Command } from 'commander';
+import { initCrypto } from '../primitives/crypto.ts';
+import { registerNodeCommand } from './node.ts';
+
+await initCrypto();
+const program = new Command('slicechain')
+  .description('a Substrate-style blockchain runtime in TypeScript: services pricing and a compute slice marketplace');
+registerNodeCommand(program);
+await program.parseAsync();
