@@ -27,6 +27,12 @@ export interface DevNodeOptions {
   blockTimeMs?: number;
   /** How many recent blocks keep their state queryable (Substrate's default state pruning: 256). */
   stateHistory?: number;
+  /**
+   * How long after sealing a block is reported final. No consensus waits, but a client that sees
+   * Finalized in the same instant as InBlock (polkadot.js switches to the newest status) never
+   * reports InBlock: 200 ms leaves it time to fetch the block's events.
+   */
+  finalityDelayMs?: number;
   pool?: PoolOptions;
 }
 
@@ -59,8 +65,10 @@ interface Recent {
 }
 
 interface NodeEvents {
-  /** A new best block (also final: finality is instant). */
+  /** A new best block. */
   block: [NewBlock];
+  /** A block became final (finalityDelayMs after it was sealed). */
+  finalized: [NewBlock];
   /** The head moved back (dev_setHead) or its state was edited (dev_setStorage). */
   reorg: [NewBlock];
   transaction: [Hash, TransactionEvent];
@@ -77,12 +85,16 @@ export class DevNode {
   private readonly recent: Recent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private sealPending = false;
+  private readonly finalityDelayMs: number;
+  private finalizedNumber = 0;
+  private readonly finalizing = new Set<NodeJS.Timeout>();
 
   constructor(opts: DevNodeOptions) {
     this.chain = new Chain(opts.spec);
     this.sealing = opts.sealing ?? 'instant';
     this.blockTimeMs = opts.blockTimeMs ?? 6000;
     this.stateHistory = opts.stateHistory ?? 256;
+    this.finalityDelayMs = opts.finalityDelayMs ?? 200;
     this.pool = new TransactionPool((bytes) => this.chain.validate(bytes), opts.pool);
     this.pool.listeners.push((hash, event) => this.events.emit('transaction', hash, event));
     this.chain.listeners.push((built) => {
@@ -99,9 +111,10 @@ export class DevNode {
     return this.chain.head;
   }
 
-  /** Finality is instant: the best block is final. */
+  /** The last final block: every sealed block becomes final, finalityDelayMs later. */
   get finalized(): Head {
-    return this.chain.head;
+    const number = Math.min(this.finalizedNumber, this.head.number);
+    return { hash: this.chain.hashAt(number) as Hash, number };
   }
 
   start(): void {
@@ -111,6 +124,8 @@ export class DevNode {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    for (const timer of this.finalizing) clearTimeout(timer);
+    this.finalizing.clear();
   }
 
   // ---- blocks ------------------------------------------------------------------------------------
@@ -222,8 +237,16 @@ export class DevNode {
     const block: NewBlock = { hash: built.hash, header: built.block.header, changes: built.changes };
     for (const { hash, index: at } of included) this.events.emit('transaction', hash, { type: 'inBlock', block: built.hash, index: at });
     this.events.emit('block', block);
-    for (const { hash, index: at } of included) this.events.emit('transaction', hash, { type: 'finalized', block: built.hash, index: at });
     this.pool.revalidate();
+    const timer = setTimeout(() => {
+      this.finalizing.delete(timer);
+      // A block dev_setHead dropped in the meantime never becomes final.
+      if (this.chain.hashAt(block.header.number) !== block.hash) return;
+      this.finalizedNumber = Math.max(this.finalizedNumber, block.header.number);
+      this.events.emit('finalized', block);
+      for (const { hash, index: at } of included) this.events.emit('transaction', hash, { type: 'finalized', block: block.hash, index: at });
+    }, this.finalityDelayMs);
+    this.finalizing.add(timer);
     return block;
   }
 

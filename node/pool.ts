@@ -4,6 +4,7 @@
 // (tip) first among those ready. After every block it revalidates what is left.
 import { u8aToHex } from '@polkadot/util';
 import { blake2_256 } from '../primitives/hashing.ts';
+import { ScaleError } from '../primitives/scale.ts';
 import type { Hash, TransactionValidity, TransactionValidityError } from '../primitives/types.ts';
 
 /** Substrate's author RPC errors (sc-rpc-api author::error), for refusals at submission. */
@@ -91,7 +92,13 @@ export class TransactionPool {
   submit(bytes: Uint8Array): Hash {
     const hash = extrinsicHash(bytes);
     if (this.byHash.has(hash)) throw new PoolError(1013, 'Transaction Already Imported', hash);
-    const validity = this.validate(bytes);
+    let validity: TransactionValidity;
+    try {
+      validity = this.validate(bytes);
+    } catch (error) {
+      if (error instanceof ScaleError) throw new PoolError(1001, `Extrinsic has invalid format: ${error.message}`);
+      throw error;
+    }
     if (!validity.success) throw invalidTransactionError(validity.value);
     const { priority, requires, provides } = validity.value;
     if (provides.length === 0) throw new PoolError(1018, 'Transaction does not provide any tags, so the pool can\'t identify it');

@@ -94,7 +94,9 @@ export function registerChainHead(server: RpcServer, node: DevNode): void {
         f.pinned.add(hash);
         sink.send({ event: 'newBlock', blockHash: hash, parentBlockHash: header.parent_hash, ...(withRuntime ? { newRuntime: null } : {}) });
         sink.send({ event: 'bestBlockChanged', bestBlockHash: hash });
-        sink.send({ event: 'finalized', finalizedBlockHashes: [hash], prunedBlockHashes: [] });
+      };
+      const onFinalized = ({ hash }: NewBlock) => {
+        if (f.pinned.has(hash)) sink.send({ event: 'finalized', finalizedBlockHashes: [hash], prunedBlockHashes: [] });
       };
       // A head moved back or edited in place has no place in a finalized chain: followers start over.
       const onReorg = () => {
@@ -102,9 +104,11 @@ export function registerChainHead(server: RpcServer, node: DevNode): void {
         sink.close();
       };
       node.events.on('block', onBlock);
+      node.events.on('finalized', onFinalized);
       node.events.on('reorg', onReorg);
       return () => {
         node.events.off('block', onBlock);
+        node.events.off('finalized', onFinalized);
         node.events.off('reorg', onReorg);
         followers.delete(sink.id);
       };

@@ -157,24 +157,27 @@ function registerChain(server: RpcServer, node: DevNode): void {
   });
   server.method('chain_getFinalizedHead', () => node.finalized.hash, { aliases: ['chain_getFinalisedHead'] });
 
-  const headSubscription = (subscribe: string, unsubscribe: string, notification: string, aliases: { subscribe?: string[]; unsubscribe?: string[] } = {}) =>
+  /** Heads as they come: best blocks (and the head after a reorg), or finalized ones. */
+  const headSubscription = (kind: 'block' | 'finalized', subscribe: string, unsubscribe: string, notification: string,
+    aliases: { subscribe?: string[]; unsubscribe?: string[] } = {}) =>
     server.subscription({
       subscribe, unsubscribe, notification, aliases,
       start: (_params, sink) => {
-        const send = () => sink.send(headerJson(node.header(node.head.hash) as Header));
-        send();
-        node.events.on('block', send);
-        node.events.on('reorg', send);
+        const current = kind === 'block' ? node.head : node.finalized;
+        sink.send(headerJson(node.header(current.hash) as Header));
+        const send = ({ header }: NewBlock) => sink.send(headerJson(header));
+        node.events.on(kind, send);
+        if (kind === 'block') node.events.on('reorg', send);
         return () => {
-          node.events.off('block', send);
+          node.events.off(kind, send);
           node.events.off('reorg', send);
         };
       },
     });
-  headSubscription('chain_subscribeNewHeads', 'chain_unsubscribeNewHeads', 'chain_newHead',
+  headSubscription('block', 'chain_subscribeNewHeads', 'chain_unsubscribeNewHeads', 'chain_newHead',
     { subscribe: ['chain_subscribeNewHead', 'subscribe_newHead'], unsubscribe: ['chain_unsubscribeNewHead', 'unsubscribe_newHead'] });
-  headSubscription('chain_subscribeAllHeads', 'chain_unsubscribeAllHeads', 'chain_allHead');
-  headSubscription('chain_subscribeFinalizedHeads', 'chain_unsubscribeFinalizedHeads', 'chain_finalizedHead',
+  headSubscription('block', 'chain_subscribeAllHeads', 'chain_unsubscribeAllHeads', 'chain_allHead');
+  headSubscription('finalized', 'chain_subscribeFinalizedHeads', 'chain_unsubscribeFinalizedHeads', 'chain_finalizedHead',
     { subscribe: ['chain_subscribeFinalisedHeads'], unsubscribe: ['chain_unsubscribeFinalisedHeads'] });
 }
 
