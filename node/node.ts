@@ -12,7 +12,6 @@ import { callRuntimeApi } from '../runtime/apis.ts';
 import { commitChanges, revertChanges, type Block } from '../runtime/block.ts';
 import type { ApplyExtrinsicResult } from '../runtime/executive.ts';
 import { Overlay, type Change } from '../runtime/overlay.ts';
-import { RUNTIME_APIS } from '../runtime/runtime.ts';
 import { Chain, type Head } from './chain.ts';
 import { TransactionPool, extrinsicHash, type PoolEvent, type PoolOptions } from './pool.ts';
 import { RpcServer, type RpcServerOptions } from './rpc/server.ts';
@@ -69,8 +68,10 @@ interface NodeEvents {
   block: [NewBlock];
   /** A block became final (finalityDelayMs after it was sealed). */
   finalized: [NewBlock];
-  /** The head moved back (dev_setHead) or its state was edited (dev_setStorage). */
+  /** The head moved back (dev_setHead): the changes are what undoing the dropped blocks changed. */
   reorg: [NewBlock];
+  /** The head's state was edited in place (dev_setStorage). */
+  storage: [NewBlock];
   transaction: [Hash, TransactionEvent];
 }
 
@@ -186,7 +187,7 @@ export class DevNode {
 
   /** state_call: a runtime API at a block. */
   call(method: string, input: Uint8Array, hash?: Hash): Uint8Array {
-    return this.at(hash, (state, at) => callRuntimeApi({ executive: this.chain.executive, state, at, apis: RUNTIME_APIS }, method, input));
+    return this.at(hash, (state, at) => callRuntimeApi({ executive: this.chain.executive, state, at, apis: this.chain.runtime.spec.apis ?? [] }, method, input));
   }
 
   /**
@@ -261,7 +262,7 @@ export class DevNode {
       head.changes = [...head.changes.filter(([key]) => !changes.some(([k]) => u8aToHex(k) === u8aToHex(key))), ...changes];
     }
     this.pool.revalidate();
-    this.events.emit('reorg', { hash: this.head.hash, header: this.header(this.head.hash) as Header, changes });
+    this.events.emit('storage', { hash: this.head.hash, header: this.header(this.head.hash) as Header, changes });
   }
 
   /** Moves the head back to block `number` (dev_setHead): the blocks after it are forgotten. */

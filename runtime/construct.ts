@@ -9,6 +9,7 @@ import { OpaqueExtrinsic, type Block } from './block.ts';
 import type { WeightLimits } from '../pallets/system/extensions.ts';
 import type { RuntimeVersion } from '../pallets/system/types.ts';
 import { DispatchErrors, DispatchFailure, type DispatchInfo, type Origin, type PostDispatchInfo } from './dispatch.ts';
+import type { RuntimeApi } from './apis.ts';
 import type { AnyExtension } from './extensions.ts';
 import { storage, type RuntimeContext } from './externalities.ts';
 import { TransactionalLimitReached } from './overlay.ts';
@@ -26,6 +27,8 @@ export interface RuntimeSpec {
   blockHashCount: number;
   /** Builds the unsigned inherent extrinsics' calls for a block (the timestamp). */
   inherents: (data: InherentData) => RuntimeCallValue[];
+  /** The runtime APIs state_call reaches (impl_runtime_apis); Metadata V15 describes them. */
+  apis?: readonly RuntimeApi[];
 }
 
 export interface InherentData {

@@ -3,7 +3,8 @@
 // @polkadot-api/substrate-bindings' metadata codec behind the `meta` magic. Pure and deterministic:
 // the same runtime gives the same bytes.
 import { metadata as metadataCodec, type V14, type V15 } from '@polkadot-api/substrate-bindings';
-import { u8aToHex } from '@polkadot/util';
+import { u8aConcat, u8aToHex } from '@polkadot/util';
+import { blake2_256 } from '../primitives/hashing.ts';
 import { PortableRegistry, Struct, Tuple, type HexString } from '../primitives/scale.ts';
 import { EXTRINSIC_FORMAT_VERSION } from '../primitives/extrinsic.ts';
 import { MultiAddress, MultiSignature } from '../primitives/types.ts';
@@ -120,4 +121,18 @@ export function buildMetadata(runtime: Runtime, apis: readonly RuntimeApi[], ver
     built.set(version, bytes);
   }
   return bytes;
+}
+
+/** sp_core's well-known `:code`: where a Substrate chain keeps its runtime. */
+export const CODE_KEY = new TextEncoder().encode(':code');
+
+/**
+ * What this chain keeps under `:code`. Its runtime is TypeScript, not wasm, so the value
+ * identifies it instead: its name and spec version, and the hash of its V15 metadata, which
+ * changes with any declared type, call, storage item or API. Clients (polkadot-api) key their
+ * runtime and metadata caches by the hash of `:code`.
+ */
+export function runtimeCode(runtime: Runtime): Uint8Array {
+  const { spec_name, spec_version } = runtime.version;
+  return u8aConcat(new TextEncoder().encode(`${spec_name}-runtime:${spec_version}:`), blake2_256(buildMetadata(runtime, runtime.spec.apis ?? [], 15)));
 }

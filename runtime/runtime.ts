@@ -70,6 +70,7 @@ export const runtime = constructRuntime({
   limits: LIMITS,
   blockHashCount: BLOCK_HASH_COUNT,
   inherents: ({ timestamp }) => [Timestamp.tx.set({ now: timestamp })],
+  apis: RUNTIME_APIS,
 });
 
 export const executive = new Executive(runtime);

@@ -98,7 +98,7 @@ export function registerChainHead(server: RpcServer, node: DevNode): void {
       const onFinalized = ({ hash }: NewBlock) => {
         if (f.pinned.has(hash)) sink.send({ event: 'finalized', finalizedBlockHashes: [hash], prunedBlockHashes: [] });
       };
-      // A head moved back or edited in place has no place in a finalized chain: followers start over.
+      // A head moved back (dev_setHead) breaks a finalized chain: followers start over.
       const onReorg = () => {
         sink.send({ event: 'stop' });
         sink.close();
@@ -137,7 +137,8 @@ export function registerChainHead(server: RpcServer, node: DevNode): void {
     const hash = pinnedBlock(f, params, 1);
     const fn = params[2];
     if (typeof fn !== 'string') throw invalidParams('function: expected a runtime API method name');
-    const input = bytesParam(params, 3, 'callParameters');
+    // polkadot-api sends "" for no parameters.
+    const input = params[3] === '' ? new Uint8Array() : bytesParam(params, 3, 'callParameters');
     if (!f.withRuntime) throw new RpcError(INVALID_RUNTIME_CALL, 'Invalid runtime call', 'the follow subscription was started with withRuntime: false');
     const operationId = operation(f, (id) => {
       try {

@@ -12,7 +12,6 @@ import { ApiCallError } from '../../runtime/apis.ts';
 import { ApplyExtrinsicResult } from '../../runtime/apis.ts';
 import { buildMetadata } from '../../runtime/metadata.ts';
 import type { Change } from '../../runtime/overlay.ts';
-import { RUNTIME_APIS } from '../../runtime/runtime.ts';
 import { BlockRejected } from '../../runtime/block.ts';
 import { UnknownBlock, type DevNode, type NewBlock, type TransactionEvent } from '../node.ts';
 import { PoolError, extrinsicHash } from '../pool.ts';
@@ -190,7 +189,7 @@ function registerState(server: RpcServer, node: DevNode): void {
   }), { aliases: ['chain_getRuntimeVersion'] });
   server.method('state_getMetadata', (params) => guarded(() => {
     node.resolve(optionalHash(params, 0));
-    return u8aToHex(buildMetadata(node.chain.runtime, RUNTIME_APIS, 14));
+    return u8aToHex(buildMetadata(node.chain.runtime, node.chain.runtime.spec.apis ?? [], 14));
   }));
   server.method('state_call', (params) => {
     const method = params[0];
@@ -257,11 +256,9 @@ function registerState(server: RpcServer, node: DevNode): void {
         const relevant = changesJson(changes).filter(([key]) => !watchedHex || watchedHex.includes(key as string));
         if (relevant.length > 0) sink.send({ block: hash, changes: relevant });
       };
-      node.events.on('block', onChange);
-      node.events.on('reorg', onChange);
+      for (const event of ['block', 'reorg', 'storage'] as const) node.events.on(event, onChange);
       return () => {
-        node.events.off('block', onChange);
-        node.events.off('reorg', onChange);
+        for (const event of ['block', 'reorg', 'storage'] as const) node.events.off(event, onChange);
       };
     },
   });
