@@ -1,6 +1,7 @@
 // A chain: genesis from a spec, the committed state at the head, the blocks, and the two ways a
 // block arrives — authored here (BlockBuilder) or imported (executeBlock, roots checked). The CLI,
 // the test harness and the RPC node all drive this.
+import { u8aToHex } from '@polkadot/util';
 import type { Trie } from '../primitives/trie.ts';
 import type { Hash, TransactionValidity } from '../primitives/types.ts';
 import { genesisOf, type ChainSpec } from '../genesis/spec.ts';
@@ -8,7 +9,8 @@ import { Now, nextTimestamp } from '../pallets/timestamp/index.ts';
 import { BlockBuilder, executeBlock, type Block, type BuiltBlock, type Genesis } from '../runtime/block.ts';
 import type { ApplyExtrinsicResult } from '../runtime/executive.ts';
 import { Overlay } from '../runtime/overlay.ts';
-import { executive, runtime } from '../runtime/runtime.ts';
+import type { Executive } from '../runtime/executive.ts';
+import { executive as slicechain } from '../runtime/runtime.ts';
 
 export interface Head {
   hash: Hash;
@@ -22,9 +24,15 @@ export interface Authored {
   results: ApplyExtrinsicResult[];
 }
 
+export interface ChainOptions {
+  /** The runtime to run (the slicechain runtime by default; tests may bring their own). */
+  executive?: Executive;
+  /** Resume from a stored head state and its blocks (the database). */
+  resume?: { state: Trie; blocks: readonly { block: Block; hash: Hash }[] };
+}
+
 export class Chain {
-  readonly runtime = runtime;
-  readonly executive = executive;
+  readonly executive: Executive;
   readonly genesis: Genesis;
   readonly state: Trie;
   private readonly hashes: Hash[];
@@ -32,14 +40,28 @@ export class Chain {
   /** Called after a block becomes the head (persistence, subscriptions). */
   readonly listeners: ((built: BuiltBlock) => void)[] = [];
 
-  constructor(readonly spec: ChainSpec) {
+  constructor(readonly spec: ChainSpec, { executive = slicechain, resume }: ChainOptions = {}) {
+    this.executive = executive;
     this.genesis = genesisOf(executive, spec);
-    this.state = this.genesis.state;
+    this.state = resume?.state ?? this.genesis.state;
     this.hashes = [this.genesis.hash];
+    for (const { block, hash } of resume?.blocks ?? []) {
+      if (block.header.parent_hash !== this.head.hash) throw new Error(`stored block #${block.header.number} does not follow #${this.head.number}`);
+      this.blocks.set(hash, block);
+      this.hashes.push(hash);
+    }
+    const expected = resume?.blocks.at(-1)?.block.header.state_root ?? this.genesis.header.state_root;
+    if (u8aToHex(this.state.root()) !== expected) {
+      throw new Error(`the stored state does not match block #${this.head.number}: its root is ${u8aToHex(this.state.root())}, the header says ${expected}`);
+    }
   }
 
   get head(): Head {
     return { hash: this.hashes[this.hashes.length - 1], number: this.hashes.length - 1 };
+  }
+
+  get runtime() {
+    return this.executive.runtime;
   }
 
   get genesisHash(): Hash {
@@ -48,24 +70,24 @@ export class Chain {
 
   /** Runs `body` against the head state (reads only: its writes are discarded). */
   read<T>(body: () => T): T {
-    return executive.run(new Overlay(this.state), body);
+    return this.executive.run(new Overlay(this.state), body);
   }
 
   /** Authors the next block with the timestamp inherent and as many of `extrinsics` as are valid. */
   author(extrinsics: readonly Uint8Array[]): Authored {
-    const builder = new BlockBuilder(executive, this.state, this.head, { timestamp: nextTimestamp(this.read(() => Now.get())) });
+    const builder = new BlockBuilder(this.executive, this.state, this.head, { timestamp: nextTimestamp(this.read(() => Now.get())) });
     const results = extrinsics.map((xt) => builder.push(xt));
     return { built: this.commit(builder.build()), results };
   }
 
   /** Imports a block: re-executes it on the head state and checks its roots; a bad block changes nothing. */
   import(block: Block): BuiltBlock {
-    return this.commit(executeBlock(executive, this.state, this.head, block));
+    return this.commit(executeBlock(this.executive, this.state, this.head, block));
   }
 
   /** TaggedTransactionQueue_validate_transaction at the head. */
   validate(extrinsic: Uint8Array): TransactionValidity {
-    return executive.validateTransaction(new Overlay(this.state), extrinsic, this.head.hash);
+    return this.executive.validateTransaction(new Overlay(this.state), extrinsic, this.head.hash);
   }
 
   hashAt(number: number): Hash | undefined {

@@ -5,11 +5,7 @@ import '@polkadot/api-augment';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import { u8aToHex } from '@polkadot/util';
-import { AccountInfo, EMPTY_ACCOUNT } from '../pallets/system/types.ts';
-import { Account } from '../pallets/system/index.ts';
 import { startNode, type RunningNode } from './node.ts';
-import { accountOf } from './signer.ts';
 
 const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
 const alice = keyring.addFromUri('//Alice');
@@ -19,12 +15,6 @@ let running: RunningNode;
 let api: ApiPromise;
 const warnings: string[] = [];
 const consoleWarn = console.warn;
-
-/** Gives accounts a provider reference through dev_setStorage, as a user seeds a dev chain. */
-async function fund(...pairs: KeyringPair[]): Promise<void> {
-  const entries = pairs.map((pair) => [u8aToHex(Account.key(accountOf(pair))), u8aToHex(AccountInfo.enc({ ...EMPTY_ACCOUNT, providers: 1 }))]);
-  await api.rpc('dev_setStorage' as never, entries as never);
-}
 
 /** signAndSend until `until` status, collecting the statuses and the block's events for this extrinsic. */
 function sendAndWatch(tx: ReturnType<ApiPromise['tx']['system']['remarkWithEvent']>, signer: KeyringPair) {
@@ -73,53 +63,60 @@ describe('the dev node through @polkadot/api', () => {
   });
 
   it('reads storage and constants through the metadata', async () => {
-    await fund(alice);
     const account = await api.query.system.account(alice.address);
     expect(account.providers.toNumber()).toBe(1);
-    expect(account.nonce.toNumber()).toBe(0);
+    expect(account.data.free.toBigInt()).toBe(10n ** 18n);
     expect(api.consts.system.blockHashCount.toNumber()).toBe(4096);
     expect((await api.query.timestamp.now()).toBigInt()).toBeGreaterThan(0n);
   });
 
-  it('submits, watches to InBlock and Finalized, and decodes the events', async () => {
-    await fund(alice);
+  it('submits, watches to InBlock and Finalized, decodes the events, and charges what paymentInfo said', async () => {
     const before = (await api.rpc.chain.getHeader()).number.toNumber();
-    const { statuses, events, dispatchError, blockHash } = await sendAndWatch(api.tx.system.remarkWithEvent('0x1234'), alice);
+    const tx = api.tx.system.remarkWithEvent('0x1234');
+    const { partialFee } = await tx.paymentInfo(alice);
+    const { nonce, data: { free } } = await api.query.system.account(alice.address);
+    const { statuses, events, dispatchError, blockHash } = await sendAndWatch(tx, alice);
     expect(statuses).toEqual(['Ready', 'InBlock', 'Finalized']);
     expect(dispatchError).toBeUndefined();
-    expect(events.map((e) => `${e.section}.${e.method}`)).toEqual(['system.Remarked', 'system.ExtrinsicSuccess']);
-    expect(events[0].data).toMatchObject([alice.address, expect.stringMatching(/^0x[0-9a-f]{64}$/)]);
+    const names = events.map((e) => `${e.section}.${e.method}`);
+    expect(names).toEqual(expect.arrayContaining(['system.Remarked', 'transactionPayment.TransactionFeePaid', 'system.ExtrinsicSuccess']));
+    expect(events.find((e) => e.method === 'Remarked')!.data).toMatchObject([alice.address, expect.stringMatching(/^0x[0-9a-f]{64}$/)]);
+    const feePaid = events.find((e) => e.method === 'TransactionFeePaid')!.data as [string, number | string, number | string];
+    expect(BigInt(feePaid[1])).toBe(partialFee.toBigInt());
+    const after = await api.query.system.account(alice.address);
+    expect(free.toBigInt() - after.data.free.toBigInt()).toBe(partialFee.toBigInt());
+    expect(after.nonce.toNumber()).toBe(nonce.toNumber() + 1);
     const header = await api.rpc.chain.getHeader(blockHash);
     expect(header.number.toNumber()).toBe(before + 1);
     // The block hash polkadot.js recomputes from the header is the node's.
     expect(header.hash.toHex()).toBe(blockHash);
-    expect((await api.query.system.account(alice.address)).nonce.toNumber()).toBe(1);
-    // State at the parent block still says nonce 0.
+    // State at the parent block still has the nonce before.
     const atParent = await api.at(header.parentHash);
-    expect((await atParent.query.system.account(alice.address)).nonce.toNumber()).toBe(0);
+    expect((await atParent.query.system.account(alice.address)).nonce.toNumber()).toBe(nonce.toNumber());
   });
 
   it('refuses an invalid transaction with error 1010 and the InvalidTransaction reason', async () => {
     const stranger = keyring.addFromUri('//Stranger');
     await expect(api.tx.system.remark('0x01').signAndSend(stranger))
       .rejects.toThrow(/^1010: Invalid Transaction: Inability to pay some fees/);
-    await fund(bob);
     const signed = await api.tx.system.remark('0x02').signAsync(bob, { nonce: 0 });
     const hex = signed.toHex();
     const tampered = `${hex.slice(0, -2)}${hex.slice(-2) === '00' ? '01' : '00'}`;
     await expect(api.rpc.author.submitExtrinsic(tampered)).rejects.toThrow('1010: Invalid Transaction: Transaction has a bad signature');
   });
 
-  it('a failed call is included: ExtrinsicFailed with the dispatch error', async () => {
-    await fund(alice);
-    // set_storage needs root: a signed origin fails the call, which still pays (here: only the nonce).
+  it('a failed call is included: ExtrinsicFailed, and findMetaError names a module error', async () => {
+    // set_storage needs root: a signed origin fails the call, which still pays its fee.
     const { events, dispatchError } = await sendAndWatch(api.tx.system.setStorage([]), alice);
-    expect(events.map((e) => `${e.section}.${e.method}`)).toEqual(['system.ExtrinsicFailed']);
+    expect(events.map((e) => `${e.section}.${e.method}`)).toContain('system.ExtrinsicFailed');
     expect((dispatchError as { isBadOrigin: boolean }).isBadOrigin).toBe(true);
+    // Sudo from an account that is not the sudo key fails in Sudo with a module error.
+    const { dispatchError: moduleError } = await sendAndWatch(api.tx.sudo.sudo(api.tx.system.remark('0x00')), bob);
+    const { section, name } = api.registry.findMetaError((moduleError as unknown as { asModule: Parameters<typeof api.registry.findMetaError>[0] }).asModule);
+    expect([section, name]).toEqual(['sudo', 'RequireSudo']);
   });
 
   it('answers runtime API calls and the pool-aware next nonce', async () => {
-    await fund(alice);
     const version = await api.call.core.version();
     expect(version.specName.toString()).toBe('slicechain');
     const nonce = (await api.call.accountNonceApi.accountNonce(alice.address)).toNumber();
@@ -129,7 +126,6 @@ describe('the dev node through @polkadot/api', () => {
   });
 
   it('follows new heads and storage changes by subscription', async () => {
-    await fund(alice);
     const heads: number[] = [];
     const nonces: number[] = [];
     const unsubHeads = await api.rpc.chain.subscribeNewHeads((h) => { heads.push(h.number.toNumber()); });

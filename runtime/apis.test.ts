@@ -5,24 +5,21 @@ import { u8aConcat, u8aToHex } from '@polkadot/util';
 import { Option, Vec, u32, u64 } from '../primitives/scale.ts';
 import { AccountId32, H256, Header, Nonce, TransactionSource, TransactionValidity } from '../primitives/types.ts';
 import { accountOf, signExtrinsic } from '../node/signer.ts';
-import * as SystemPallet from '../pallets/system/index.ts';
 import { RuntimeVersion } from '../pallets/system/types.ts';
 import { Now, Timestamp, nextTimestamp } from '../pallets/timestamp/index.ts';
 import { ApiCallError, ApplyExtrinsicResult, ExtrinsicInclusionMode, InherentData, OpaqueMetadata, TIMESTAMP_INHERENT, callRuntimeApi, type ApiContext } from './apis.ts';
-import { BlockBuilder, buildGenesis, commitChanges, revertChanges } from './block.ts';
+import { loadChainSpec, genesisOf } from '../genesis/spec.ts';
+import { BlockBuilder, commitChanges, revertChanges } from './block.ts';
 import { buildMetadata } from './metadata.ts';
 import { Overlay } from './overlay.ts';
 import { RUNTIME_APIS, System, VERSION, executive, runtime } from './runtime.ts';
 
 const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
+/** The dev spec's genesis time, where Alice is funded. */
 const GENESIS_TIME = 1_767_225_600_000n;
 
 function chainWithBlock() {
-  const genesis = buildGenesis(executive, () => {
-    System.genesis!.build({});
-    Timestamp.genesis!.build({ now: GENESIS_TIME });
-    SystemPallet.incProviders(accountOf(alice));
-  });
+  const genesis = genesisOf(executive, loadChainSpec('dev'));
   const builder = new BlockBuilder(executive, genesis.state, { hash: genesis.hash, number: 0 }, { timestamp: nextTimestamp(GENESIS_TIME) });
   const built = builder.build();
   const ctx: ApiContext = { executive, state: genesis.state, at: { hash: built.hash, number: 1 }, apis: RUNTIME_APIS };

@@ -9,11 +9,15 @@ import {
   type HexString, type Infer, type Type,
 } from '../primitives/scale.ts';
 import {
-  AccountId32, DispatchError, H256, Header, Nonce, TransactionSource, TransactionValidity, TransactionValidityError,
+  AccountId32, Balance, DispatchError, H256, Header, Nonce, TransactionSource, TransactionValidity, TransactionValidityError, Weight,
   type Hash, type Header as HeaderValue,
 } from '../primitives/types.ts';
 import { Trie } from '../primitives/trie.ts';
 import * as System from '../pallets/system/index.ts';
+import { LENGTH_FEE_PER_BYTE, WEIGHT_FEE_PER_REF_TIME } from '../pallets/transaction-payment/index.ts';
+import {
+  FeeDetails, RuntimeDispatchInfo, type FeeDetails as FeeDetailsValue, type RuntimeDispatchInfo as RuntimeDispatchInfoValue,
+} from '../pallets/transaction-payment/types.ts';
 import { RuntimeVersion } from '../pallets/system/types.ts';
 import { commitChanges, executeBlock, extrinsicsRoot, revertChanges, type Block } from './block.ts';
 import type { Runtime } from './construct.ts';
@@ -253,6 +257,34 @@ export function standardApis(types: RuntimeTypes): RuntimeApi[] {
       }),
     }, ['The API to query account nonce.']),
   ];
+}
+
+/** What TransactionPaymentApi asks of the TransactionPayment pallet. */
+export interface FeeQueries {
+  queryInfo(extrinsic: Uint8Array, len: number): RuntimeDispatchInfoValue;
+  queryFeeDetails(extrinsic: Uint8Array, len: number): FeeDetailsValue;
+}
+
+/** pallet_transaction_payment's runtime API, version 4, over the runtime's fee queries. */
+export function transactionPaymentApi(types: RuntimeTypes, fees: () => FeeQueries): RuntimeApi {
+  return runtimeApi('TransactionPaymentApi', 4, {
+    query_info: method({
+      inputs: { uxt: types.extrinsic, len: u32 }, output: RuntimeDispatchInfo, docs: [],
+      call: ({ uxt, len }) => fees().queryInfo(uxt, len),
+    }),
+    query_fee_details: method({
+      inputs: { uxt: types.extrinsic, len: u32 }, output: FeeDetails, docs: [],
+      call: ({ uxt, len }) => fees().queryFeeDetails(uxt, len),
+    }),
+    query_weight_to_fee: method({
+      inputs: { weight: Weight }, output: Balance, docs: [],
+      call: ({ weight }) => weight.ref_time * WEIGHT_FEE_PER_REF_TIME,
+    }),
+    query_length_to_fee: method({
+      inputs: { length: u32 }, output: Balance, docs: [],
+      call: ({ length }) => BigInt(length) * LENGTH_FEE_PER_BYTE,
+    }),
+  });
 }
 
 const encodeMetadata = (env: ApiEnv, version: MetadataVersion): Uint8Array => buildMetadata(env.executive.runtime, env.apis, version);

@@ -22,9 +22,8 @@ export const OpaqueExtrinsic = declare(
       const end = (bytes as unknown as { i: number }).i + len;
       if (end > bytes.length) throw new RangeError('extrinsic longer than the block');
       (bytes as unknown as { i: number }).i = end;
-      // A copy of the bytes' own buffer: scale-ts's cursor array is a Uint8Array subclass whose
-      // constructor wants a buffer, so its slice() (which builds the subclass) throws.
-      return new Uint8Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + end));
+      // A plain copy: slicing scale-ts's internal Uint8Array subclass would construct the subclass.
+      return new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start).slice();
     }),
   ),
   { path: ['sp_runtime', 'OpaqueExtrinsic'], params: [], def: { tag: 'composite', value: [] }, docs: [] },

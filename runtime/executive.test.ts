@@ -3,7 +3,7 @@
 // signature and extension checks, and block import with its roots.
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
-import { lazy, u32 } from '../primitives/scale.ts';
+import { bool, lazy, u32 } from '../primitives/scale.ts';
 import { AccountId32, mortalEra, type AccountId, type Hash } from '../primitives/types.ts';
 import { Trie } from '../primitives/trie.ts';
 import { accountOf, signExtrinsic, type SigningOptions } from '../node/signer.ts';
@@ -45,6 +45,12 @@ const NotesPallet = pallet({
     }),
     root_note: call({
       index: 1, origin: 'root', args: { value: u32 }, weight: () => weight(10_000_000n),
+      dispatch: () => undefined,
+    }),
+    flagged: call({
+      index: 3, origin: 'signed', args: { urgent: bool }, weight: () => weight(10_000_000n),
+      class: ({ urgent }) => (urgent ? 'Operational' : 'Normal'),
+      docs: 'Its dispatch class depends on its argument.',
       dispatch: () => undefined,
     }),
     heavy: call({
@@ -240,6 +246,12 @@ describe('the executive on a test runtime', () => {
     expect(b.push(signExtrinsic(runtime, bob, NotesPallet.tx.heavy({ tenths: 4 }), chain.opts(bob))).success).toBe(true);
     expect(chain.seal(b).block.extrinsics).toHaveLength(3);
     expect(chain.read(() => System.accountNonce(accountOf(bob)))).toBe(1);
+  });
+
+  it('takes a call\'s dispatch class from its arguments when the call declares it so', () => {
+    expect(runtime.dispatchInfo(NotesPallet.tx.flagged({ urgent: true })).class).toEqual({ type: 'Operational' });
+    expect(runtime.dispatchInfo(NotesPallet.tx.flagged({ urgent: false })).class).toEqual({ type: 'Normal' });
+    expect(runtime.dispatchInfo(NotesPallet.tx.note({ value: 1 })).class).toEqual({ type: 'Normal' });
   });
 
   it('validates for the pool: provides and requires nonce tags, longevity from the era', () => {

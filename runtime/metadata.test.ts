@@ -35,7 +35,8 @@ describe('metadata', () => {
     const { metadata, warnings } = readWithPolkadotJs(buildMetadata(runtime, RUNTIME_APIS, version));
     expect(warnings).toEqual([]);
     expect(metadata.version).toBe(version);
-    expect(metadata.asLatest.pallets.map((p) => [p.name.toString(), p.index.toNumber()])).toEqual([['System', 0], ['Timestamp', 1]]);
+    expect(metadata.asLatest.pallets.map((p) => [p.name.toString(), p.index.toNumber()]))
+      .toEqual(runtime.pallets.map(({ pallet, index }) => [pallet.name, index]));
   });
 
   it.each([14, 15] as const)('V%i decodes with polkadot-api\'s codec and re-encodes to the same bytes', (version) => {
@@ -63,6 +64,11 @@ describe('metadata', () => {
     const remark = registry.createType('Call', decorated.tx.system.remarkWithEvent('0x1234'));
     expect(remark.toHex()).toBe(u8aToHex(runtime.RuntimeCall.enc(System.tx.remark_with_event({ remark: new Uint8Array([0x12, 0x34]) }))));
     expect(decorated.tx.timestamp.set.meta.args[0].type.toString()).toBe('Compact<u64>');
+    // A module error names its pallet, variant and docs, as ExtrinsicFailed handlers look it up.
+    const balances = runtime.pallet('Balances');
+    const [first] = balances.pallet.errors!.$all;
+    const found = registry.findMetaError(new Uint8Array([balances.index, first.index]));
+    expect([found.section, found.name, found.docs]).toEqual(['balances', first.errorName, [...first.docs]]);
   });
 
   it('V15 declares the runtime APIs with their methods, and RuntimeVersion lists them by blake2_64 id', () => {
@@ -74,11 +80,13 @@ describe('metadata', () => {
       ['BlockBuilder', ['apply_extrinsic', 'finalize_block', 'inherent_extrinsics', 'check_inherents']],
       ['TaggedTransactionQueue', ['validate_transaction']],
       ['AccountNonceApi', ['account_nonce']],
+      ['TransactionPaymentApi', ['query_info', 'query_fee_details', 'query_weight_to_fee', 'query_length_to_fee']],
     ]);
     // The well-known ids every Substrate client has hard-coded.
     expect(apiId('Core')).toBe('0xdf6acb689907609b');
     expect(VERSION.apis).toEqual(expect.arrayContaining([
       ['0xdf6acb689907609b', 5], ['0x37e397fc7c91f5e4', 2], ['0x40fe3ad401f8959a', 6], ['0xd2bc9897eed08f15', 3], ['0xbc9d89904f5b923f', 1],
+      ['0x37c8bb1350a9a2a8', 4],
     ]));
   });
 });

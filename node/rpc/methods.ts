@@ -1,13 +1,14 @@
 // Substrate's legacy JSON-RPC methods (chain_*, state_*, system_*, author_*, payment_*) and the dev
 // methods (dev_*), in the JSON shapes polkadot.js expects: hex for bytes and block numbers, headers
 // with SCALE-encoded digest logs, runtime versions in camelCase.
-import { isHex, hexToU8a, u8aToHex } from '@polkadot/util';
+import { isHex, hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { blake2_256 } from '../../primitives/hashing.ts';
 import { Tuple, u32 } from '../../primitives/scale.ts';
 import { AccountId32, DigestItem, type AccountId, type Hash, type Header } from '../../primitives/types.ts';
 import { accountNonce } from '../../pallets/system/index.ts';
 import type { RuntimeVersion } from '../../pallets/system/types.ts';
+import { FeeDetails, RuntimeDispatchInfo } from '../../pallets/transaction-payment/types.ts';
 import { ApiCallError } from '../../runtime/apis.ts';
 import { ApplyExtrinsicResult } from '../../runtime/apis.ts';
 import { buildMetadata } from '../../runtime/metadata.ts';
@@ -131,6 +132,7 @@ export function registerMethods(server: RpcServer, node: DevNode): void {
   registerState(server, node);
   registerSystem(server, node);
   registerAuthor(server, node);
+  registerPayment(server, node);
   registerDev(server, node);
   registerChainHead(server, node);
 }
@@ -285,6 +287,29 @@ function registerSystem(server: RpcServer, node: DevNode): void {
     const extrinsic = bytesParam(params, 0, 'extrinsic');
     return guarded(() => u8aToHex(ApplyExtrinsicResult.enc(node.dryRun(extrinsic, optionalHash(params, 1)).outcome)));
   }, { unsafe: true, aliases: ['system_dryRunAt'] });
+}
+
+/** payment_*: TransactionPaymentApi through state_call, in Substrate's JSON (balances as decimal strings). */
+function registerPayment(server: RpcServer, node: DevNode): void {
+  const query = (method: string, params: unknown[]) => {
+    const extrinsic = bytesParam(params, 0, 'extrinsic');
+    return guarded(() => node.call(`TransactionPaymentApi_${method}`, u8aConcat(extrinsic, u32.enc(extrinsic.length)), optionalHash(params, 1)));
+  };
+  server.method('payment_queryInfo', (params) => {
+    const info = RuntimeDispatchInfo.dec(query('query_info', params));
+    return {
+      weight: { refTime: Number(info.weight.ref_time), proofSize: Number(info.weight.proof_size) },
+      class: info.class.type.toLowerCase(),
+      partialFee: info.partial_fee.toString(),
+    };
+  });
+  server.method('payment_queryFeeDetails', (params) => {
+    const { inclusion_fee: fee } = FeeDetails.dec(query('query_fee_details', params));
+    return {
+      inclusionFee: fee === undefined ? null
+        : { baseFee: fee.base_fee.toString(), lenFee: fee.len_fee.toString(), adjustedWeightFee: fee.adjusted_weight_fee.toString() },
+    };
+  });
 }
 
 function registerAuthor(server: RpcServer, node: DevNode): void {

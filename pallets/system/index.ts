@@ -106,7 +106,8 @@ export const SystemEvents = events(PALLET, {
   Remarked: [5, { sender: AccountId32, hash: H256 }, 'On on-chain remark happened.'],
 });
 
-const EVENTS_KEY = StorageValue(PALLET, 'Events', Bytes).key;
+/** System.Events' key, for appending records and reading them with the runtime's EventRecords type. */
+export const EVENTS_KEY = StorageValue(PALLET, 'Events', Bytes).key;
 
 /**
  * Appends an EventRecord { phase, event, topics } with an already encoded RuntimeEvent, as
