@@ -91,6 +91,8 @@ export class DevNode {
   private readonly finalizing = new Set<NodeJS.Timeout>();
 
   constructor(opts: DevNodeOptions) {
+    // Every subscription and watched transaction listens here: many listeners are the normal case.
+    this.events.setMaxListeners(0);
     this.chain = new Chain(opts.spec);
     this.sealing = opts.sealing ?? 'instant';
     this.blockTimeMs = opts.blockTimeMs ?? 6000;
