@@ -12,6 +12,7 @@ import { readBlockFile, writeBlockFile } from './blockfile.ts';
 import { devPairs } from './keys.ts';
 import { simulate, type SimulationReport } from './simulate.ts';
 import { defaultWorkloads } from './workloads/index.ts';
+import { registerNodeCommand } from './node.ts';
 
 const integer = (name: string) => (value: string): number => {
   const n = Number(value);
@@ -167,6 +168,7 @@ export function buildProgram(): Command {
       console.log(purgeChain(spec, opts.basePath) ? `"${path}" removed.` : `"${path}" did not exist.`);
     });
 
+  registerNodeCommand(program);
   return program;
 }
 
