@@ -1,6 +1,6 @@
 // The slicechain command line, in a Substrate node's vocabulary: build-spec, simulate,
-// import-blocks, export-blocks, export-state, purge-chain; and the runtime APIs until the RPC
-// node serves them (services-quote, services-operator). Every verb that reports takes --json.
+// import-blocks, export-blocks, export-state, purge-chain, node; and the Services runtime API
+// from the command line (services-quote, services-operator). Every verb that reports takes --json.
 import { createInterface } from 'node:readline/promises';
 import { u8aToHex } from '@polkadot/util';
 import { Command, InvalidArgumentError } from 'commander';
@@ -13,6 +13,7 @@ import { readBlockFile, writeBlockFile } from './blockfile.ts';
 import { devPairs } from './keys.ts';
 import { simulate, type SimulationReport } from './simulate.ts';
 import { defaultWorkloads } from './workloads/index.ts';
+import { registerNodeCommand } from './node.ts';
 import { toAccount } from '../runtime/genesis-json.ts';
 import { operator as operatorInfo, quote } from '../pallets/services/index.ts';
 import type { Price } from '../pallets/services/types.ts';
@@ -55,6 +56,8 @@ export function buildProgram(): Command {
   const program = new Command('slicechain')
     .description('A Substrate-style blockchain runtime in TypeScript: services pricing and a compute slice marketplace.')
     .showHelpAfterError()
+    // The root's own options (the dev node's --chain) must not swallow a verb's options of the same name.
+    .enablePositionalOptions()
     .configureOutput({ outputError: (text, write) => write(text) });
 
   program.command('build-spec')
@@ -212,6 +215,7 @@ export function buildProgram(): Command {
       console.log(purgeChain(spec, opts.basePath) ? `"${path}" removed.` : `"${path}" did not exist.`);
     });
 
+  registerNodeCommand(program);
   return program;
 }
 
