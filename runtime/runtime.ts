@@ -13,6 +13,7 @@ import { createTransactionPayment } from '../pallets/transaction-payment/index.t
 import { createSudo } from '../pallets/sudo/index.ts';
 import { Oracle, oraclePrice } from '../pallets/oracle/index.ts';
 import { createServices } from '../pallets/services/index.ts';
+import { servicesApi } from '../pallets/services/runtime-api.ts';
 import { apiVersions, runtimeTypes, standardApis, transactionPaymentApi } from './apis.ts';
 import { constructRuntime } from './construct.ts';
 import { WEIGHT_REF_TIME_PER_MICROS, WEIGHT_REF_TIME_PER_SECOND, weight } from './dispatch.ts';
@@ -20,7 +21,7 @@ import { Executive } from './executive.ts';
 
 /** The runtime APIs state_call reaches, as impl_runtime_apis lists them. */
 const apiTypes = runtimeTypes(() => runtime);
-export const RUNTIME_APIS = [...standardApis(apiTypes), transactionPaymentApi(apiTypes, () => TransactionPayment)];
+export const RUNTIME_APIS = [...standardApis(apiTypes), transactionPaymentApi(apiTypes, () => TransactionPayment), servicesApi(() => Services)];
 
 export const VERSION: RuntimeVersion = {
   spec_name: 'slicechain',

@@ -24,7 +24,7 @@ import {
   PriceTargets, RequestId, Resources, Service, ServiceId, ServiceOperators, ServiceRequest, TerminationReason,
   isValidOperatorKey, type OperatorInfo, type OperatorPreferences as OperatorPreferencesValue, type PriceLimits as PriceLimitsValue,
   type PriceTargets as PriceTargetsValue, type Quote, type Resources as ResourcesValue, type Service as ServiceValue,
-  type ServiceRequest as ServiceRequestValue, type TerminationReason as TerminationReasonValue,
+  type ServiceRequest as ServiceRequestValue, type ServiceStatus, type TerminationReason as TerminationReasonValue,
 } from './types.ts';
 import { ServicesWeights } from './weights.ts';
 
@@ -301,17 +301,6 @@ export interface ServicesConfig {
   sweepSettlementPeriod?: number;
 }
 
-/** A service as the runtime API shows it: its record and what settling it now would do. */
-export interface ServiceStatus {
-  service: ServiceValue;
-  /** The last block charged if it were settled now. */
-  charged_through: number;
-  /** Planck owed to its operators now, not yet paid. */
-  owed: bigint;
-  /** Set when settling now would end it. */
-  ends?: TerminationReasonValue['type'];
-}
-
 export function createServices(config: ServicesConfig) {
   const { currency, oracle } = config;
   const maxPriceChangesPerBlock = config.maxPriceChangesPerBlock ?? 32;
@@ -404,7 +393,10 @@ export function createServices(config: ServicesConfig) {
     const service = Services.get(serviceId);
     if (!service) return undefined;
     const settlement = plan(service, currentBlock());
-    return { service, charged_through: service.started_at + settlement.chargedBlocks, owed: settlement.total, ends: settlement.end };
+    return {
+      service, charged_through: service.started_at + settlement.chargedBlocks, owed: settlement.total,
+      ends: settlement.end && { type: settlement.end },
+    };
   }
 
   const services = pallet({

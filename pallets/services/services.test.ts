@@ -3,15 +3,18 @@
 // run services.
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import { u8aToHex } from '@polkadot/util';
+import { u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a, xxhashAsU8a } from '@polkadot/util-crypto';
-import type { HexString } from '../../primitives/scale.ts';
-import type { AccountId } from '../../primitives/types.ts';
+import { Option, u64, type HexString } from '../../primitives/scale.ts';
+import { AccountId32, type AccountId } from '../../primitives/types.ts';
 import { TestChain, type BlockReport, type ExtrinsicReport, type RuntimeEvent } from '../../node/harness.ts';
 import { accountOf } from '../../node/signer.ts';
 import * as System from '../system/index.ts';
 import type { RuntimeCallValue } from '../../runtime/pallet.ts';
-import { Services as ServicesPallet, Sudo, executive } from '../../runtime/runtime.ts';
+import { RUNTIME_APIS, Services as ServicesPallet, Sudo, VERSION, executive, runtime } from '../../runtime/runtime.ts';
+import { buildMetadata } from '../../runtime/metadata.ts';
+import { decAnyMetadata } from '@polkadot-api/substrate-bindings';
+import { ApiCallError, apiId, callRuntimeApi, type ApiContext } from '../../runtime/apis.ts';
 import { genesisOf, loadChainSpec, parseChainSpec } from '../../genesis/spec.ts';
 import { Balances } from '../balances/index.ts';
 import { oraclePrice as oracle } from '../oracle/index.ts';
@@ -21,7 +24,9 @@ import {
   PendingPriceChanges, PriceChangeAgenda, Requests, Services, operator, quote,
 } from './index.ts';
 import { chargeBetween, hourlyPrice } from './pricing.ts';
-import { OperatorPreferences, PriceTargets, type PriceTargets as Targets, type Resources } from './types.ts';
+import {
+  OperatorInfo, OperatorPreferences, PriceTargets, Quote, Resources, ServiceStatus, type PriceTargets as Targets,
+} from './types.ts';
 
 const tx = ServicesPallet.tx;
 const TOKEN = 10n ** 12n;
@@ -647,6 +652,38 @@ describe('the runtime API', () => {
     expect(dev.query(() => operator(dev.ids.bob))).toMatchObject({
       pending_change: { price_targets: higher, effective_at: at }, services: [0n], pending_requests: [1n] });
     expect(dev.query(() => ServicesPallet.api.operator(dev.ids.charlie))).toMatchObject({ services: [], pending_requests: [1n] });
+  });
+});
+
+describe('ServicesApi through state_call', () => {
+  it('answers quote, operator and service with SCALE in and out, at a block\'s state', () => {
+    const dev = new Dev();
+    // 20 services that expire after 3 blocks: the sweep ends 16 a block, so some wait, expired, at the head.
+    for (let i = 0; i < 20; i++) dev.chain.submit(dev.pairs.ferdie, tx.request({ operators: [dev.ids.bob], resources: SMALL, ttl_blocks: 3, deposit: TOKEN }));
+    const started = dev.chain.newBlock().number;
+    dev.chain.runTo(started + 3);
+    const ctx: ApiContext = { executive, state: dev.chain.chain.state, at: dev.chain.head, apis: RUNTIME_APIS };
+    const call = (name: string, input: Uint8Array) => callRuntimeApi(ctx, `ServicesApi_${name}`, input);
+
+    const quoted = Option(Quote).dec(call('quote', u8aConcat(AccountId32.enc(dev.ids.bob), Resources.enc(SMALL))));
+    expect(quoted).toEqual(dev.query(() => quote(dev.ids.bob, SMALL)));
+    expect(quoted?.now.per_hour).toBe(94_480n);
+    expect(Option(Quote).dec(call('quote', u8aConcat(AccountId32.enc(dev.ids.eve), Resources.enc(SMALL))))).toBeUndefined();
+    expect(Option(OperatorInfo).dec(call('operator', AccountId32.enc(dev.ids.charlie)))).toEqual(dev.query(() => operator(dev.ids.charlie)));
+
+    const waiting = dev.query(() => [...Services.entries()].map(([[id]]) => id));
+    expect(waiting.length).toBeGreaterThanOrEqual(4);
+    const paid = planck(dev, chargeBetween(hourlyPrice(BOB_TARGETS, SMALL)!, 0, 3));
+    expect(Option(ServiceStatus).dec(call('service', u64.enc(waiting[0])))).toEqual({
+      service: dev.query(() => Services.get(waiting[0])), charged_through: started + 3, owed: paid, ends: { type: 'Expired' } });
+    expect(Option(ServiceStatus).dec(call('service', u64.enc(999n)))).toBeUndefined();
+    expect(() => call('quote', AccountId32.enc(dev.ids.bob))).toThrow(ApiCallError);
+  });
+
+  it('is listed in the runtime version and described in the V15 metadata', () => {
+    expect(VERSION.apis).toContainEqual([apiId('ServicesApi'), 1]);
+    const v15 = decAnyMetadata(buildMetadata(runtime, RUNTIME_APIS, 15)).metadata.value as { apis: { name: string; methods: { name: string }[] }[] };
+    expect(v15.apis.find((api) => api.name === 'ServicesApi')?.methods.map((m) => m.name)).toEqual(['quote', 'operator', 'service']);
   });
 });
 

@@ -131,3 +131,15 @@ export const OperatorInfo = Struct(apiPath('OperatorInfo'), {
   pending_requests: BoundedVec(RequestId, MAX_PENDING_REQUESTS_PER_OPERATOR),
 });
 export type OperatorInfo = Infer<typeof OperatorInfo>;
+
+/** A running service and what settling it now would do. */
+export const ServiceStatus = Struct(apiPath('ServiceStatus'), {
+  service: Service,
+  /** The last block charged if it were settled now. */
+  charged_through: BlockNumber,
+  /** Planck owed to its operators now, not yet paid. */
+  owed: Balance,
+  /** Set when settling now would end it. */
+  ends: Option(TerminationReason),
+});
+export type ServiceStatus = Infer<typeof ServiceStatus>;
