@@ -52,6 +52,8 @@ export function buildProgram(): Command {
   const program = new Command('slicechain')
     .description('A Substrate-style blockchain runtime in TypeScript: services pricing and a compute slice marketplace.')
     .showHelpAfterError()
+    // The root's own options (the dev node's --chain) must not swallow a verb's options of the same name.
+    .enablePositionalOptions()
     .configureOutput({ outputError: (text, write) => write(text) });
 
   program.command('build-spec')
