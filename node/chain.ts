@@ -1,6 +1,7 @@
 // A chain: genesis from a spec, the committed state at the head, the blocks, and the two ways a
 // block arrives — authored here (BlockBuilder) or imported (executeBlock, roots checked). The CLI,
 // the test harness and the RPC node all drive this.
+import { u8aToHex } from '@polkadot/util';
 import type { Trie } from '../primitives/trie.ts';
 import type { Hash, TransactionValidity } from '../primitives/types.ts';
 import { genesisOf, type ChainSpec } from '../genesis/spec.ts';
@@ -32,10 +33,20 @@ export class Chain {
   /** Called after a block becomes the head (persistence, subscriptions). */
   readonly listeners: ((built: BuiltBlock) => void)[] = [];
 
-  constructor(readonly spec: ChainSpec) {
+  /** A chain at genesis, or resumed from a stored head state and its blocks (database). */
+  constructor(readonly spec: ChainSpec, resume?: { state: Trie; blocks: readonly { block: Block; hash: Hash }[] }) {
     this.genesis = genesisOf(executive, spec);
-    this.state = this.genesis.state;
+    this.state = resume?.state ?? this.genesis.state;
     this.hashes = [this.genesis.hash];
+    for (const { block, hash } of resume?.blocks ?? []) {
+      if (block.header.parent_hash !== this.head.hash) throw new Error(`stored block #${block.header.number} does not follow #${this.head.number}`);
+      this.blocks.set(hash, block);
+      this.hashes.push(hash);
+    }
+    const expected = resume?.blocks.at(-1)?.block.header.state_root ?? this.genesis.header.state_root;
+    if (u8aToHex(this.state.root()) !== expected) {
+      throw new Error(`the stored state does not match block #${this.head.number}: its root is ${u8aToHex(this.state.root())}, the header says ${expected}`);
+    }
   }
 
   get head(): Head {

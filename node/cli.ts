@@ -1,3 +1,183 @@
-// The slicechain command line. Until the executive and the node exist, it says what the chain will be.
-console.log('slicechain: a Substrate-style runtime in TypeScript (services pricing, compute slice marketplace).');
-console.log('The block-producing CLI arrives with the executive; today the primitives, storage and state root are in place.');
+// The slicechain command line, in a Substrate node's vocabulary: build-spec, simulate,
+// import-blocks, export-blocks, export-state, purge-chain. Every verb that reports takes --json.
+import { createInterface } from 'node:readline/promises';
+import { u8aToHex } from '@polkadot/util';
+import { Command, InvalidArgumentError } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { loadChainSpec, toRawSpec, type ChainSpec } from '../genesis/spec.ts';
+import { initCrypto } from '../primitives/crypto.ts';
+import { Chain } from './chain.ts';
+import { openChain, purgeChain, databasePath, type ChainDatabase } from './database.ts';
+import { readBlockFile, writeBlockFile } from './blockfile.ts';
+import { devPairs } from './keys.ts';
+import { simulate, type SimulationReport } from './simulate.ts';
+import { defaultWorkloads } from './workloads/index.ts';
+
+const integer = (name: string) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
+  return n;
+};
+
+/** Prints a human summary, or one JSON object with --json. */
+function report(json: boolean, summary: Record<string, unknown>, human: string[]): void {
+  if (json) console.log(JSON.stringify(summary, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
+  else for (const line of human) console.log(line);
+}
+
+const headSummary = (chain: Chain) => ({ head: chain.head.hash, number: chain.head.number, state_root: u8aToHex(chain.state.root()) });
+
+/** A chain in memory, or the one kept at --base-path. */
+async function open(spec: ChainSpec, basePath: string | undefined): Promise<{ chain: Chain; db?: ChainDatabase }> {
+  return basePath ? openChain(spec, basePath) : { chain: new Chain(spec) };
+}
+
+/** Imports `file` into `chain`, stopping at the first bad block; returns how many were imported. */
+async function importFile(chain: Chain, file: string, until?: number): Promise<number> {
+  let imported = 0;
+  for await (const { block } of readBlockFile(file)) {
+    if (until !== undefined && block.header.number > until) break;
+    chain.import(block);
+    imported++;
+  }
+  return imported;
+}
+
+function progressBar(total: number, label: string): { tick(n: number): void; stop(): void } {
+  if (!process.stderr.isTTY) return { tick: () => undefined, stop: () => undefined };
+  const bar = new SingleBar({ stream: process.stderr, format: `${label} [{bar}] {value}/{total} blocks | {eta_formatted} left`, hideCursor: true });
+  bar.start(total, 0);
+  return { tick: (n) => bar.update(n), stop: () => bar.stop() };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('slicechain')
+    .description('A Substrate-style blockchain runtime in TypeScript: services pricing and a compute slice marketplace.')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  program.command('build-spec')
+    .description('Print the chain specification (as JSON); --raw gives the genesis as raw storage, as Substrate\'s raw spec.')
+    .option('--chain <chain>', 'dev, or a chain spec file', 'dev')
+    .option('--raw', 'print genesis.raw.top (hex key -> hex value) instead of the genesis config')
+    .action((opts: { chain: string; raw?: boolean }) => {
+      const spec = loadChainSpec(opts.chain);
+      const out = opts.raw ? toRawSpec(spec, new Chain(spec).state) : spec;
+      console.log(JSON.stringify(out, null, 2));
+    });
+
+  program.command('simulate')
+    .description('Author blocks of a deterministic pseudo-random workload of signed extrinsics and write them to a block file.')
+    .option('--chain <chain>', 'dev, or a chain spec file', 'dev')
+    .option('--blocks <n>', 'number of blocks to author', integer('--blocks'), 20)
+    .option('--seed <n>', 'seed of the workload', integer('--seed'), 1)
+    .option('--out <file>', 'write the blocks (genesis excluded), one 0x-hex block per line')
+    .option('--base-path <dir>', 'keep the chain in a database there (continues a chain already there)')
+    .option('--json', 'print a machine-readable summary')
+    .action(async (opts: { chain: string; blocks: number; seed: number; out?: string; basePath?: string; json?: boolean }) => {
+      const spec = loadChainSpec(opts.chain);
+      const { chain, db } = await open(spec, opts.basePath);
+      const start = chain.head.number;
+      const bar = progressBar(opts.blocks, 'simulate');
+      let result: SimulationReport;
+      try {
+        result = simulate(chain, { blocks: opts.blocks, seed: opts.seed, workloads: defaultWorkloads(), accounts: devPairs(), onBlock: (n) => bar.tick(n - start) });
+      } finally {
+        bar.stop();
+        await db?.close();
+      }
+      if (opts.out) await writeBlockFile(opts.out, [...chain.allBlocks()].slice(start));
+      const { extrinsics: x } = result;
+      report(!!opts.json, { ...headSummary(chain), blocks: result.blocks, extrinsics: x, unexpected: result.unexpected, seconds: result.seconds, extrinsics_per_second: result.extrinsicsPerSecond, out: opts.out }, [
+        `${result.blocks} blocks on ${spec.name} (seed ${opts.seed})${opts.out ? ` written to ${opts.out}` : ''}`,
+        `extrinsics: ${x.ok} ok, ${x.fail} failed (included, fee paid), ${x.refused} refused (left out)`,
+        ...(result.unexpected.length ? [`${result.unexpected.length} outcome(s) differed from the workload's expectation, e.g. ${JSON.stringify(result.unexpected[0])}`] : []),
+        `head #${chain.head.number} ${chain.head.hash}`,
+        `state root ${result.stateRoot}`,
+        `${result.extrinsicsPerSecond.toFixed(0)} extrinsics/s over ${result.seconds.toFixed(2)} s`,
+      ]);
+    });
+
+  program.command('import-blocks')
+    .description('Re-execute the blocks of FILE on a fresh state (or the chain at --base-path), checking every parent link, extrinsic and root; stop at the first bad block.')
+    .argument('<file>', 'block file, one 0x-hex block per line')
+    .option('--chain <chain>', 'dev, or a chain spec file', 'dev')
+    .option('--base-path <dir>', 'import into the database there')
+    .option('--json', 'print a machine-readable summary')
+    .action(async (file: string, opts: { chain: string; basePath?: string; json?: boolean }) => {
+      const { chain, db } = await open(loadChainSpec(opts.chain), opts.basePath);
+      let imported = 0;
+      try {
+        imported = await importFile(chain, file);
+      } catch (error) {
+        await db?.close();
+        throw new Error(`${(error as Error).message} (imported ${imported} block(s) before it; head #${chain.head.number} ${chain.head.hash})`);
+      }
+      await db?.close();
+      report(!!opts.json, { ...headSummary(chain), imported }, [`imported ${imported} block(s)`, `head #${chain.head.number} ${chain.head.hash}`]);
+    });
+
+  program.command('export-blocks')
+    .description('Write the blocks of the chain kept at --base-path, one 0x-hex block per line.')
+    .argument('[output]', 'output file (standard output when absent)')
+    .requiredOption('--base-path <dir>', 'where the chain is kept')
+    .option('--chain <chain>', 'dev, or a chain spec file', 'dev')
+    .option('--from <n>', 'first block', integer('--from'), 1)
+    .option('--to <n>', 'last block (the head when absent)', integer('--to'))
+    .action(async (output: string | undefined, opts: { chain: string; basePath: string; from: number; to?: number }) => {
+      const { db } = await openChain(loadChainSpec(opts.chain), opts.basePath);
+      try {
+        await writeBlockFile(output ?? '/dev/stdout', db.blocks(Math.max(opts.from, 1), opts.to));
+      } finally {
+        await db.close();
+      }
+    });
+
+  program.command('export-state')
+    .description('Print a raw chain spec whose genesis.raw.top is the state at a block, as Substrate\'s export-state.')
+    .option('--chain <chain>', 'dev, or a chain spec file', 'dev')
+    .option('--blocks <file>', 'replay this block file first')
+    .option('--base-path <dir>', 'or take the chain kept there')
+    .option('--at <n>', 'the block (default: the head)', integer('--at'))
+    .action(async (opts: { chain: string; blocks?: string; basePath?: string; at?: number }) => {
+      const spec = loadChainSpec(opts.chain);
+      if (opts.basePath && opts.at !== undefined) throw new Error('--at works with --blocks (replay); a --base-path chain exports its head');
+      const { chain, db } = await open(spec, opts.basePath);
+      try {
+        if (opts.blocks) await importFile(chain, opts.blocks, opts.at);
+      } finally {
+        await db?.close();
+      }
+      if (opts.at !== undefined && chain.head.number !== opts.at) throw new Error(`block #${opts.at} is beyond the head #${chain.head.number}`);
+      console.log(JSON.stringify(toRawSpec(spec, chain.state), null, 2));
+    });
+
+  program.command('purge-chain')
+    .description('Remove the database of the chain kept at --base-path.')
+    .requiredOption('--base-path <dir>', 'where the chain is kept')
+    .option('--chain <chain>', 'dev, or a chain spec file', 'dev')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .action(async (opts: { chain: string; basePath: string; yes?: boolean }) => {
+      const spec = loadChainSpec(opts.chain);
+      const path = databasePath(opts.basePath, spec);
+      if (!opts.yes) {
+        const rl = createInterface({ input: process.stdin, output: process.stdout });
+        const answer = await rl.question(`Are you sure to remove "${path}"? [y/N]: `);
+        rl.close();
+        if (!/^y(es)?$/i.test(answer.trim())) return console.log('Aborted');
+      }
+      console.log(purgeChain(spec, opts.basePath) ? `"${path}" removed.` : `"${path}" did not exist.`);
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  await initCrypto();
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    console.error(`Error: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
+}

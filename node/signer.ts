@@ -38,8 +38,11 @@ const implicit: Record<string, (o: SigningOptions) => unknown> = {
 
 const signatureKind = { sr25519: 'Sr25519', ed25519: 'Ed25519', ecdsa: 'Ecdsa', ethereum: undefined } as const;
 
+/** What signing needs of a key pair: a @polkadot/keyring pair, or a deterministic dev pair (node/keys.ts). */
+export type SigningPair = Pick<KeyringPair, 'type' | 'address' | 'addressRaw' | 'sign'>;
+
 /** The AccountId32 of a pair: its public key, or blake2_256 of the compressed key for ecdsa. */
-export const accountOf = (pair: KeyringPair): AccountId => u8aToHex(pair.addressRaw) as AccountId;
+export const accountOf = (pair: SigningPair): AccountId => u8aToHex(pair.addressRaw) as AccountId;
 
 /** The explicit `extra` tuple and the signing payload of a transaction, as the runtime will rebuild them. */
 export function payloadParts(runtime: Runtime, call: RuntimeCallValue, opts: SigningOptions): { extra: unknown[]; payload: Uint8Array } {
@@ -51,7 +54,7 @@ export function payloadParts(runtime: Runtime, call: RuntimeCallValue, opts: Sig
 }
 
 /** Signs `call` with `pair` and returns the encoded extrinsic (Compact length prefix included). */
-export function signExtrinsic(runtime: Runtime, pair: KeyringPair, call: RuntimeCallValue, opts: SigningOptions): Uint8Array {
+export function signExtrinsic(runtime: Runtime, pair: SigningPair, call: RuntimeCallValue, opts: SigningOptions): Uint8Array {
   const kind = signatureKind[pair.type];
   if (!kind) throw new Error(`cannot sign with a ${pair.type} key: this chain takes sr25519, ed25519 and ecdsa`);
   const { extra, payload } = payloadParts(runtime, call, opts);

@@ -21,7 +21,8 @@ export const OpaqueExtrinsic = declare(
       const end = (bytes as unknown as { i: number }).i + len;
       if (end > bytes.length) throw new RangeError('extrinsic longer than the block');
       (bytes as unknown as { i: number }).i = end;
-      return bytes.slice(start, end);
+      // A plain copy: slicing scale-ts's internal Uint8Array subclass would construct the subclass.
+      return new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start).slice();
     }),
   ),
   { path: ['sp_runtime', 'OpaqueExtrinsic'], params: [], def: { tag: 'composite', value: [] }, docs: [] },

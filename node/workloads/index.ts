@@ -1,0 +1,4 @@
+// The workloads `simulate` runs by default, one per part of the runtime.
+import type { Workload } from './types.ts';
+
+export const defaultWorkloads = (): Workload[] => [];
