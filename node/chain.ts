@@ -9,7 +9,8 @@ import { Now, nextTimestamp } from '../pallets/timestamp/index.ts';
 import { BlockBuilder, executeBlock, type Block, type BuiltBlock, type Genesis } from '../runtime/block.ts';
 import type { ApplyExtrinsicResult } from '../runtime/executive.ts';
 import { Overlay } from '../runtime/overlay.ts';
-import { executive, runtime } from '../runtime/runtime.ts';
+import type { Executive } from '../runtime/executive.ts';
+import { executive as slicechain } from '../runtime/runtime.ts';
 
 export interface Head {
   hash: Hash;
@@ -23,9 +24,15 @@ export interface Authored {
   results: ApplyExtrinsicResult[];
 }
 
+export interface ChainOptions {
+  /** The runtime to run (the slicechain runtime by default; tests may bring their own). */
+  executive?: Executive;
+  /** Resume from a stored head state and its blocks (the database). */
+  resume?: { state: Trie; blocks: readonly { block: Block; hash: Hash }[] };
+}
+
 export class Chain {
-  readonly runtime = runtime;
-  readonly executive = executive;
+  readonly executive: Executive;
   readonly genesis: Genesis;
   readonly state: Trie;
   private readonly hashes: Hash[];
@@ -33,8 +40,8 @@ export class Chain {
   /** Called after a block becomes the head (persistence, subscriptions). */
   readonly listeners: ((built: BuiltBlock) => void)[] = [];
 
-  /** A chain at genesis, or resumed from a stored head state and its blocks (database). */
-  constructor(readonly spec: ChainSpec, resume?: { state: Trie; blocks: readonly { block: Block; hash: Hash }[] }) {
+  constructor(readonly spec: ChainSpec, { executive = slicechain, resume }: ChainOptions = {}) {
+    this.executive = executive;
     this.genesis = genesisOf(executive, spec);
     this.state = resume?.state ?? this.genesis.state;
     this.hashes = [this.genesis.hash];
@@ -53,30 +60,34 @@ export class Chain {
     return { hash: this.hashes[this.hashes.length - 1], number: this.hashes.length - 1 };
   }
 
+  get runtime() {
+    return this.executive.runtime;
+  }
+
   get genesisHash(): Hash {
     return this.genesis.hash;
   }
 
   /** Runs `body` against the head state (reads only: its writes are discarded). */
   read<T>(body: () => T): T {
-    return executive.run(new Overlay(this.state), body);
+    return this.executive.run(new Overlay(this.state), body);
   }
 
   /** Authors the next block with the timestamp inherent and as many of `extrinsics` as are valid. */
   author(extrinsics: readonly Uint8Array[]): Authored {
-    const builder = new BlockBuilder(executive, this.state, this.head, { timestamp: nextTimestamp(this.read(() => Now.get())) });
+    const builder = new BlockBuilder(this.executive, this.state, this.head, { timestamp: nextTimestamp(this.read(() => Now.get())) });
     const results = extrinsics.map((xt) => builder.push(xt));
     return { built: this.commit(builder.build()), results };
   }
 
   /** Imports a block: re-executes it on the head state and checks its roots; a bad block changes nothing. */
   import(block: Block): BuiltBlock {
-    return this.commit(executeBlock(executive, this.state, this.head, block));
+    return this.commit(executeBlock(this.executive, this.state, this.head, block));
   }
 
   /** TaggedTransactionQueue_validate_transaction at the head. */
   validate(extrinsic: Uint8Array): TransactionValidity {
-    return executive.validateTransaction(new Overlay(this.state), extrinsic, this.head.hash);
+    return this.executive.validateTransaction(new Overlay(this.state), extrinsic, this.head.hash);
   }
 
   hashAt(number: number): Hash | undefined {

@@ -32,15 +32,12 @@ async function open(spec: ChainSpec, basePath: string | undefined): Promise<{ ch
   return basePath ? openChain(spec, basePath) : { chain: new Chain(spec) };
 }
 
-/** Imports `file` into `chain`, stopping at the first bad block; returns how many were imported. */
-async function importFile(chain: Chain, file: string, until?: number): Promise<number> {
-  let imported = 0;
+/** Imports `file` into `chain`, stopping at the first bad block. */
+async function importFile(chain: Chain, file: string, until?: number): Promise<void> {
   for await (const { block } of readBlockFile(file)) {
     if (until !== undefined && block.header.number > until) break;
     chain.import(block);
-    imported++;
   }
-  return imported;
 }
 
 function progressBar(total: number, label: string): { tick(n: number): void; stop(): void } {
@@ -106,14 +103,15 @@ export function buildProgram(): Command {
     .option('--json', 'print a machine-readable summary')
     .action(async (file: string, opts: { chain: string; basePath?: string; json?: boolean }) => {
       const { chain, db } = await open(loadChainSpec(opts.chain), opts.basePath);
-      let imported = 0;
+      const start = chain.head.number;
       try {
-        imported = await importFile(chain, file);
+        await importFile(chain, file);
       } catch (error) {
+        throw new Error(`${(error as Error).message} (imported ${chain.head.number - start} block(s) before it; head #${chain.head.number} ${chain.head.hash})`);
+      } finally {
         await db?.close();
-        throw new Error(`${(error as Error).message} (imported ${imported} block(s) before it; head #${chain.head.number} ${chain.head.hash})`);
       }
-      await db?.close();
+      const imported = chain.head.number - start;
       report(!!opts.json, { ...headSummary(chain), imported }, [`imported ${imported} block(s)`, `head #${chain.head.number} ${chain.head.hash}`]);
     });
 

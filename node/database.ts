@@ -102,7 +102,7 @@ export async function openChain(spec: ChainSpec, basePath: string): Promise<{ ch
     } else {
       const blocks: Block[] = [];
       for await (const block of db.blocks()) blocks.push(block);
-      chain = new Chain(spec, { state: await db.loadState(), blocks: blocks.map((block) => ({ block, hash: blockHash(block.header) })) });
+      chain = new Chain(spec, { resume: { state: await db.loadState(), blocks: blocks.map((block) => ({ block, hash: blockHash(block.header) })) } });
     }
     chain.listeners.push((built) => db.enqueue(built));
     return { chain, db };

@@ -3,21 +3,25 @@
 // events per extrinsic, running to block N, and replay.
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import type { DispatchError, Era, TransactionValidityError } from '../primitives/types.ts';
+import type { DispatchError, Era, TransactionValidity, TransactionValidityError } from '../primitives/types.ts';
 import { mortalEra } from '../primitives/types.ts';
 import { loadChainSpec, type ChainSpec } from '../genesis/spec.ts';
-import { accountNonce } from '../pallets/system/index.ts';
+import { EVENTS_KEY, accountNonce } from '../pallets/system/index.ts';
 import type { EventRecord } from '../pallets/system/types.ts';
 import type { Block } from '../runtime/block.ts';
+import type { RuntimeEventValue as RuntimeEvent } from '../runtime/construct.ts';
+import type { ApplyExtrinsicResult, Executive } from '../runtime/executive.ts';
 import { describeValidityError } from '../runtime/extensions.ts';
+import { storage } from '../runtime/externalities.ts';
 import type { RuntimeCallValue } from '../runtime/pallet.ts';
-import { System } from '../runtime/runtime.ts';
 import { Chain } from './chain.ts';
-import { accountOf, signExtrinsic } from './signer.ts';
+import { accountOf, signExtrinsic, type SigningPair } from './signer.ts';
 
-export type RuntimeEvent = { type: string; value: { type: string; value?: unknown } };
+export type { RuntimeEvent };
 
 export interface ExtrinsicReport {
+  /** The runtime's answer (ApplyExtrinsicResult). */
+  result: ApplyExtrinsicResult;
   /** Whether the block includes it (a failed call is included; a refused transaction is not). */
   included: boolean;
   /** Its index in the block when included. */
@@ -47,6 +51,19 @@ export interface SubmitOptions {
   mortality?: number;
   /** Overrides the automatic nonce. */
   nonce?: number;
+  /** Signs for another genesis hash or spec version (to test refusals). */
+  genesisHash?: `0x${string}`;
+  specVersion?: number;
+}
+
+/** One extrinsic applied alone in a block: the runtime's answer and what the block recorded. */
+export interface Applied {
+  result: ApplyExtrinsicResult;
+  /** The events it deposited (none when refused). */
+  events: RuntimeEvent[];
+  /** Its encoded length, as the fee counts it. */
+  len: number;
+  extrinsic: Uint8Array;
 }
 
 export class TestChain {
@@ -54,8 +71,9 @@ export class TestChain {
   readonly accounts: Record<'alice' | 'bob' | 'charlie' | 'dave' | 'eve' | 'ferdie', KeyringPair>;
   private queue: { extrinsic: Uint8Array; signer?: string }[] = [];
 
-  constructor(spec: ChainSpec | string = 'dev') {
-    this.chain = new Chain(typeof spec === 'string' ? loadChainSpec(spec) : spec);
+  /** A chain from `spec` ('dev', a spec file path, or a ChainSpec) running `executive` (slicechain's by default). */
+  constructor(spec: ChainSpec | string = 'dev', executive?: Executive) {
+    this.chain = new Chain(typeof spec === 'string' ? loadChainSpec(spec) : spec, { executive });
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     const pair = (name: string) => keyring.addFromUri(`//${name[0].toUpperCase()}${name.slice(1)}`);
     this.accounts = { alice: pair('alice'), bob: pair('bob'), charlie: pair('charlie'), dave: pair('dave'), eve: pair('eve'), ferdie: pair('ferdie') };
@@ -70,23 +88,41 @@ export class TestChain {
     return this.chain.read(body);
   }
 
-  /** Signs `call` with `signer` (next nonce, counting what is already queued) and queues it for the next block. */
-  submit(signer: KeyringPair, call: RuntimeCallValue, opts: SubmitOptions = {}): Uint8Array {
+  /** Signs `call` with `signer` for the next block (next nonce, counting what is already queued). */
+  sign(signer: SigningPair, call: RuntimeCallValue, opts: SubmitOptions = {}): Uint8Array {
     const who = accountOf(signer);
     const queued = this.queue.filter((q) => q.signer === who).length;
     const head = this.chain.head;
     const era: Era | undefined = opts.mortality ? mortalEra(opts.mortality, head.number) : undefined;
-    const extrinsic = signExtrinsic(this.chain.runtime, signer, call, {
+    return signExtrinsic(this.chain.runtime, signer, call, {
       nonce: opts.nonce ?? this.query(() => accountNonce(who)) + queued,
       era,
       eraBlockHash: era ? head.hash : undefined,
       tip: opts.tip,
-      genesisHash: this.chain.genesisHash,
-      specVersion: this.chain.runtime.version.spec_version,
+      genesisHash: opts.genesisHash ?? this.chain.genesisHash,
+      specVersion: opts.specVersion ?? this.chain.runtime.version.spec_version,
       transactionVersion: this.chain.runtime.version.transaction_version,
     });
-    this.queue.push({ extrinsic, signer: who });
+  }
+
+  /** Signs `call` and queues it for the next block. */
+  submit(signer: SigningPair, call: RuntimeCallValue, opts: SubmitOptions = {}): Uint8Array {
+    const extrinsic = this.sign(signer, call, opts);
+    this.queue.push({ extrinsic, signer: accountOf(signer) });
     return extrinsic;
+  }
+
+  /** Applies one signed extrinsic alone in a new block (after the timestamp inherent). */
+  apply(signer: SigningPair, call: RuntimeCallValue, opts: SubmitOptions = {}): Applied {
+    const extrinsic = this.sign(signer, call, opts);
+    this.queue.push({ extrinsic, signer: accountOf(signer) });
+    const { extrinsics: [report] } = this.newBlock();
+    return { result: report.result, events: report.events, len: extrinsic.length, extrinsic };
+  }
+
+  /** Pool validation at the head (TaggedTransactionQueue_validate_transaction). */
+  validate(extrinsic: Uint8Array): TransactionValidity {
+    return this.chain.validate(extrinsic);
   }
 
   /** Queues an already encoded extrinsic. */
@@ -103,13 +139,13 @@ export class TestChain {
     let index = 1; // after the timestamp inherent
     const runtime = this.chain.runtime;
     const extrinsics = results.map((result): ExtrinsicReport => {
-      if (!result.success) return { included: false, refused: describeValidityError(result.value), validityError: result.value, events: [] };
+      if (!result.success) return { result, included: false, refused: describeValidityError(result.value), validityError: result.value, events: [] };
       const at = index++;
       const own = events.filter((e) => e.phase.type === 'ApplyExtrinsic' && e.phase.value === at).map((e) => e.event);
       const outcome = result.value;
       return outcome.success
-        ? { included: true, index: at, events: own }
-        : { included: true, index: at, error: runtime.describeError(outcome.value), dispatchError: outcome.value, events: own };
+        ? { result, included: true, index: at, events: own }
+        : { result, included: true, index: at, error: runtime.describeError(outcome.value), dispatchError: outcome.value, events: own };
     });
     return { number: built.block.header.number, hash: built.hash, extrinsics, events };
   }
@@ -123,7 +159,10 @@ export class TestChain {
 
   /** The events of the head block. */
   events(): EventRecord<RuntimeEvent>[] {
-    return this.query(() => System.Events.get()) as EventRecord<RuntimeEvent>[];
+    return this.query(() => {
+      const raw = storage().get(EVENTS_KEY);
+      return raw ? this.chain.runtime.EventRecords.dec(raw) : [];
+    });
   }
 
   /** The blocks after genesis, for export or replay. */
@@ -132,8 +171,8 @@ export class TestChain {
   }
 
   /** A fresh chain from `spec` that imports `blocks`, checking every root on the way. */
-  static replay(blocks: readonly Block[], spec: ChainSpec | string = 'dev'): TestChain {
-    const replica = new TestChain(spec);
+  static replay(blocks: readonly Block[], spec: ChainSpec | string = 'dev', executive?: Executive): TestChain {
+    const replica = new TestChain(spec, executive);
     for (const block of blocks) replica.chain.import(block);
     return replica;
   }

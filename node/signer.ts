@@ -23,9 +23,9 @@ export interface SigningOptions {
 
 /** What the signed extensions carry explicitly in the extrinsic, by identifier. */
 const explicit: Record<string, (o: SigningOptions) => unknown> = {
-  CheckMortality: (o) => ({ era: o.era ?? { type: 'Immortal' } }),
-  CheckNonce: (o) => ({ nonce: o.nonce }),
-  ChargeTransactionPayment: (o) => ({ tip: o.tip ?? 0n }),
+  CheckMortality: (o) => o.era ?? { type: 'Immortal' },
+  CheckNonce: (o) => o.nonce,
+  ChargeTransactionPayment: (o) => o.tip ?? 0n,
 };
 
 /** What they sign without sending. */

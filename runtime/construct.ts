@@ -2,11 +2,11 @@
 // enums and the extrinsic format, and dispatches calls to their pallets in a storage layer.
 import { u8aConcat } from '@polkadot/util';
 import { extrinsicCodec, type ExtrinsicCodec } from '../primitives/extrinsic.ts';
-import { Enum, Tuple, type AnyType, type Type } from '../primitives/scale.ts';
+import { Enum, Tuple, Vec, type AnyType, type Type } from '../primitives/scale.ts';
 import type { DispatchError, Hash, ModuleError } from '../primitives/types.ts';
 import { depositEventRecord } from '../pallets/system/index.ts';
 import type { WeightLimits } from '../pallets/system/extensions.ts';
-import type { RuntimeVersion } from '../pallets/system/types.ts';
+import { EventRecord, type EventRecord as EventRecordValue, type RuntimeVersion } from '../pallets/system/types.ts';
 import { DispatchErrors, DispatchFailure, type DispatchInfo, type Origin, type PostDispatchInfo } from './dispatch.ts';
 import type { AnyExtension } from './extensions.ts';
 import { storage, type RuntimeContext } from './externalities.ts';
@@ -32,6 +32,9 @@ export interface InherentData {
   timestamp: bigint;
 }
 
+/** An event of the runtime: `{ type: <pallet>, value: { type: <event>, value: <fields> } }`. */
+export interface RuntimeEventValue { type: string; value: { type: string; value?: unknown } }
+
 export interface DispatchOutcome {
   /** Undefined when the call succeeded. */
   error?: DispatchError;
@@ -42,8 +45,10 @@ export interface PalletEntry { index: number; pallet: AnyPallet }
 
 export class Runtime implements RuntimeContext {
   readonly RuntimeCall: Type<RuntimeCallValue>;
-  readonly RuntimeEvent: Type<{ type: string; value: { type: string; value?: unknown } }>;
+  readonly RuntimeEvent: Type<RuntimeEventValue>;
   readonly RuntimeError: Type<{ type: string; value: { type: string } }>;
+  /** System.Events' value: Vec<EventRecord<RuntimeEvent, Hash>>. */
+  readonly EventRecords: Type<EventRecordValue<RuntimeEventValue>[]>;
   /** The extensions' explicit data, as a tuple in extension order. */
   readonly Extra: Type<unknown[]>;
   readonly extrinsic: ExtrinsicCodec<RuntimeCallValue, unknown[]>;
@@ -68,6 +73,7 @@ export class Runtime implements RuntimeContext {
     this.RuntimeCall = outer('RuntimeCall', (p) => p.callType) as unknown as Type<RuntimeCallValue>;
     this.RuntimeEvent = outer('RuntimeEvent', (p) => p.events?.type) as unknown as Runtime['RuntimeEvent'];
     this.RuntimeError = outer('RuntimeError', (p) => p.errors?.$type) as unknown as Runtime['RuntimeError'];
+    this.EventRecords = Vec(EventRecord(this.RuntimeEvent)) as unknown as Runtime['EventRecords'];
     this.Extra = Tuple(...spec.extensions.map((e) => e.extra)) as unknown as Type<unknown[]>;
     this.extrinsic = extrinsicCodec(this.RuntimeCall, this.Extra);
   }
@@ -97,9 +103,10 @@ export class Runtime implements RuntimeContext {
 
   dispatchInfo(call: RuntimeCallValue): DispatchInfo {
     const def = this.callDef(call);
+    const args = call.value.value;
     return {
-      weight: def.weight(call.value.value),
-      class: { type: def.class ?? 'Normal' },
+      weight: def.weight(args),
+      class: { type: typeof def.class === 'function' ? def.class(args) : def.class ?? 'Normal' },
       pays_fee: { type: def.pays === false ? 'No' : 'Yes' },
     };
   }

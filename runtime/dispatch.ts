@@ -2,7 +2,7 @@
 // errors. Pallet code fails a call by throwing a DispatchFailure; the runtime turns it into the
 // DispatchError it reports, after rolling back everything the call wrote.
 import { Enum, Struct, type Infer } from '../primitives/scale.ts';
-import { Weight, type AccountId, type DispatchError } from '../primitives/types.ts';
+import { Weight, type AccountId, type DispatchError, type MultiAddress } from '../primitives/types.ts';
 
 export type Origin = { type: 'Root' } | { type: 'Signed'; value: AccountId } | { type: 'None' };
 export const Root: Origin = { type: 'Root' };
@@ -26,6 +26,11 @@ export const minWeight = (a: Weight, b: Weight): Weight => ({
   ref_time: a.ref_time < b.ref_time ? a.ref_time : b.ref_time,
   proof_size: a.proof_size < b.proof_size ? a.proof_size : b.proof_size,
 });
+/** frame_support's RocksDbWeight: the cost of one database read and one write, for placeholder weights. */
+export const ROCKS_DB_WEIGHT = { read: 25n * WEIGHT_REF_TIME_PER_MICROS, write: 100n * WEIGHT_REF_TIME_PER_MICROS } as const;
+/** `reads` database reads and `writes` writes at RocksDbWeight (DbWeight::reads_writes). */
+export const dbReadsWrites = (reads: bigint, writes: bigint): Weight =>
+  weight(reads * ROCKS_DB_WEIGHT.read + writes * ROCKS_DB_WEIGHT.write);
 /** True when `a` fits within `b` on both dimensions (Weight::all_lte). */
 export const weightFits = (a: Weight, b: Weight): boolean => a.ref_time <= b.ref_time && a.proof_size <= b.proof_size;
 
@@ -80,6 +85,8 @@ export const DispatchErrors = {
   TooManyConsumers: failure({ type: 'TooManyConsumers' }, 'too many consumers'),
   FundsUnavailable: failure({ type: 'Token', value: { type: 'FundsUnavailable' } }, 'funds unavailable'),
   BelowMinimum: failure({ type: 'Token', value: { type: 'BelowMinimum' } }, 'below the existential deposit'),
+  Frozen: failure({ type: 'Token', value: { type: 'Frozen' } }, 'the funds are frozen or needed to keep the account alive'),
+  NotExpendable: failure({ type: 'Token', value: { type: 'NotExpendable' } }, 'the account would be reaped, and it must be kept alive'),
   Overflow: failure({ type: 'Arithmetic', value: { type: 'Overflow' } }, 'arithmetic overflow'),
   Underflow: failure({ type: 'Arithmetic', value: { type: 'Underflow' } }, 'arithmetic underflow'),
   DivisionByZero: failure({ type: 'Arithmetic', value: { type: 'DivisionByZero' } }, 'division by zero'),
@@ -87,6 +94,15 @@ export const DispatchErrors = {
   Exhausted: failure({ type: 'Exhausted' }, 'resources exhausted'),
   RootNotAllowed: failure({ type: 'RootNotAllowed' }, 'root origin not allowed'),
 } as const;
+
+/**
+ * sp_runtime's AccountIdLookup with no indices pallet: only `MultiAddress::Id` names an account;
+ * any other form fails the call with CannotLookup.
+ */
+export function lookupAddress(address: MultiAddress): AccountId {
+  if (address.type !== 'Id') throw DispatchErrors.CannotLookup;
+  return address.value;
+}
 
 /** u128/u64 checked arithmetic for money: overflow or underflow fails the call instead of wrapping. */
 export function checkedAdd(a: bigint, b: bigint, max: bigint): bigint {

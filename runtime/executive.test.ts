@@ -3,7 +3,7 @@
 // signature and extension checks, and block import with its roots.
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
-import { lazy, u32 } from '../primitives/scale.ts';
+import { bool, lazy, u32, u64 } from '../primitives/scale.ts';
 import { AccountId32, mortalEra, type AccountId, type Hash } from '../primitives/types.ts';
 import { Trie } from '../primitives/trie.ts';
 import { accountOf, signExtrinsic, type SigningOptions } from '../node/signer.ts';
@@ -29,6 +29,9 @@ const ferdie = new Keyring({ type: 'ecdsa' }).addFromUri('//Ferdie');
 
 const Notes = StorageMap('Notes', 'Notes', 'Blake2_128Concat', AccountId32, u32);
 const InitCount = StorageValue('Notes', 'InitCount', u32, { default: 0 });
+/** The ref_time on_idle was offered in the last block. */
+const IdleOffered = StorageValue('Notes', 'IdleOffered', u64, { default: 0n });
+const IDLE_USE = weight(1_000n);
 const NotesErrors = errors('Notes', { Unlucky: [0, 'Thirteen is unlucky.'], Other: [1, 'Another error.'] });
 const NotesEvents = events('Notes', { Noted: [0, { who: AccountId32, value: u32 }, 'A note was taken.'] });
 const NotesPallet = pallet({
@@ -47,6 +50,12 @@ const NotesPallet = pallet({
       index: 1, origin: 'root', args: { value: u32 }, weight: () => weight(10_000_000n),
       dispatch: () => undefined,
     }),
+    flagged: call({
+      index: 3, origin: 'signed', args: { urgent: bool }, weight: () => weight(10_000_000n),
+      class: ({ urgent }) => (urgent ? 'Operational' : 'Normal'),
+      docs: 'Its dispatch class depends on its argument.',
+      dispatch: () => undefined,
+    }),
     heavy: call({
       index: 2, origin: 'signed', args: { tenths: u32 }, weight: ({ tenths }) => weight(BigInt(tenths) * 100_000_000_000n),
       docs: 'Uses `tenths` tenths of a second of block time.',
@@ -55,7 +64,10 @@ const NotesPallet = pallet({
   },
   events: NotesEvents,
   errors: NotesErrors,
-  hooks: { onInitialize: () => { InitCount.mutate((n) => n + 1); return weight(1_000n); } },
+  hooks: {
+    onInitialize: () => { InitCount.mutate((n) => n + 1); return weight(1_000n); },
+    onIdle: (_block, remaining) => { IdleOffered.put(remaining.ref_time); return IDLE_USE; },
+  },
 });
 
 // ---- the test runtime ----------------------------------------------------------------------------
@@ -68,8 +80,10 @@ const limits = {
   blockWeights: sensibleBlockWeights(weight(2_000_000_000_000n, (1n << 64n) - 1n), 75n, weight(5_000_000_000n), weight(100_000_000n)),
   blockLength: blockLengthWithNormalRatio(5 * 1024 * 1024, 75),
 };
+/** Small, so that pruning shows within a test. */
+const BLOCK_HASH_COUNT = 16;
 const SystemPallet = System.createSystem({
-  version, ...limits, blockHashCount: 4096, dbWeight: { read: 25_000_000n, write: 100_000_000n }, ss58Prefix: 42,
+  version, ...limits, blockHashCount: BLOCK_HASH_COUNT, dbWeight: { read: 25_000_000n, write: 100_000_000n }, ss58Prefix: 42,
   runtimeEvent: lazy(() => runtime.RuntimeEvent),
 });
 const runtime = constructRuntime({
@@ -77,7 +91,7 @@ const runtime = constructRuntime({
   pallets: [[0, SystemPallet], [1, Timestamp], [7, NotesPallet]],
   extensions: [CheckNonZeroSender, versionCheck('CheckSpecVersion', 7), versionCheck('CheckTxVersion', 3), CheckGenesis,
     CheckMortality, CheckNonce, checkWeight(limits)],
-  version, limits, blockHashCount: 4096,
+  version, limits, blockHashCount: BLOCK_HASH_COUNT,
   inherents: ({ timestamp }) => [Timestamp.tx.set({ now: timestamp })],
 });
 const executive = new Executive(runtime);
@@ -240,6 +254,39 @@ describe('the executive on a test runtime', () => {
     expect(b.push(signExtrinsic(runtime, bob, NotesPallet.tx.heavy({ tenths: 4 }), chain.opts(bob))).success).toBe(true);
     expect(chain.seal(b).block.extrinsics).toHaveLength(3);
     expect(chain.read(() => System.accountNonce(accountOf(bob)))).toBe(1);
+  });
+
+  it('takes a call\'s dispatch class from its arguments when the call declares it so', () => {
+    expect(runtime.dispatchInfo(NotesPallet.tx.flagged({ urgent: true })).class).toEqual({ type: 'Operational' });
+    expect(runtime.dispatchInfo(NotesPallet.tx.flagged({ urgent: false })).class).toEqual({ type: 'Normal' });
+    expect(runtime.dispatchInfo(NotesPallet.tx.note({ value: 1 })).class).toEqual({ type: 'Normal' });
+  });
+
+  it('offers on_idle the weight the block has left, and counts what it used', () => {
+    const chain = new TestChain();
+    const b = chain.builder();
+    b.push(signExtrinsic(runtime, alice, NotesPallet.tx.heavy({ tenths: 5 }), chain.opts(alice)));
+    chain.seal(b);
+    chain.read(() => {
+      const consumed = System.BlockWeight.get();
+      const total = consumed.normal.ref_time + consumed.operational.ref_time + consumed.mandatory.ref_time;
+      expect(IdleOffered.get()).toBe(limits.blockWeights.max_block.ref_time - (total - IDLE_USE.ref_time));
+      expect(consumed.normal.ref_time).toBe(500_000_000_000n + limits.blockWeights.per_class.normal.base_extrinsic.ref_time);
+    });
+  });
+
+  it('keeps the last BlockHashCount block hashes (and genesis), so an era born before them is refused', () => {
+    const chain = new TestChain();
+    chain.seal(chain.builder());
+    const bornAtOne = signExtrinsic(runtime, alice, NotesPallet.tx.note({ value: 1 }), chain.opts(alice, { era: mortalEra(64, 1), eraBlockHash: chain.head.hash }));
+    while (chain.head.number < 30) chain.seal(chain.builder());
+    chain.read(() => {
+      expect(System.BlockHash.contains(0)).toBe(true);
+      expect([...System.BlockHash.entries()].map(([[n]]) => n).sort((a, b) => a - b))
+        .toEqual([0, ...Array.from({ length: BLOCK_HASH_COUNT }, (_, i) => 30 - BLOCK_HASH_COUNT + i)]);
+    });
+    const b = chain.builder();
+    expect(b.push(bornAtOne)).toEqual({ success: false, value: { type: 'Invalid', value: { type: 'AncientBirthBlock' } } });
   });
 
   it('validates for the pool: provides and requires nonce tags, longevity from the era', () => {

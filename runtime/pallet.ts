@@ -33,7 +33,8 @@ export interface CallDef<A extends Args = Args, R extends OriginRule = OriginRul
   args: A;
   /** The benchmarked weight of the call for these arguments (from the pallet's weights.ts). */
   weight: (args: ArgsValue<A>) => Weight;
-  class?: DispatchClass;
+  /** Normal by default; a function when the class depends on the arguments (Sudo takes its inner call's). */
+  class?: DispatchClass | ((args: ArgsValue<A>) => DispatchClass);
   /** Whether the call pays a transaction fee (default true). */
   pays?: boolean;
   docs?: string | readonly string[];

@@ -8,6 +8,10 @@ import { createSystem } from '../pallets/system/index.ts';
 import { blockLengthWithNormalRatio, sensibleBlockWeights } from '../pallets/system/limits.ts';
 import type { RuntimeVersion } from '../pallets/system/types.ts';
 import { Timestamp } from '../pallets/timestamp/index.ts';
+import { Balances, balancesCurrency } from '../pallets/balances/index.ts';
+import { createTransactionPayment } from '../pallets/transaction-payment/index.ts';
+import { createSudo } from '../pallets/sudo/index.ts';
+import { Oracle } from '../pallets/oracle/index.ts';
 import { constructRuntime } from './construct.ts';
 import { WEIGHT_REF_TIME_PER_MICROS, WEIGHT_REF_TIME_PER_SECOND, weight } from './dispatch.ts';
 import { Executive } from './executive.ts';
@@ -47,11 +51,23 @@ const System = createSystem({
   runtimeEvent: lazy(() => runtime.RuntimeEvent, 'RuntimeEvent'),
 });
 
+const TransactionPayment = createTransactionPayment({ currency: balancesCurrency, limits: LIMITS, runtime: () => runtime });
+
+const Sudo = createSudo({
+  runtimeCall: lazy(() => runtime.RuntimeCall, 'RuntimeCall'),
+  dispatch: (origin, call) => runtime.dispatch(origin, call),
+  dispatchInfo: (call) => runtime.dispatchInfo(call),
+});
+
 export const runtime = constructRuntime({
   name: 'slicechain_runtime',
   pallets: [
     [0, System],
     [1, Timestamp],
+    [2, Balances],
+    [3, TransactionPayment],
+    [4, Sudo],
+    [5, Oracle],
   ],
   extensions: [
     CheckNonZeroSender,
@@ -61,6 +77,7 @@ export const runtime = constructRuntime({
     CheckMortality,
     CheckNonce,
     checkWeight(LIMITS),
+    TransactionPayment.chargeTransactionPayment,
   ],
   version: VERSION,
   limits: LIMITS,
@@ -69,4 +86,4 @@ export const runtime = constructRuntime({
 });
 
 export const executive = new Executive(runtime);
-export { System };
+export { System, Timestamp, Balances, TransactionPayment, Sudo, Oracle };

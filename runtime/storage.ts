@@ -113,6 +113,8 @@ export class StorageAppendableItem<T> extends StorageValueItem<T[], T[]> {
   }
 }
 
+const KEY_CACHE_SIZE = 4096;
+
 type HashedKeys<K extends unknown[]> = { [I in keyof K]: readonly [Hasher, Type<K[I]>] };
 type IterOptions = { prefix?: readonly unknown[]; startAfter?: Uint8Array };
 
@@ -125,6 +127,7 @@ interface KeyReader { decoder: Type<unknown[]>; keyPositions: number[] }
  */
 export class StorageMapItem<K extends unknown[], V, Q = V | undefined> extends StorageItem<V, Q> {
   private readonly parts: HashedKeys<K>;
+  private readonly keyCache = new Map<string | number, Uint8Array>();
   /** Indexed by the number of leading key parts fixed; missing where a non-Concat hasher follows. */
   private readonly readers: (KeyReader | undefined)[] = [];
 
@@ -144,9 +147,19 @@ export class StorageMapItem<K extends unknown[], V, Q = V | undefined> extends S
     }
   }
 
-  /** The full storage key of an entry. */
+  /**
+   * The full storage key of an entry. Keys of one-part maps are remembered for the last
+   * KEY_CACHE_SIZE key values: the same accounts are read and written many times in a block.
+   */
   key(...parts: K): Uint8Array {
-    return this.partialKey(parts);
+    if (parts.length !== 1 || (typeof parts[0] !== 'string' && typeof parts[0] !== 'number')) return this.partialKey(parts);
+    let key = this.keyCache.get(parts[0]);
+    if (key === undefined) {
+      if (this.keyCache.size >= KEY_CACHE_SIZE) this.keyCache.clear();
+      key = this.partialKey(parts);
+      this.keyCache.set(parts[0], key);
+    }
+    return key;
   }
 
   /** The storage key prefix of all entries whose first key parts are `parts`. */

@@ -23,7 +23,7 @@ export interface Currency {
   reserved(id: ReserveId, who: AccountId): bigint;
   /** Burns `amount` of free funds (fees): refuses with false, changing nothing, when it cannot. */
   withdraw(who: AccountId, amount: bigint, keepAlive: boolean): boolean;
-  /** Mints `amount` into `who`'s free balance (fee refunds). */
+  /** Mints `amount` into `who`'s free balance (fee refunds); an account that no longer exists gets nothing. */
   deposit(who: AccountId, amount: bigint): void;
 }
 

@@ -1,4 +1,5 @@
 // The workloads `simulate` runs by default, one per part of the runtime.
+import { balancesWorkload } from './balances.ts';
 import type { Workload } from './types.ts';
 
-export const defaultWorkloads = (): Workload[] => [];
+export const defaultWorkloads = (): Workload[] => [balancesWorkload];

@@ -1,6 +1,6 @@
 // frame_system's signed extensions: CheckNonZeroSender, CheckSpecVersion, CheckTxVersion,
 // CheckGenesis, CheckMortality, CheckNonce, CheckWeight — checks and effects as polkadot-sdk has them.
-import { Compact, Struct, Tuple, u32, unit } from '../../primitives/scale.ts';
+import { Compact, Newtype, Struct, Tuple, alias, u32, unit } from '../../primitives/scale.ts';
 import {
   AccountId32, Era, H256, eraBirth, eraDeath, type AccountId, type Weight,
 } from '../../primitives/types.ts';
@@ -43,26 +43,28 @@ export const CheckGenesis: SignedExtension<object> = {
   additional: () => BlockHash.get(0),
 };
 
-const CheckMortalityType = Struct('frame_system::extensions::check_mortality::CheckMortality', { era: Era }, { params: [{ name: 'T' }] });
+/** `CheckMortality<T>(Era)`. */
+const CheckMortalityType = Newtype('frame_system::extensions::check_mortality::CheckMortality', Era, { params: [{ name: 'T' }] });
 
 /** The era: the hash of its birth block is signed, so the transaction is valid only on that chain, in that window. */
-export const CheckMortality: SignedExtension<{ era: Era }> = {
+export const CheckMortality: SignedExtension<Era> = {
   identifier: 'CheckMortality',
   extra: CheckMortalityType,
   additionalType: H256,
-  additional: ({ era }) => {
+  additional: (era) => {
     const birth = eraBirth(era, Number.get());
     if (!BlockHash.contains(birth)) throw invalid('AncientBirthBlock');
     return BlockHash.get(birth);
   },
-  validate: (_ctx, { era }) => {
+  validate: (_ctx, era) => {
     const current = Number.get();
     const death = era.type === 'Immortal' ? undefined : eraDeath(era, current);
     return death === undefined ? {} : { longevity: BigInt(Math.max(death - current, 0)) };
   },
 };
 
-const CheckNonceType = Struct('frame_system::extensions::check_nonce::CheckNonce', { nonce: Compact(u32) }, { params: [{ name: 'T' }] });
+/** `CheckNonce<T>(#[codec(compact)] T::Nonce)`. */
+const CheckNonceType = Newtype('frame_system::extensions::check_nonce::CheckNonce', alias(Compact(u32), 'T::Nonce'), { params: [{ name: 'T' }] });
 const nonceTag = Tuple(AccountId32, u32);
 
 function checkNonceAccount(who: AccountId) {
@@ -72,12 +74,12 @@ function checkNonceAccount(who: AccountId) {
   return account;
 }
 
-export const CheckNonce: SignedExtension<{ nonce: number }> = {
+export const CheckNonce: SignedExtension<number> = {
   identifier: 'CheckNonce',
   extra: CheckNonceType,
   additionalType: unit,
   additional: () => undefined,
-  validate: ({ who }, { nonce }) => {
+  validate: ({ who }, nonce) => {
     const account = checkNonceAccount(who);
     if (nonce < account.nonce) throw invalid('Stale');
     return {
@@ -85,14 +87,15 @@ export const CheckNonce: SignedExtension<{ nonce: number }> = {
       requires: nonce > account.nonce ? [nonceTag.enc([who, nonce - 1])] : [],
     };
   },
-  preDispatch: ({ who }, { nonce }) => {
+  preDispatch: ({ who }, nonce) => {
     const account = checkNonceAccount(who);
     if (nonce !== account.nonce) throw invalid(nonce < account.nonce ? 'Stale' : 'Future');
     Account.insert(who, { ...account, nonce: account.nonce + 1 });
   },
 };
 
-const classKey = (c: DispatchClass) => (c === 'Normal' ? 'normal' : c === 'Operational' ? 'operational' : 'mandatory');
+/** The PerDispatchClass field of a dispatch class. */
+export const classKey = (c: DispatchClass) => (c === 'Normal' ? 'normal' : c === 'Operational' ? 'operational' : 'mandatory');
 
 /** CheckWeight's limits: the block's weights and length per dispatch class. */
 export interface WeightLimits { blockWeights: BlockWeights; blockLength: BlockLength }

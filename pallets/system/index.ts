@@ -106,7 +106,10 @@ export const SystemEvents = events(PALLET, {
   Remarked: [5, { sender: AccountId32, hash: H256 }, 'On on-chain remark happened.'],
 });
 
-const EVENTS_KEY = StorageValue(PALLET, 'Events', Bytes).key;
+const Topics = Vec(H256);
+
+/** System.Events' key, for appending records and reading them with the runtime's EventRecords type. */
+export const EVENTS_KEY = StorageValue(PALLET, 'Events', Bytes).key;
 
 /**
  * Appends an EventRecord { phase, event, topics } with an already encoded RuntimeEvent, as
@@ -116,7 +119,7 @@ export function depositEventRecord(encodedEvent: Uint8Array, topics: readonly Ha
   const block = Number.get();
   if (block === 0) return;
   const phase = ExecutionPhase.get() ?? { type: 'Initialization' };
-  storage().append(EVENTS_KEY, u8aConcat(Phase.enc(phase), encodedEvent, Vec(H256).enc([...topics])));
+  storage().append(EVENTS_KEY, u8aConcat(Phase.enc(phase), encodedEvent, Topics.enc([...topics])));
   const index = EventCount.get();
   EventCount.put(index + 1);
   for (const topic of topics) EventTopics.mutate(topic, (list) => [...list, [block, index]]);

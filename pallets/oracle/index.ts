@@ -1,0 +1,74 @@
+// The token's USD price, set by Root, and the conversion of USD amounts to planck that pallets
+// pricing in USD use (the PriceOracle of runtime/traits.ts).
+import { u64 } from '../../primitives/scale.ts';
+import { DispatchErrors, U128_MAX, U64_MAX } from '../../runtime/dispatch.ts';
+import { onlyKeys, requireObject, toInteger } from '../../runtime/genesis-json.ts';
+import { call, errors, events, pallet } from '../../runtime/pallet.ts';
+import { StorageValue } from '../../runtime/storage.ts';
+import type { PriceOracle } from '../../runtime/traits.ts';
+import { OracleWeights } from './weights.ts';
+
+const PALLET = 'Oracle';
+
+/** Planck per whole token: the token has 12 decimals. */
+export const PLANCK_PER_TOKEN = 10n ** 12n;
+
+export const Price = StorageValue(PALLET, 'Price', u64,
+  { docs: ['The token\'s price in micro-USD per whole token (1_000_000 = $1). None until Root sets one.'] });
+
+export const OracleEvents = events(PALLET, {
+  PriceSet: [0, { price: u64 }, 'The token\'s price was set, in micro-USD per whole token.'],
+});
+
+export const OracleErrors = errors(PALLET, {
+  ZeroPrice: [0, 'A price of zero is refused: every USD amount would cost infinitely many tokens.'],
+  NoPrice: [1, 'No price is set: USD amounts cannot be converted to tokens.'],
+});
+
+/**
+ * The price as pallets see it. usdToPlanck = microUsd × 10^12 / price, exact in bigint; the
+ * remainder (less than one planck) is dropped ('down', in the payer's favour) or counted as one
+ * more planck ('up', in the payee's favour).
+ */
+export const oraclePrice: PriceOracle = {
+  price: () => Price.get(),
+  usdToPlanck: (microUsd, rounding) => {
+    const price = Price.get();
+    if (price === undefined) throw OracleErrors.NoPrice;
+    if (microUsd < 0n) throw DispatchErrors.Underflow;
+    const scaled = microUsd * PLANCK_PER_TOKEN;
+    const planck = scaled / price + (rounding === 'up' && scaled % price !== 0n ? 1n : 0n);
+    if (planck > U128_MAX) throw DispatchErrors.Overflow;
+    return planck;
+  },
+};
+
+export const Oracle = pallet({
+  name: PALLET,
+  docs: 'The token\'s USD price, set by Root.',
+  storage: [Price],
+  calls: {
+    set_price: call({
+      index: 0, origin: 'root', args: { price: u64 }, weight: OracleWeights.setPrice,
+      docs: 'Set the token\'s price in micro-USD per whole token (1_000_000 = $1). Zero is refused.',
+      dispatch: ({ price }) => {
+        if (price === 0n) throw OracleErrors.ZeroPrice;
+        Price.put(price);
+        OracleEvents.deposit({ type: 'PriceSet', value: { price } });
+      },
+    }),
+  },
+  events: OracleEvents,
+  errors: OracleErrors,
+  genesis: {
+    /** `{ "price": <micro-USD per token> }`; without one, no price until Root sets it. */
+    parse: (json, path): { price?: bigint } => {
+      const obj = requireObject(json, path);
+      onlyKeys(obj, ['price'], path);
+      return { price: obj.price === undefined ? undefined : toInteger(obj.price, `${path}.price`, { min: 1n, max: U64_MAX }) };
+    },
+    build: ({ price }: { price?: bigint }) => {
+      if (price !== undefined) Price.put(price);
+    },
+  },
+});

@@ -1,0 +1,122 @@
+// The CLI as a user runs it (the real `slicechain` binary in a child process): simulate is
+// deterministic, import-blocks re-executes to the same head and refuses a tampered file at the
+// right block, export-state gives the state sp-trie roots to the header's state root, and a
+// chain kept at a base path survives restarts and purges.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { calculate_state_root } from '@acala-network/chopsticks-executor';
+import { u8aToHex } from '@polkadot/util';
+import { Block } from '../runtime/block.ts';
+
+const run = promisify(execFile);
+const BIN = new URL('../bin/slicechain.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'slicechain-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function slicechain(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run('node', [BIN, ...args], { maxBuffer: 64 * 1024 * 1024 });
+    return { stdout, stderr, code: 0 };
+  } catch (error) {
+    const e = error as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+const json = async (...args: string[]) => {
+  const result = await slicechain(...args, '--json');
+  if (result.code !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout);
+};
+
+describe('slicechain CLI', () => {
+  const file = join(dir, 'chain.blocks');
+  let simulated: { head: string; number: number; state_root: string; extrinsics: Record<string, number>; unexpected: unknown[] };
+
+  beforeAll(async () => {
+    const [first, second] = await Promise.all([
+      json('simulate', '--chain', 'dev', '--blocks', '200', '--seed', '7', '--out', file),
+      json('simulate', '--chain', 'dev', '--blocks', '200', '--seed', '7'),
+    ]);
+    simulated = first;
+    expect(second.head).toBe(first.head);
+  });
+
+  it('simulate writes 200 blocks of a seeded workload, the same head on every run', () => {
+    expect(simulated.number).toBe(200);
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(200);
+    expect(simulated.extrinsics.ok).toBeGreaterThan(1000);
+    expect(simulated.extrinsics.fail).toBeGreaterThan(0);
+    expect(simulated.extrinsics.refused).toBeGreaterThan(0);
+    expect(simulated.unexpected).toEqual([]);
+  });
+
+  it('import-blocks re-executes the file on a fresh state to the same head', async () => {
+    expect(await json('import-blocks', file, '--chain', 'dev')).toEqual({ head: simulated.head, number: 200, state_root: simulated.state_root, imported: 200 });
+  });
+
+  it('import-blocks refuses a file with one byte of one extrinsic changed, at that block, and keeps nothing after it', async () => {
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    const block = Block.dec(lines[99] as `0x${string}`);
+    const extrinsic = Uint8Array.from(block.extrinsics[1]);
+    extrinsic[extrinsic.length - 1] ^= 0x01;
+    lines[99] = u8aToHex(Block.enc({ ...block, extrinsics: [block.extrinsics[0], extrinsic, ...block.extrinsics.slice(2)] }));
+    const tampered = join(dir, 'tampered.blocks');
+    writeFileSync(tampered, `${lines.join('\n')}\n`);
+    const base = join(dir, 'tampered-db');
+    const result = await slicechain('import-blocks', tampered, '--chain', 'dev', '--base-path', base);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Error: block #100 rejected: extrinsic 1 is invalid: Invalid::BadProof \(imported 99 block\(s\) before it; head #99 0x[0-9a-f]{64}\)/);
+    const kept = join(dir, 'kept.blocks');
+    expect((await slicechain('export-blocks', '--chain', 'dev', '--base-path', base, kept)).code).toBe(0);
+    expect(readFileSync(kept, 'utf8').trim().split('\n')).toEqual(lines.slice(0, 99));
+  });
+
+  it('import-blocks refuses a line that is not a block, naming the line', async () => {
+    const bad = join(dir, 'garbage.blocks');
+    writeFileSync(bad, `${readFileSync(file, 'utf8').split('\n')[0]}\n0xdeadbeef\n`);
+    const result = await slicechain('import-blocks', bad);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Error: line 2: cannot decode sp_runtime::generic::block::Block: input too short \(imported 1 block\(s\) before it/);
+  });
+
+  it('export-state after 200 blocks gives the raw state whose sp-trie root is the head\'s state root', async () => {
+    const { stdout } = await slicechain('export-state', '--chain', 'dev', '--blocks', file);
+    const raw = JSON.parse(stdout) as { genesis: { raw: { top: Record<string, string> } } };
+    expect(await calculate_state_root(Object.entries(raw.genesis.raw.top), 1)).toBe(simulated.state_root);
+    const at100 = JSON.parse((await slicechain('export-state', '--chain', 'dev', '--blocks', file, '--at', '100')).stdout);
+    const header100 = Block.dec(readFileSync(file, 'utf8').split('\n')[99] as `0x${string}`).header;
+    expect(await calculate_state_root(Object.entries(at100.genesis.raw.top), 1)).toBe(header100.state_root);
+  });
+
+  it('build-spec --raw is a raw spec from which the same genesis is built', async () => {
+    const rawPath = join(dir, 'raw.json');
+    writeFileSync(rawPath, (await slicechain('build-spec', '--chain', 'dev', '--raw')).stdout);
+    const fromRaw = await json('import-blocks', file, '--chain', rawPath);
+    expect(fromRaw.head).toBe(simulated.head);
+  });
+
+  it('a chain kept at --base-path continues where it stopped, and purge-chain removes it', async () => {
+    const base = join(dir, 'db');
+    await json('simulate', '--blocks', '120', '--seed', '7', '--base-path', base);
+    const resumed = await json('simulate', '--blocks', '80', '--seed', '7', '--base-path', base);
+    expect(resumed.number).toBe(200);
+    const exported = join(dir, 'exported.blocks');
+    expect((await slicechain('export-blocks', '--base-path', base, exported, '--from', '1', '--to', '120')).code).toBe(0);
+    expect(readFileSync(exported, 'utf8')).toBe(readFileSync(file, 'utf8').split('\n').slice(0, 120).join('\n') + '\n');
+    expect((await slicechain('purge-chain', '--base-path', base, '-y')).stdout).toMatch(/chains\/dev\/db" removed\./);
+    expect((await json('simulate', '--blocks', '1', '--base-path', base)).number).toBe(1);
+  });
+
+  it('refuses a bad chain spec naming the field', async () => {
+    const spec = join(dir, 'bad-spec.json');
+    const dev = JSON.parse((await slicechain('build-spec', '--chain', 'dev')).stdout);
+    dev.genesis.runtimeGenesis.patch.balances.balances[1][1] = -5;
+    writeFileSync(spec, JSON.stringify(dev));
+    const result = await slicechain('build-spec', '--chain', spec, '--raw');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('Error: genesis.runtimeGenesis.patch.balances.balances[1][1]: -5 is negative\n');
+  });
+});
