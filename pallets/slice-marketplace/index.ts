@@ -14,7 +14,7 @@ import type { Currency, PriceOracle, ReserveId } from '../../runtime/traits.ts';
 import * as System from '../system/index.ts';
 import { createRuntimeApi } from './api.ts';
 import {
-  HOURS_PER_MONTH, covers, earnedAt, freeSlices, rentalCostUsd, rentedSlices, slicesCapacity, slicesIn,
+  HOURS_PER_MONTH, covers, downBlocksAt, earnedAt, freeSlices, rentalCostUsd, rentedSlices, slicesCapacity, slicesIn,
 } from './billing.ts';
 import { parseGenesis, type MarketplaceGenesis } from './genesis.ts';
 import {
@@ -80,6 +80,7 @@ export const MarketplaceErrors = errors(PALLET, {
   TooManyRentals: [17, 'The renter has the most live rentals allowed (`MaxRentalsPerRenter`).'],
   RentalNotFound: [18, 'No live rental with this id.'],
   NotRenter: [19, 'Only the renter may cancel a rental.'],
+  ExpiriesPending: [20, 'More of the node\'s rentals are past their end than a call may expire (`MaxExpiriesPerBlock`): try again once the agenda has expired them.'],
 });
 const Errors = MarketplaceErrors;
 
@@ -207,7 +208,7 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
     const start = now();
     const rental: RentalValue = {
       id, node: node.id, slices, renter, start, end: start + months * BlocksPerMonth.get(), price_per_hour: price,
-      cost, paid_so_far: 0n, down_blocks_at_start: node.down_blocks,
+      cost, paid_so_far: 0n, down_blocks_at_start: downBlocksAt(node, start),
     };
     for (const slice of slices) Slices.insert(node.id, slice, { type: 'Allocated', value: id });
     Nodes.insert(node.id, { ...node, used: slicesCapacity(rentedSlices(node) + slices.length) });
@@ -229,32 +230,38 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
     return node;
   }
 
-  /** Expires the node's rentals whose end has passed but that the agenda has not reached yet. */
-  function expireDue(node: number): number {
+  /**
+   * Expires the node's rentals whose end has passed but that the agenda has not reached yet (it
+   * carries over what a block cannot take). Returns how many, and the slices they freed.
+   */
+  function expireDue(node: number): { expired: number; freed: number } {
     const due = nodeRentals(node).filter((rental) => rental.end <= now());
+    if (due.length > MAX_EXPIRIES_PER_BLOCK) throw Errors.ExpiriesPending;
     for (const rental of due) expire(rental);
-    return due.length;
+    return { expired: due.length, freed: due.reduce((n, rental) => n + rental.slices.length, 0) };
   }
 
   /** Expires the agenda's due rentals, at most MaxExpiriesPerBlock, from the cursor on; the rest carry over. */
   function processAgenda(block: number): Weight {
     let cursor = AgendaCursor.get();
     let looked = 0;
-    const expiredSlices: number[] = [];
-    while (cursor <= block && looked < MAX_AGENDA_BLOCKS_PER_BLOCK && expiredSlices.length < MAX_EXPIRIES_PER_BLOCK) {
+    let expired = 0;
+    let freed = 0;
+    while (cursor <= block && looked < MAX_AGENDA_BLOCKS_PER_BLOCK && expired < MAX_EXPIRIES_PER_BLOCK) {
       looked++;
-      const { entries, next } = Agenda.page(MAX_EXPIRIES_PER_BLOCK - expiredSlices.length, { prefix: [cursor] });
+      const { entries, next } = Agenda.page(MAX_EXPIRIES_PER_BLOCK - expired, { prefix: [cursor] });
       for (const [[, id]] of entries) {
         const rental = Rentals.get(id) as RentalValue;
         expire(rental);
-        expiredSlices.push(rental.slices.length);
+        expired++;
+        freed += rental.slices.length;
       }
       // A full page may have left entries in this block's agenda: look again next block.
       if (next !== undefined) break;
       cursor++;
     }
     AgendaCursor.put(cursor);
-    return Weights.onInitialize(looked, expiredSlices);
+    return Weights.onInitialize(looked, expired, freed);
   }
 
   const marketplace = pallet({
@@ -331,24 +338,31 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
         },
       }),
       set_node_status: call({
-        index: 6, origin: 'signed', args: { node: NodeId, status: NodeStatus }, weight: Weights.setNodeStatus,
+        index: 6, origin: 'signed', args: { node: NodeId, status: NodeStatus }, weight: () => Weights.setNodeStatus(),
         docs: 'Mark a node Up, Down or Standby. While it is Down its rentals earn nothing and its free slices are off the market.',
-        dispatch: (who, { node: id, status }) => {
+        dispatch: (who, { node: id, status }): PostDispatchInfo => {
           ownedNode(who, id);
           // Rentals past their end are settled under the status they ended with.
-          expireDue(id);
+          const { expired, freed } = expireDue(id);
           const node = Nodes.get(id) as NodeValue;
-          if (node.status.type === status.type) return;
-          const block = now();
-          const downtime = isDown(status)
-            ? { down_blocks: node.down_blocks, down_since: block }
-            : { down_blocks: node.down_blocks + (node.down_since === undefined ? 0 : block - node.down_since), down_since: undefined };
-          const updated: NodeValue = { ...node, status, ...downtime };
-          Nodes.insert(id, updated);
-          if (isDown(node.status) !== isDown(status)) {
-            for (const [slice, current] of nodeSlices(id)) if (isFree(current)) Slices.insert(id, slice, freeStatus(updated));
+          let flipped = 0;
+          if (node.status.type !== status.type) {
+            const block = now();
+            const downtime = isDown(status)
+              ? { down_blocks: node.down_blocks, down_since: block }
+              : { down_blocks: node.down_blocks + (node.down_since === undefined ? 0 : block - node.down_since), down_since: undefined };
+            const updated: NodeValue = { ...node, status, ...downtime };
+            Nodes.insert(id, updated);
+            if (isDown(node.status) !== isDown(status)) {
+              for (const [slice, current] of nodeSlices(id)) {
+                if (!isFree(current)) continue;
+                Slices.insert(id, slice, freeStatus(updated));
+                flipped++;
+              }
+            }
+            MarketplaceEvents.deposit({ type: 'NodeStatusChanged', value: { node: id, status } });
           }
-          MarketplaceEvents.deposit({ type: 'NodeStatusChanged', value: { node: id, status } });
+          return { actualWeight: Weights.setNodeStatus(expired, freed, flipped) };
         },
       }),
       remove_node: call({
