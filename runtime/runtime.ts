@@ -11,7 +11,8 @@ import { Timestamp } from '../pallets/timestamp/index.ts';
 import { Balances, balancesCurrency } from '../pallets/balances/index.ts';
 import { createTransactionPayment } from '../pallets/transaction-payment/index.ts';
 import { createSudo } from '../pallets/sudo/index.ts';
-import { Oracle } from '../pallets/oracle/index.ts';
+import { Oracle, oraclePrice } from '../pallets/oracle/index.ts';
+import { createSliceMarketplace } from '../pallets/slice-marketplace/index.ts';
 import { constructRuntime } from './construct.ts';
 import { WEIGHT_REF_TIME_PER_MICROS, WEIGHT_REF_TIME_PER_SECOND, weight } from './dispatch.ts';
 import { Executive } from './executive.ts';
@@ -59,6 +60,8 @@ const Sudo = createSudo({
   dispatchInfo: (call) => runtime.dispatchInfo(call),
 });
 
+const SliceMarketplace = createSliceMarketplace({ currency: balancesCurrency, oracle: oraclePrice });
+
 export const runtime = constructRuntime({
   name: 'slicechain_runtime',
   pallets: [
@@ -68,6 +71,7 @@ export const runtime = constructRuntime({
     [3, TransactionPayment],
     [4, Sudo],
     [5, Oracle],
+    [11, SliceMarketplace],
   ],
   extensions: [
     CheckNonZeroSender,
@@ -86,4 +90,4 @@ export const runtime = constructRuntime({
 });
 
 export const executive = new Executive(runtime);
-export { System, Timestamp, Balances, TransactionPayment, Sudo, Oracle };
+export { System, Timestamp, Balances, TransactionPayment, Sudo, Oracle, SliceMarketplace };
