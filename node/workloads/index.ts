@@ -1,5 +1,6 @@
 // The workloads `simulate` runs by default, one per part of the runtime.
 import { balancesWorkload } from './balances.ts';
+import { sliceMarketplaceWorkload } from './slice-marketplace.ts';
 import type { Workload } from './types.ts';
 
-export const defaultWorkloads = (): Workload[] => [balancesWorkload];
+export const defaultWorkloads = (): Workload[] => [balancesWorkload, sliceMarketplaceWorkload];
