@@ -5,7 +5,7 @@
 // The farmer earns the held cost block by block (nothing while the node is Down), settled lazily
 // and exactly; a rental expires by itself at its end through a bounded per-block agenda.
 import { stringToHex } from '@polkadot/util';
-import { BoundedVec, u32 } from '../../primitives/scale.ts';
+import { u32 } from '../../primitives/scale.ts';
 import { AccountId32, Balance, BlockNumber, PERMILL, type AccountId, type Weight } from '../../primitives/types.ts';
 import type { PostDispatchInfo } from '../../runtime/dispatch.ts';
 import { SpecError } from '../../runtime/genesis-json.ts';
@@ -24,7 +24,7 @@ import {
 import {
   Capacity, Certification, Location, MAX_AGENDA_BLOCKS_PER_BLOCK, MAX_EXPIRIES_PER_BLOCK, MAX_LOCATION_LEN,
   MAX_NODES_PER_FARMER, MAX_PAGE_SIZE, MAX_RENTALS_PER_RENTER, MAX_RENTAL_MONTHS, MAX_SLICES_PER_NODE,
-  MAX_SLICES_PER_RENTAL, MicroUsd, NodeId, NodeStatus, RentalId, SLICE, Sla, SliceId,
+  MAX_SLICES_PER_RENTAL, MicroUsd, NodeId, NodeStatus, RentalId, RentalSlices, SLICE, Sla, SliceId,
   type Capacity as CapacityValue, type Node as NodeValue, type NodeStatus as NodeStatusValue, type Rental as RentalValue,
   type SliceStatus as SliceStatusValue,
 } from './types.ts';
@@ -49,7 +49,7 @@ export const MarketplaceEvents = events(PALLET, {
   NodeStatusChanged: [6, { node: NodeId, status: NodeStatus }, 'A node went Up, Down or to Standby.'],
   NodeRemoved: [7, { node: NodeId }, 'A farmer removed a node.'],
   SlicesRented: [8, {
-    rental: RentalId, node: NodeId, renter: AccountId32, slices: BoundedVec(SliceId, MAX_SLICES_PER_RENTAL),
+    rental: RentalId, node: NodeId, renter: AccountId32, slices: RentalSlices,
     price_per_hour: MicroUsd, cost: Balance, end: BlockNumber,
   }, 'Slices were rented until block `end`; `cost` (planck) is held from the renter.'],
   RentalCancelled: [9, { rental: RentalId, paid: Balance, refunded: Balance },

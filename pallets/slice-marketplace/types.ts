@@ -32,6 +32,8 @@ export const SliceId = alias(u32, 'SliceId');
 export type SliceId = number;
 export const RentalId = alias(u64, 'RentalId');
 export type RentalId = bigint;
+/** The slices of one rental. */
+export const RentalSlices = BoundedVec(SliceId, MAX_SLICES_PER_RENTAL);
 /** micro-USD (1e6 = $1). */
 export const MicroUsd = alias(u64, 'MicroUsd');
 
@@ -83,7 +85,7 @@ export type SliceStatus = Infer<typeof SliceStatus>;
 export const Rental = Struct(path('Rental'), {
   id: RentalId,
   node: NodeId,
-  slices: BoundedVec(SliceId, MAX_SLICES_PER_RENTAL),
+  slices: RentalSlices,
   renter: AccountId32,
   /** The rental covers blocks start..end-1 and expires in block `end`. */
   start: BlockNumber,
