@@ -60,6 +60,8 @@ describe('the marketplace genesis config', () => {
     expect(refused([record(), record()])).toThrow(`${PATH}.gridNodes[1].nodeId: node 11 is also ${PATH}.gridNodes[0]`);
     expect(refused([record({ nodeId: 1.5 })])).toThrow(`${PATH}.gridNodes[0].nodeId: 1.5 is not an integer`);
     expect(refused(['node'])).toThrow(`${PATH}.gridNodes[0]: expected an object, got "node"`);
+    expect(refused(Array.from({ length: 129 }, (_, i) => record({ nodeId: i }))))
+      .toThrow(`${PATH}.gridNodes[128] (nodeId 128).farmId: its farmer ${CHARLIE_HEX} would have more than 128 nodes`);
     expect(refused([record({ total_resources: { cru: 512, mru: 4096 * GIB, sru: 200_000 * GIB, hru: 0 } })]))
       .toThrow(`${PATH}.gridNodes[0] (nodeId 11).total_resources: holds 512 slices, more than a node may offer (256)`);
   });

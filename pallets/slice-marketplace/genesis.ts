@@ -10,7 +10,7 @@ import {
 } from '../../runtime/genesis-json.ts';
 import { BLOCKS_PER_MONTH, slicesIn } from './billing.ts';
 import {
-  MAX_LOCATION_LEN, MAX_SLICES_PER_NODE, type Capacity, type Certification, type Location, type NodeStatus,
+  MAX_LOCATION_LEN, MAX_NODES_PER_FARMER, MAX_SLICES_PER_NODE, type Capacity, type Certification, type Location, type NodeStatus,
   type PriceBand, type Sla,
 } from './types.ts';
 
@@ -148,11 +148,17 @@ export function parseGenesis(json: unknown, path: string): MarketplaceGenesis {
     farms.set(BigInt(farmId).toString(), toAccount(account, `${path}.farms.${farmId}`));
   }
   const seen = new Map<number, string>();
+  const perFarmer = new Map<AccountId, number>();
   const nodes = requireArray(config.gridNodes ?? [], `${path}.gridNodes`).map((record, i) => {
     const node = parseGridNode(record, `${path}.gridNodes[${i}]`, farms, `${path}.farms`, slicePrice, sla);
     const earlier = seen.get(node.id);
     if (earlier !== undefined) throw new SpecError(`${path}.gridNodes[${i}].nodeId`, `node ${node.id} is also ${earlier}`);
     seen.set(node.id, `${path}.gridNodes[${i}]`);
+    const count = (perFarmer.get(node.farmer) ?? 0) + 1;
+    if (count > MAX_NODES_PER_FARMER) {
+      throw new SpecError(`${path}.gridNodes[${i}] (nodeId ${node.id}).farmId`, `its farmer ${node.farmer} would have more than ${MAX_NODES_PER_FARMER} nodes`);
+    }
+    perFarmer.set(node.farmer, count);
     return node;
   });
   return { priceBand, blocksPerMonth, nodes };
