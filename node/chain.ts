@@ -103,6 +103,15 @@ export class Chain {
     for (const hash of this.hashes.slice(1)) yield this.blocks.get(hash) as Block;
   }
 
+  /**
+   * Forgets the blocks after `number` (dev_setHead). The caller has already put the state back
+   * to that block's (the chain keeps blocks, not their undo records).
+   */
+  truncate(number: number): void {
+    if (!Number.isInteger(number) || number < 0 || number > this.head.number) throw new RangeError(`no block #${number} to go back to`);
+    for (const hash of this.hashes.splice(number + 1)) this.blocks.delete(hash);
+  }
+
   private commit(built: BuiltBlock): BuiltBlock {
     this.blocks.set(built.hash, built.block);
     this.hashes.push(built.hash);

@@ -12,6 +12,7 @@ import { readBlockFile, writeBlockFile } from './blockfile.ts';
 import { devPairs } from './keys.ts';
 import { simulate, type SimulationReport } from './simulate.ts';
 import { defaultWorkloads } from './workloads/index.ts';
+import { registerNodeCommand } from './node.ts';
 
 const integer = (name: string) => (value: string): number => {
   const n = Number(value);
@@ -51,6 +52,8 @@ export function buildProgram(): Command {
   const program = new Command('slicechain')
     .description('A Substrate-style blockchain runtime in TypeScript: services pricing and a compute slice marketplace.')
     .showHelpAfterError()
+    // The root's own options (the dev node's --chain) must not swallow a verb's options of the same name.
+    .enablePositionalOptions()
     .configureOutput({ outputError: (text, write) => write(text) });
 
   program.command('build-spec')
@@ -167,6 +170,7 @@ export function buildProgram(): Command {
       console.log(purgeChain(spec, opts.basePath) ? `"${path}" removed.` : `"${path}" did not exist.`);
     });
 
+  registerNodeCommand(program);
   return program;
 }
 

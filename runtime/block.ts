@@ -9,6 +9,7 @@ import { H256, Header, ZERO_HASH, type Digest, type Hash } from '../primitives/t
 import type { InherentData } from './construct.ts';
 import { describeValidityError } from './extensions.ts';
 import type { ApplyExtrinsicResult, Executive } from './executive.ts';
+import { CODE_KEY, runtimeCode } from './metadata.ts';
 import { Overlay, type Change } from './overlay.ts';
 
 /** An extrinsic as it travels: its whole encoding, Compact length prefix included. */
@@ -155,11 +156,12 @@ export interface Genesis {
   hash: Hash;
 }
 
-/** Builds the genesis state with `build` (which runs each pallet's genesis config) and its header. */
+/** Builds the genesis state with `build` (which runs each pallet's genesis config), `:code`, and its header. */
 export function buildGenesis(executive: Executive, build: () => void): Genesis {
   const state = new Trie();
   const overlay = new Overlay(state);
   executive.run(overlay, build);
+  overlay.set(CODE_KEY, runtimeCode(executive.runtime));
   commitChanges(state, overlay.drain());
   const header: Header = {
     parent_hash: ZERO_HASH,

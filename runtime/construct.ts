@@ -1,13 +1,15 @@
 // construct_runtime: orders the pallets, builds the outer RuntimeCall / RuntimeEvent / RuntimeError
 // enums and the extrinsic format, and dispatches calls to their pallets in a storage layer.
 import { u8aConcat } from '@polkadot/util';
-import { extrinsicCodec, type ExtrinsicCodec } from '../primitives/extrinsic.ts';
-import { Enum, Tuple, Vec, type AnyType, type Type } from '../primitives/scale.ts';
-import type { DispatchError, Hash, ModuleError } from '../primitives/types.ts';
+import { extrinsicCodec, uncheckedExtrinsicType, type ExtrinsicCodec } from '../primitives/extrinsic.ts';
+import { Enum, Struct, Tuple, Vec, declare, type AnyType, type Type } from '../primitives/scale.ts';
+import { Header, MultiAddress, MultiSignature, type DispatchError, type Hash, type ModuleError } from '../primitives/types.ts';
 import { depositEventRecord } from '../pallets/system/index.ts';
+import { OpaqueExtrinsic, type Block } from './block.ts';
 import type { WeightLimits } from '../pallets/system/extensions.ts';
 import { EventRecord, type EventRecord as EventRecordValue, type RuntimeVersion } from '../pallets/system/types.ts';
 import { DispatchErrors, DispatchFailure, type DispatchInfo, type Origin, type PostDispatchInfo } from './dispatch.ts';
+import type { RuntimeApi } from './apis.ts';
 import type { AnyExtension } from './extensions.ts';
 import { storage, type RuntimeContext } from './externalities.ts';
 import { TransactionalLimitReached } from './overlay.ts';
@@ -25,6 +27,8 @@ export interface RuntimeSpec {
   blockHashCount: number;
   /** Builds the unsigned inherent extrinsics' calls for a block (the timestamp). */
   inherents: (data: InherentData) => RuntimeCallValue[];
+  /** The runtime APIs state_call reaches (impl_runtime_apis); Metadata V15 describes them. */
+  apis?: readonly RuntimeApi[];
 }
 
 export interface InherentData {
@@ -52,6 +56,13 @@ export class Runtime implements RuntimeContext {
   /** The extensions' explicit data, as a tuple in extension order. */
   readonly Extra: Type<unknown[]>;
   readonly extrinsic: ExtrinsicCodec<RuntimeCallValue, unknown[]>;
+  /**
+   * The runtime's `UncheckedExtrinsic<Address, Call, Signature, Extra>` as metadata and runtime APIs
+   * name it; its value is the whole encoding (length prefix included), as an extrinsic travels.
+   */
+  readonly UncheckedExtrinsic: Type<Uint8Array>;
+  /** `Block<Header, UncheckedExtrinsic>`, the type Core_execute_block takes. */
+  readonly Block: Type<Block>;
   readonly pallets: readonly PalletEntry[];
   private readonly byName = new Map<string, PalletEntry>();
   private readonly byIndex = new Map<number, PalletEntry>();
@@ -76,6 +87,11 @@ export class Runtime implements RuntimeContext {
     this.EventRecords = Vec(EventRecord(this.RuntimeEvent)) as unknown as Runtime['EventRecords'];
     this.Extra = Tuple(...spec.extensions.map((e) => e.extra)) as unknown as Type<unknown[]>;
     this.extrinsic = extrinsicCodec(this.RuntimeCall, this.Extra);
+    this.UncheckedExtrinsic = declare(OpaqueExtrinsic.codec,
+      uncheckedExtrinsicType({ address: MultiAddress, call: this.RuntimeCall, signature: MultiSignature, extra: this.Extra }).info,
+      { typeName: 'UncheckedExtrinsic' });
+    this.Block = Struct('sp_runtime::generic::block::Block', { header: Header, extrinsics: Vec(this.UncheckedExtrinsic) },
+      { params: [{ name: 'Header', type: Header }, { name: 'Extrinsic', type: this.UncheckedExtrinsic }] });
   }
 
   get version(): RuntimeVersion {

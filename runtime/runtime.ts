@@ -13,9 +13,14 @@ import { createTransactionPayment } from '../pallets/transaction-payment/index.t
 import { createSudo } from '../pallets/sudo/index.ts';
 import { Oracle, oraclePrice } from '../pallets/oracle/index.ts';
 import { createSliceMarketplace } from '../pallets/slice-marketplace/index.ts';
+import { apiVersions, runtimeTypes, standardApis, transactionPaymentApi } from './apis.ts';
 import { constructRuntime } from './construct.ts';
 import { WEIGHT_REF_TIME_PER_MICROS, WEIGHT_REF_TIME_PER_SECOND, weight } from './dispatch.ts';
 import { Executive } from './executive.ts';
+
+/** The runtime APIs state_call reaches, as impl_runtime_apis lists them. */
+const apiTypes = runtimeTypes(() => runtime);
+export const RUNTIME_APIS = [...standardApis(apiTypes), transactionPaymentApi(apiTypes, () => TransactionPayment)];
 
 export const VERSION: RuntimeVersion = {
   spec_name: 'slicechain',
@@ -23,7 +28,7 @@ export const VERSION: RuntimeVersion = {
   authoring_version: 1,
   spec_version: 100,
   impl_version: 1,
-  apis: [],
+  apis: apiVersions(RUNTIME_APIS),
   transaction_version: 1,
   system_version: 1,
 };
@@ -87,6 +92,7 @@ export const runtime = constructRuntime({
   limits: LIMITS,
   blockHashCount: BLOCK_HASH_COUNT,
   inherents: ({ timestamp }) => [Timestamp.tx.set({ now: timestamp })],
+  apis: RUNTIME_APIS,
 });
 
 export const executive = new Executive(runtime);

@@ -1,12 +1,15 @@
 // Transactions on the dev chain, as a user sees them: each refusal with Substrate's
 // InvalidTransaction and no trace in the state, a failing call that pays fee and nonce only, and
-// events with the phases frame_system records.
+// events stored as frame_system stores them, decoded here by @polkadot/types from our metadata.
+import { Metadata, TypeRegistry } from '@polkadot/types';
 import { TestChain } from '../node/harness.ts';
 import { deterministicPair } from '../node/keys.ts';
 import { accountOf } from '../node/signer.ts';
 import { Balances, TotalIssuance } from '../pallets/balances/index.ts';
-import { Account } from '../pallets/system/index.ts';
-import { Sudo, System, runtime } from '../runtime/runtime.ts';
+import { Account, EVENTS_KEY } from '../pallets/system/index.ts';
+import { storage } from '../runtime/externalities.ts';
+import { buildMetadata } from '../runtime/metadata.ts';
+import { RUNTIME_APIS, Sudo, System, runtime } from '../runtime/runtime.ts';
 
 const TOKEN = 10n ** 12n;
 const id = (pair: { addressRaw: Uint8Array }) => ({ type: 'Id' as const, value: accountOf(pair as never) });
@@ -108,5 +111,29 @@ describe('a failing call', () => {
     expect(result.success && result.value.success).toBe(true);
     expect(events.find((e) => e.value.type === 'Sudid')!.value.value).toEqual({ sudo_result: { success: false, value: { type: 'Token', value: { type: 'FundsUnavailable' } } } });
     expect(chain.query(() => Account.get(dave))).toEqual(before);
+  });
+});
+
+describe('events as Substrate stores them', () => {
+  it('decode with @polkadot/types as Vec<EventRecord> of the runtime\'s event type, phases included', () => {
+    const chain = new TestChain();
+    chain.submit(chain.accounts.alice, Balances.tx.transfer_keep_alive({ dest: id(chain.accounts.bob), value: 5n * TOKEN }));
+    chain.submit(chain.accounts.bob, System.tx.remark_with_event({ remark: new Uint8Array([1, 2, 3]) }));
+    chain.newBlock();
+    const raw = chain.query(() => storage().get(EVENTS_KEY))!;
+
+    const registry = new TypeRegistry();
+    registry.setMetadata(new Metadata(registry, buildMetadata(runtime, RUNTIME_APIS, 14)));
+    const records = registry.createType('Vec<EventRecord>', raw);
+    expect(records.toU8a()).toEqual(raw);
+    const mine = chain.events();
+    expect(records.map((r) => [r.phase.toString(), `${r.event.section}.${r.event.method}`])).toEqual(mine.map((r) => [
+      r.phase.type === 'ApplyExtrinsic' ? JSON.stringify({ applyExtrinsic: r.phase.value }) : r.phase.type,
+      `${r.event.type[0].toLowerCase()}${r.event.type.slice(1)}.${r.event.value.type}`,
+    ]));
+    const transfer = records.find((r) => r.event.method === 'Transfer')!;
+    expect(transfer.event.data.toJSON()).toEqual([
+      chain.accounts.alice.address, chain.accounts.bob.address, 5_000_000_000_000,
+    ]);
   });
 });

@@ -1,0 +1,76 @@
+// Dev node benchmark over JSON-RPC, with instant sealing:
+//  1. submitAndWatch round trip through @polkadot/api: sign, submit, until InBlock (p50, p99);
+//  2. sustained transactions per second from 4 concurrent @polkadot/api clients, each its own
+//     dev account, each keeping a window of transactions in flight.
+//
+//   npx tsx benches/rpc.ts [roundTrips=200] [perClient=250] [inFlight=32]
+import '@polkadot/api-augment';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import { initCrypto } from '../primitives/crypto.ts';
+import { startNode } from '../node/node.ts';
+
+const ROUND_TRIPS = Number(process.argv[2] ?? 200);
+const PER_CLIENT = Number(process.argv[3] ?? 250);
+const IN_FLIGHT = Number(process.argv[4] ?? 32);
+
+await initCrypto();
+const running = await startNode({ port: 0, sealing: 'instant', unsafe: true });
+const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+const accounts = ['Alice', 'Bob', 'Charlie', 'Dave'].map((name) => keyring.addFromUri(`//${name}`));
+const connect = () => ApiPromise.create({ provider: new WsProvider(running.url), noInitWarn: true });
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/** Signs and submits one remark; resolves when it is in a block. */
+function untilInBlock(api: ApiPromise, signer: KeyringPair, nonce: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    void api.tx.system.remark('0x00').signAndSend(signer, { nonce, era: 0 }, ({ status, isError }) => {
+      if (status.isInBlock) resolve();
+      if (isError) reject(new Error(`transaction ${status.type}`));
+    }).catch(reject);
+  });
+}
+
+// ---- 1. round trip -------------------------------------------------------------------------------
+{
+  const api = await connect();
+  const [alice] = accounts;
+  let nonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
+  const times: number[] = [];
+  for (let i = 0; i < ROUND_TRIPS; i++) {
+    const start = performance.now();
+    await untilInBlock(api, alice, nonce++);
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  console.log(`submitAndWatch -> InBlock, ${ROUND_TRIPS} sequential: p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms`);
+  await api.disconnect();
+}
+
+// ---- 2. throughput -------------------------------------------------------------------------------
+{
+  const apis = await Promise.all(accounts.map(connect));
+  const blocksBefore = running.node.head.number;
+  const start = performance.now();
+  await Promise.all(apis.map(async (api, i) => {
+    const signer = accounts[i];
+    let nonce = (await api.rpc.system.accountNextIndex(signer.address)).toNumber();
+    let sent = 0;
+    const worker = async () => {
+      while (sent < PER_CLIENT) {
+        sent++;
+        await untilInBlock(api, signer, nonce++);
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  }));
+  const seconds = (performance.now() - start) / 1000;
+  const total = PER_CLIENT * accounts.length;
+  console.log(`4 clients x ${PER_CLIENT} remarks (${IN_FLIGHT} in flight each): ${(total / seconds).toFixed(0)} tx/s sustained, `
+    + `${running.node.head.number - blocksBefore} blocks in ${seconds.toFixed(1)} s`);
+  await Promise.all(apis.map((api) => api.disconnect()));
+}
+
+await running.close();

@@ -1,0 +1,390 @@
+// Substrate's legacy JSON-RPC methods (chain_*, state_*, system_*, author_*, payment_*) and the dev
+// methods (dev_*), in the JSON shapes polkadot.js expects: hex for bytes and block numbers, headers
+// with SCALE-encoded digest logs, runtime versions in camelCase.
+import { isHex, hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { decodeAddress } from '@polkadot/util-crypto';
+import { blake2_256 } from '../../primitives/hashing.ts';
+import { Tuple, u32 } from '../../primitives/scale.ts';
+import { AccountId32, DigestItem, type AccountId, type Hash, type Header } from '../../primitives/types.ts';
+import { accountNonce } from '../../pallets/system/index.ts';
+import type { RuntimeVersion } from '../../pallets/system/types.ts';
+import { FeeDetails, RuntimeDispatchInfo } from '../../pallets/transaction-payment/types.ts';
+import { ApiCallError } from '../../runtime/apis.ts';
+import { ApplyExtrinsicResult } from '../../runtime/apis.ts';
+import { buildMetadata } from '../../runtime/metadata.ts';
+import type { Change } from '../../runtime/overlay.ts';
+import { BlockRejected } from '../../runtime/block.ts';
+import { UnknownBlock, type DevNode, type NewBlock, type TransactionEvent } from '../node.ts';
+import { PoolError, extrinsicHash } from '../pool.ts';
+import { registerChainHead } from './chain-head.ts';
+import { RpcError, invalidParams, type RpcServer } from './server.ts';
+
+// ---- parameters --------------------------------------------------------------------------------
+
+export function bytesParam(params: unknown[], i: number, name: string): Uint8Array {
+  const value = params[i];
+  if (typeof value !== 'string' || !isHex(value)) throw invalidParams(`${name}: expected 0x-prefixed hex, got ${JSON.stringify(value)}`);
+  return hexToU8a(value);
+}
+
+export function hashParam(params: unknown[], i: number, name = 'hash'): Hash {
+  const value = params[i];
+  if (typeof value !== 'string' || !isHex(value, 256)) throw invalidParams(`${name}: expected a 32-byte 0x-hex block hash, got ${JSON.stringify(value)}`);
+  return value.toLowerCase() as Hash;
+}
+
+/** An optional trailing block hash: absent or null means the best block. */
+export const optionalHash = (params: unknown[], i: number): Hash | undefined =>
+  params[i] === undefined || params[i] === null ? undefined : hashParam(params, i, 'at');
+
+function countParam(params: unknown[], i: number, name: string): number {
+  const value = params[i];
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw invalidParams(`${name}: expected a non-negative integer, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function accountParam(params: unknown[], i: number): AccountId {
+  const value = params[i];
+  try {
+    if (typeof value !== 'string') throw new Error('not a string');
+    const bytes = decodeAddress(value);
+    if (bytes.length !== 32) throw new Error(`${bytes.length} bytes`);
+    return u8aToHex(bytes) as AccountId;
+  } catch (error) {
+    throw invalidParams(`account: ${JSON.stringify(value)} is not an SS58 address or 32-byte hex (${(error as Error).message})`);
+  }
+}
+
+// ---- errors and JSON shapes --------------------------------------------------------------------
+
+/** Substrate's client error (4003): an unknown block, discarded state, or a runtime call that failed. */
+export function clientError(error: unknown): never {
+  if (error instanceof UnknownBlock) throw new RpcError(4003, `Client error: UnknownBlock: ${error.message}`);
+  if (error instanceof ApiCallError) throw new RpcError(4003, `Client error: Execution failed: ${error.message}`);
+  if (error instanceof BlockRejected) throw new RpcError(4003, `Client error: Execution failed: ${error.message}`);
+  if (error instanceof PoolError) throw new RpcError(error.code, error.message, error.data);
+  throw error;
+}
+
+/** Runs `body`, turning the node's refusals into their JSON-RPC errors. */
+export function guarded<T>(body: () => T): T {
+  try {
+    return body();
+  } catch (error) {
+    return clientError(error);
+  }
+}
+
+const hexNumber = (n: number): string => `0x${n.toString(16)}`;
+
+export const headerJson = (header: Header) => ({
+  parentHash: header.parent_hash,
+  number: hexNumber(header.number),
+  stateRoot: header.state_root,
+  extrinsicsRoot: header.extrinsics_root,
+  digest: { logs: header.digest.logs.map((log) => u8aToHex(DigestItem.enc(log))) },
+});
+
+export const runtimeVersionJson = (v: RuntimeVersion) => ({
+  specName: v.spec_name,
+  implName: v.impl_name,
+  authoringVersion: v.authoring_version,
+  specVersion: v.spec_version,
+  implVersion: v.impl_version,
+  apis: v.apis,
+  transactionVersion: v.transaction_version,
+  // Substrate writes `systemVersion`; polkadot.js reads the same byte as `stateVersion`.
+  systemVersion: v.system_version,
+  stateVersion: v.system_version,
+});
+
+const changesJson = (changes: readonly Change[]) => changes.map(([key, value]) => [u8aToHex(key), value === null ? null : u8aToHex(value)]);
+
+/** author_extrinsicUpdate's shape of a transaction event; `final` when the subscription ends with it. */
+function transactionStatus(event: TransactionEvent): { status: unknown; final: boolean } {
+  switch (event.type) {
+    case 'ready': return { status: 'ready', final: false };
+    case 'future': return { status: 'future', final: false };
+    case 'inBlock': return { status: { inBlock: event.block }, final: false };
+    case 'finalized': return { status: { finalized: event.block }, final: true };
+    case 'usurped': return { status: { usurped: event.by }, final: true };
+    case 'invalid': return { status: 'invalid', final: true };
+    case 'dropped': return { status: 'dropped', final: true };
+  }
+}
+
+const nonceTag = Tuple(AccountId32, u32);
+
+/** The next nonce of `who`: the chain's, then past every one its pool transactions provide. */
+export function nextNonce(node: DevNode, who: AccountId): number {
+  let nonce = node.read(undefined, () => accountNonce(who));
+  while (node.pool.provides(u8aToHex(nonceTag.enc([who, nonce])))) nonce++;
+  return nonce;
+}
+
+// ---- registration --------------------------------------------------------------------------------
+
+const NODE_NAME = 'slicechain-node';
+const NODE_VERSION = '0.1.0';
+
+export function registerMethods(server: RpcServer, node: DevNode): void {
+  registerChain(server, node);
+  registerState(server, node);
+  registerSystem(server, node);
+  registerAuthor(server, node);
+  registerPayment(server, node);
+  registerDev(server, node);
+  registerChainHead(server, node);
+}
+
+function registerChain(server: RpcServer, node: DevNode): void {
+  server.method('chain_getBlockHash', (params) => {
+    const at = params[0];
+    const one = (n: unknown) => {
+      if (n === undefined || n === null) return node.head.hash;
+      const number = typeof n === 'string' && isHex(n) ? parseInt(n, 16) : n;
+      if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 0) throw invalidParams(`block number: expected a non-negative integer or hex, got ${JSON.stringify(n)}`);
+      return node.chain.hashAt(number) ?? null;
+    };
+    return Array.isArray(at) ? at.map(one) : one(at);
+  }, { aliases: ['chain_getHead'] });
+  server.method('chain_getHeader', (params) => {
+    const header = node.header(optionalHash(params, 0) ?? node.head.hash);
+    return header ? headerJson(header) : null;
+  });
+  server.method('chain_getBlock', (params) => {
+    const block = node.block(optionalHash(params, 0) ?? node.head.hash);
+    return block ? { block: { header: headerJson(block.header), extrinsics: block.extrinsics.map((xt) => u8aToHex(xt)) }, justifications: null } : null;
+  });
+  server.method('chain_getFinalizedHead', () => node.finalized.hash, { aliases: ['chain_getFinalisedHead'] });
+
+  /** Heads as they come: best blocks (and the head after a reorg), or finalized ones. */
+  const headSubscription = (kind: 'block' | 'finalized', subscribe: string, unsubscribe: string, notification: string,
+    aliases: { subscribe?: string[]; unsubscribe?: string[] } = {}) =>
+    server.subscription({
+      subscribe, unsubscribe, notification, aliases,
+      start: (_params, sink) => {
+        const current = kind === 'block' ? node.head : node.finalized;
+        sink.send(headerJson(node.header(current.hash) as Header));
+        const send = ({ header }: NewBlock) => sink.send(headerJson(header));
+        node.events.on(kind, send);
+        if (kind === 'block') node.events.on('reorg', send);
+        return () => {
+          node.events.off(kind, send);
+          node.events.off('reorg', send);
+        };
+      },
+    });
+  headSubscription('block', 'chain_subscribeNewHeads', 'chain_unsubscribeNewHeads', 'chain_newHead',
+    { subscribe: ['chain_subscribeNewHead', 'subscribe_newHead'], unsubscribe: ['chain_unsubscribeNewHead', 'unsubscribe_newHead'] });
+  headSubscription('block', 'chain_subscribeAllHeads', 'chain_unsubscribeAllHeads', 'chain_allHead');
+  headSubscription('finalized', 'chain_subscribeFinalizedHeads', 'chain_unsubscribeFinalizedHeads', 'chain_finalizedHead',
+    { subscribe: ['chain_subscribeFinalisedHeads'], unsubscribe: ['chain_unsubscribeFinalisedHeads'] });
+}
+
+const MAX_KEYS_PAGED = 1000;
+
+function registerState(server: RpcServer, node: DevNode): void {
+  server.method('state_getRuntimeVersion', (params) => guarded(() => {
+    node.resolve(optionalHash(params, 0));
+    return runtimeVersionJson(node.chain.runtime.version);
+  }), { aliases: ['chain_getRuntimeVersion'] });
+  server.method('state_getMetadata', (params) => guarded(() => {
+    node.resolve(optionalHash(params, 0));
+    return u8aToHex(buildMetadata(node.chain.runtime, node.chain.runtime.spec.apis ?? [], 14));
+  }));
+  server.method('state_call', (params) => {
+    const method = params[0];
+    if (typeof method !== 'string') throw invalidParams(`method: expected a runtime API method name, got ${JSON.stringify(method)}`);
+    const data = bytesParam(params, 1, 'data');
+    return guarded(() => u8aToHex(node.call(method, data, optionalHash(params, 2))));
+  }, { aliases: ['state_callAt'] });
+  server.method('state_getStorage', (params) => {
+    const key = bytesParam(params, 0, 'key');
+    return guarded(() => {
+      const value = node.storage(key, optionalHash(params, 1));
+      return value === undefined ? null : u8aToHex(value);
+    });
+  }, { aliases: ['state_getStorageAt'] });
+  server.method('state_getStorageHash', (params) => {
+    const key = bytesParam(params, 0, 'key');
+    return guarded(() => {
+      const value = node.storage(key, optionalHash(params, 1));
+      return value === undefined ? null : u8aToHex(blake2_256(value));
+    });
+  }, { aliases: ['state_getStorageHashAt'] });
+  server.method('state_getStorageSize', (params) => {
+    const key = bytesParam(params, 0, 'key');
+    return guarded(() => node.storage(key, optionalHash(params, 1))?.length ?? null);
+  }, { aliases: ['state_getStorageSizeAt'] });
+  server.method('state_getKeysPaged', (params) => {
+    const prefix = params[0] === null || params[0] === undefined ? new Uint8Array() : bytesParam(params, 0, 'prefix');
+    const count = countParam(params, 1, 'count');
+    if (count > MAX_KEYS_PAGED) throw new RpcError(4002, `count exceeds maximum value. value: ${count}, max: ${MAX_KEYS_PAGED}`);
+    const startKey = params[2] === null || params[2] === undefined ? undefined : bytesParam(params, 2, 'startKey');
+    return guarded(() => node.at(optionalHash(params, 3), (state) => {
+      const keys: string[] = [];
+      for (const key of state.keys(prefix, startKey)) {
+        if (keys.length >= count) break;
+        keys.push(u8aToHex(key));
+      }
+      return keys;
+    }));
+  }, { aliases: ['state_getKeysPagedAt'] });
+  server.method('state_queryStorageAt', (params) => {
+    const keys = params[0];
+    if (!Array.isArray(keys)) throw invalidParams('keys: expected an array of 0x-hex storage keys');
+    const parsed = keys.map((_, i) => bytesParam(keys, i, `keys[${i}]`));
+    return guarded(() => node.at(optionalHash(params, 1), (state, at) =>
+      [{ block: at.hash, changes: parsed.map((key) => [u8aToHex(key), state.get(key) === undefined ? null : u8aToHex(state.get(key) as Uint8Array)]) }]));
+  });
+  server.method('state_getReadProof', (params) => {
+    const keys = params[0];
+    if (!Array.isArray(keys)) throw invalidParams('keys: expected an array of 0x-hex storage keys');
+    const parsed = keys.map((_, i) => bytesParam(keys, i, `keys[${i}]`));
+    return guarded(() => node.at(optionalHash(params, 1), (state, at) => ({ at: at.hash, proof: state.proof(parsed).map((n) => u8aToHex(n)) })));
+  });
+  server.subscription({
+    subscribe: 'state_subscribeStorage', unsubscribe: 'state_unsubscribeStorage', notification: 'state_storage',
+    start: (params, sink) => {
+      const keys = params[0] === undefined || params[0] === null ? undefined : params[0];
+      if (keys !== undefined && !Array.isArray(keys)) throw invalidParams('keys: expected an array of 0x-hex storage keys');
+      const watched = keys?.map((_, i) => bytesParam(keys, i, `keys[${i}]`));
+      if (watched) {
+        sink.send({ block: node.head.hash, changes: changesJson(watched.map((key): Change => [key, node.storage(key) ?? null])) });
+      }
+      const watchedHex = watched?.map((key): string => u8aToHex(key));
+      const onChange = ({ hash, changes }: NewBlock) => {
+        const relevant = changesJson(changes).filter(([key]) => !watchedHex || watchedHex.includes(key as string));
+        if (relevant.length > 0) sink.send({ block: hash, changes: relevant });
+      };
+      for (const event of ['block', 'reorg', 'storage'] as const) node.events.on(event, onChange);
+      return () => {
+        for (const event of ['block', 'reorg', 'storage'] as const) node.events.off(event, onChange);
+      };
+    },
+  });
+  server.subscription({
+    subscribe: 'state_subscribeRuntimeVersion', unsubscribe: 'state_unsubscribeRuntimeVersion', notification: 'state_runtimeVersion',
+    aliases: { subscribe: ['chain_subscribeRuntimeVersion'], unsubscribe: ['chain_unsubscribeRuntimeVersion'] },
+    // The runtime never changes while the node runs: the current version is all there is to say.
+    start: (_params, sink) => {
+      sink.send(runtimeVersionJson(node.chain.runtime.version));
+      return () => undefined;
+    },
+  });
+}
+
+function registerSystem(server: RpcServer, node: DevNode): void {
+  server.method('system_chain', () => node.spec.name);
+  server.method('system_name', () => NODE_NAME);
+  server.method('system_version', () => NODE_VERSION);
+  server.method('system_properties', () => node.spec.properties);
+  server.method('system_chainType', () => node.spec.chainType);
+  server.method('system_health', () => ({ peers: 0, isSyncing: false, shouldHavePeers: false }));
+  server.method('system_accountNextIndex', (params) => nextNonce(node, accountParam(params, 0)), { aliases: ['account_nextIndex'] });
+  server.method('system_dryRun', (params) => {
+    const extrinsic = bytesParam(params, 0, 'extrinsic');
+    return guarded(() => u8aToHex(ApplyExtrinsicResult.enc(node.dryRun(extrinsic, optionalHash(params, 1)).outcome)));
+  }, { unsafe: true, aliases: ['system_dryRunAt'] });
+}
+
+/** payment_*: TransactionPaymentApi through state_call, in Substrate's JSON (balances as decimal strings). */
+function registerPayment(server: RpcServer, node: DevNode): void {
+  const query = (method: string, params: unknown[]) => {
+    const extrinsic = bytesParam(params, 0, 'extrinsic');
+    return guarded(() => node.call(`TransactionPaymentApi_${method}`, u8aConcat(extrinsic, u32.enc(extrinsic.length)), optionalHash(params, 1)));
+  };
+  server.method('payment_queryInfo', (params) => {
+    const info = RuntimeDispatchInfo.dec(query('query_info', params));
+    return {
+      weight: { refTime: Number(info.weight.ref_time), proofSize: Number(info.weight.proof_size) },
+      class: info.class.type.toLowerCase(),
+      partialFee: info.partial_fee.toString(),
+    };
+  });
+  server.method('payment_queryFeeDetails', (params) => {
+    const { inclusion_fee: fee } = FeeDetails.dec(query('query_fee_details', params));
+    return {
+      inclusionFee: fee === undefined ? null
+        : { baseFee: fee.base_fee.toString(), lenFee: fee.len_fee.toString(), adjustedWeightFee: fee.adjusted_weight_fee.toString() },
+    };
+  });
+}
+
+function registerAuthor(server: RpcServer, node: DevNode): void {
+  server.method('author_submitExtrinsic', (params) => {
+    const extrinsic = bytesParam(params, 0, 'extrinsic');
+    return guarded(() => node.submit(extrinsic));
+  });
+  server.method('author_pendingExtrinsics', () => node.pool.pending().map((xt) => u8aToHex(xt)));
+  server.subscription({
+    subscribe: 'author_submitAndWatchExtrinsic', unsubscribe: 'author_unwatchExtrinsic', notification: 'author_extrinsicUpdate',
+    start: (params, sink) => {
+      const extrinsic = bytesParam(params, 0, 'extrinsic');
+      const hash = extrinsicHash(extrinsic);
+      const onEvent = (subject: Hash, event: TransactionEvent) => {
+        if (subject !== hash) return;
+        const { status, final } = transactionStatus(event);
+        sink.send(status);
+        if (final) sink.close();
+      };
+      node.events.on('transaction', onEvent);
+      const stop = () => node.events.off('transaction', onEvent);
+      try {
+        node.submit(extrinsic);
+      } catch (error) {
+        stop();
+        clientError(error);
+      }
+      return stop;
+    },
+  });
+}
+
+// ---- dev ---------------------------------------------------------------------------------------
+
+function registerDev(server: RpcServer, node: DevNode): void {
+  server.method('dev_newBlock', (params) => {
+    const opts = (params[0] ?? {}) as Record<string, unknown>;
+    if (typeof opts !== 'object' || Array.isArray(opts)) throw invalidParams('expected { count?, to?, transactions? }');
+    const transactions = opts.transactions === undefined ? [] : opts.transactions;
+    if (!Array.isArray(transactions)) throw invalidParams('transactions: expected an array of 0x-hex extrinsics');
+    const extrinsics = transactions.map((_, i) => bytesParam(transactions, i, `transactions[${i}]`));
+    const count = opts.to !== undefined ? countParam([opts.to], 0, 'to') - node.head.number : opts.count === undefined ? 1 : countParam([opts.count], 0, 'count');
+    if (count < 1) throw invalidParams(`nothing to build: the head is already #${node.head.number}`);
+    let hash = node.head.hash;
+    for (let i = 0; i < count; i++) hash = node.seal(i === 0 ? extrinsics : []).hash;
+    return hash;
+  }, { unsafe: true });
+  server.method('dev_setStorage', (params) => {
+    const values = params[0];
+    const entries: [unknown, unknown][] = Array.isArray(values) ? values as [unknown, unknown][]
+      : typeof values === 'object' && values !== null ? Object.entries(values) : [];
+    if (entries.length === 0 && !Array.isArray(values)) throw invalidParams('values: expected [[key, value | null], ...] or { key: value | null }');
+    const at = optionalHash(params, 1);
+    if (at !== undefined && at !== node.head.hash) throw invalidParams('at: only the best block\'s storage can be set');
+    const changes: Change[] = entries.map((entry, i) => {
+      if (!Array.isArray(entry) || entry.length !== 2) throw invalidParams(`values[${i}]: expected [key, value | null]`);
+      return [bytesParam(entry, 0, `values[${i}] key`), entry[1] === null ? null : bytesParam(entry, 1, `values[${i}] value`)];
+    });
+    node.setStorage(changes);
+    return node.head.hash;
+  }, { unsafe: true });
+  server.method('dev_setHead', (params) => {
+    const target = params[0];
+    const number = typeof target === 'number' ? target : node.numberOf(hashParam(params, 0, 'hashOrNumber'));
+    if (number === undefined) throw invalidParams(`hashOrNumber: no block ${String(target)} on this chain`);
+    guarded(() => node.setHead(number));
+    return node.head.hash;
+  }, { unsafe: true });
+  server.method('dev_dryRun', (params) => {
+    const opts = params[0] as Record<string, unknown> | undefined;
+    if (typeof opts !== 'object' || opts === null) throw invalidParams('expected { extrinsic, at? }');
+    const extrinsic = bytesParam([opts.extrinsic], 0, 'extrinsic');
+    return guarded(() => {
+      const { outcome, storageDiff } = node.dryRun(extrinsic, optionalHash([opts.at], 0));
+      return { outcome: u8aToHex(ApplyExtrinsicResult.enc(outcome)), storageDiff: changesJson(storageDiff) };
+    });
+  }, { unsafe: true });
+}
