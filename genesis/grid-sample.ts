@@ -111,5 +111,5 @@ export function formatSample(sample: GridSample, indent: string): string {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { cryptoWaitReady } = await import('@polkadot/util-crypto');
   await cryptoWaitReady();
-  console.log(formatSample(gridSample(), '        '));
+  console.log(formatSample(gridSample(), '          '));
 }
