@@ -18,9 +18,11 @@ import { constructRuntime } from './construct.ts';
 import { WEIGHT_REF_TIME_PER_MICROS, WEIGHT_REF_TIME_PER_SECOND, weight } from './dispatch.ts';
 import { Executive } from './executive.ts';
 
+const SliceMarketplace = createSliceMarketplace({ currency: balancesCurrency, oracle: oraclePrice });
+
 /** The runtime APIs state_call reaches, as impl_runtime_apis lists them. */
 const apiTypes = runtimeTypes(() => runtime);
-export const RUNTIME_APIS = [...standardApis(apiTypes), transactionPaymentApi(apiTypes, () => TransactionPayment)];
+export const RUNTIME_APIS = [...standardApis(apiTypes), transactionPaymentApi(apiTypes, () => TransactionPayment), SliceMarketplace.runtimeApi];
 
 export const VERSION: RuntimeVersion = {
   spec_name: 'slicechain',
@@ -64,8 +66,6 @@ const Sudo = createSudo({
   dispatch: (origin, call) => runtime.dispatch(origin, call),
   dispatchInfo: (call) => runtime.dispatchInfo(call),
 });
-
-const SliceMarketplace = createSliceMarketplace({ currency: balancesCurrency, oracle: oraclePrice });
 
 export const runtime = constructRuntime({
   name: 'slicechain_runtime',

@@ -1,10 +1,14 @@
 // The marketplace's runtime API at the head of the dev chain: list_slices with every filter, sort and
 // page, with token prices from the oracle; the farmer's and the user's dashboards.
-import { u8aToString } from '@polkadot/util';
-import { SliceMarketplace } from '../../runtime/runtime.ts';
+import { u8aConcat, u8aToString } from '@polkadot/util';
+import { apiId, callRuntimeApi } from '../../runtime/apis.ts';
+import { RUNTIME_APIS, SliceMarketplace, VERSION } from '../../runtime/runtime.ts';
+import { AccountId32 } from '../../primitives/types.ts';
 import { MarketChain, TOKEN, TOKEN_PRICE, devSpecWith, gridNode, id, text } from '../../tests/marketplace-chain.ts';
 import { Nodes } from './storage.ts';
-import type { Node, PageRequest, SliceFilter, SliceListing, SortBy } from './types.ts';
+import {
+  FarmerDashboard, PageRequest, SliceFilter, SlicePage, UserDashboard, type Node, type SliceListing, type SortBy,
+} from './types.ts';
 
 const api = SliceMarketplace.api;
 const tx = SliceMarketplace.tx;
@@ -13,6 +17,25 @@ const NO_FILTER: SliceFilter = {
   min_bandwidth_mbps: undefined, certification: undefined, status: undefined,
 };
 const page = (index: number, size: number, sort: SortBy['type'] = 'PriceAscending'): PageRequest => ({ index, size, sort: { type: sort } });
+
+describe('SliceMarketplaceApi through state_call', () => {
+  it('answers in SCALE what the plain functions answer, and is listed in the runtime version', () => {
+    const chain = new MarketChain('dev');
+    chain.submit(chain.accounts.alice, tx.rent_slices({ node: 1, count: 1, duration_months: 1 }));
+    expect(chain.newBlock().extrinsics[0].error).toBeUndefined();
+    const ctx = { executive: chain.chain.executive, state: chain.chain.state, at: chain.head, apis: RUNTIME_APIS };
+    const stateCall = (name: string, input: Uint8Array) => callRuntimeApi(ctx, `SliceMarketplaceApi_${name}`, input);
+    const filter = { ...NO_FILTER, country: text('Belgium') };
+    expect(SlicePage.dec(stateCall('list_slices', u8aConcat(SliceFilter.enc(filter), PageRequest.enc(page(0, 20))))))
+      .toEqual(chain.query(() => api.listSlices(filter, page(0, 20))));
+    const { alice, charlie } = chain.accounts;
+    expect(FarmerDashboard.dec(stateCall('farmer_dashboard', AccountId32.enc(id(charlie))))).toEqual(chain.query(() => api.farmerDashboard(id(charlie))));
+    const dashboard = UserDashboard.dec(stateCall('user_dashboard', AccountId32.enc(id(alice))));
+    expect(dashboard).toEqual(chain.query(() => api.userDashboard(id(alice))));
+    expect(dashboard.rentals).toHaveLength(1);
+    expect(VERSION.apis).toContainEqual([apiId('SliceMarketplaceApi'), 1]);
+  });
+});
 
 describe('list_slices on the dev chain\'s sample grid', () => {
   const chain = new MarketChain('dev');

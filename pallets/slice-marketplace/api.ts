@@ -1,15 +1,17 @@
-// The marketplace's runtime API: what a front end asks of the head state. Plain functions for now
-// (tests and the CLI call them through `chain.query`); `state_call` will expose them with the SCALE
-// types of types.ts. Money figures are as of the next block, the one a call sent now would land in.
+// The marketplace's runtime API: what a front end asks of a block's state. Plain functions (tests
+// and the CLI call them through `chain.query`), and SliceMarketplaceApi, the same functions as
+// state_call reaches them: `SliceMarketplaceApi_list_slices` with SCALE inputs and output (the
+// types of types.ts). Money figures are as of the next block, the one a call sent now would land in.
 import { u8aCmp, u8aEq } from '@polkadot/util';
-import type { AccountId } from '../../primitives/types.ts';
+import { AccountId32, type AccountId } from '../../primitives/types.ts';
+import { method, runtimeApi, type RuntimeApi } from '../../runtime/apis.ts';
 import type { PriceOracle } from '../../runtime/traits.ts';
 import * as System from '../system/index.ts';
 import { HOURS_PER_MONTH, earnedAt, freeSlices, rentedSlices, slicesIn } from './billing.ts';
 import { FarmerNodes, Farmers, Nodes, RenterRentals, Renters, Rentals, nodeRentals, nodeSlices } from './storage.ts';
 import {
-  MAX_PAGE_SIZE, type FarmerDashboard, type FarmerNodeSummary, type Node, type PageRequest, type Rental, type RentalSummary,
-  type SliceFilter, type SliceListing, type SlicePage, type SortBy, type UserDashboard,
+  FarmerDashboard, MAX_PAGE_SIZE, PageRequest, SliceFilter, SlicePage, UserDashboard, type FarmerNodeSummary, type Node,
+  type Rental, type RentalSummary, type SliceListing, type SortBy,
 } from './types.ts';
 
 const nextBlock = (): number => System.Number.get() + 1;
@@ -134,3 +136,22 @@ export function createRuntimeApi(oracle: PriceOracle) {
 }
 
 export type SliceMarketplaceApi = ReturnType<typeof createRuntimeApi>;
+
+/** SliceMarketplaceApi, as decl_runtime_apis would declare it: the functions above through state_call. */
+export const sliceMarketplaceRuntimeApi = (api: SliceMarketplaceApi): RuntimeApi => runtimeApi('SliceMarketplaceApi', 1, {
+  list_slices: method({
+    inputs: { filter: SliceFilter, page: PageRequest }, output: SlicePage,
+    docs: ['Nodes with slices matching the filter, sorted and paged, with the total count.'],
+    call: ({ filter, page }) => api.listSlices(filter, page),
+  }),
+  farmer_dashboard: method({
+    inputs: { farmer: AccountId32 }, output: FarmerDashboard,
+    docs: ['A farmer\'s nodes, slices, income earned and pending, and rate per hour.'],
+    call: ({ farmer }) => api.farmerDashboard(farmer),
+  }),
+  user_dashboard: method({
+    inputs: { renter: AccountId32 }, output: UserDashboard,
+    docs: ['A renter\'s live rentals with their remaining time, what it has spent and what is held.'],
+    call: ({ renter }) => api.userDashboard(renter),
+  }),
+}, ['The slice marketplace\'s listings and dashboards.']);

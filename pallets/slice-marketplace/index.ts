@@ -12,7 +12,7 @@ import { SpecError } from '../../runtime/genesis-json.ts';
 import { call, constant, errors, events, pallet } from '../../runtime/pallet.ts';
 import type { Currency, PriceOracle, ReserveId } from '../../runtime/traits.ts';
 import * as System from '../system/index.ts';
-import { createRuntimeApi } from './api.ts';
+import { createRuntimeApi, sliceMarketplaceRuntimeApi } from './api.ts';
 import {
   HOURS_PER_MONTH, covers, downBlocksAt, earnedAt, freeSlices, rentalCostUsd, rentedSlices, slicesCapacity, slicesIn,
 } from './billing.ts';
@@ -462,5 +462,6 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
       },
     },
   });
-  return Object.assign(marketplace, { api: createRuntimeApi(oracle) });
+  const api = createRuntimeApi(oracle);
+  return Object.assign(marketplace, { api, runtimeApi: sliceMarketplaceRuntimeApi(api) });
 }
