@@ -23,11 +23,14 @@ const connect = () => ApiPromise.create({ provider: new WsProvider(running.url),
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-/** Signs and submits one remark; resolves when it is in a block. */
+/**
+ * Signs and submits one remark; resolves when it is in a block. A busy client may take InBlock and
+ * Finalized in one turn, and polkadot.js then reports only the newest: either means included.
+ */
 function untilInBlock(api: ApiPromise, signer: KeyringPair, nonce: number): Promise<void> {
   return new Promise((resolve, reject) => {
     void api.tx.system.remark('0x00').signAndSend(signer, { nonce, era: 0 }, ({ status, isError }) => {
-      if (status.isInBlock) resolve();
+      if (status.isInBlock || status.isFinalized) resolve();
       if (isError) reject(new Error(`transaction ${status.type}`));
     }).catch(reject);
   });

@@ -241,6 +241,9 @@ export class DevNode {
     for (const { hash, index: at } of included) this.events.emit('transaction', hash, { type: 'inBlock', block: built.hash, index: at });
     this.events.emit('block', block);
     this.pool.revalidate();
+    // Transactions that waited for a nonce this block used are ready now: instant sealing takes them
+    // in the next block without waiting for another submission (unless this block made no progress).
+    if (this.sealing === 'instant' && included.length > 0) this.scheduleSeal();
     const timer = setTimeout(() => {
       this.finalizing.delete(timer);
       // A block dev_setHead dropped in the meantime never becomes final.
@@ -285,13 +288,16 @@ export class DevNode {
     this.events.emit('reorg', { hash, header: this.header(hash) as Header, changes: [...changes.values()] });
   }
 
-  /** Instant sealing: one block for everything submitted in the same turn of the event loop. */
+  /**
+   * Instant sealing: one block for everything submitted in the same turn of the event loop, when
+   * something is ready (a future transaction alone waits, as in Substrate's instant seal).
+   */
   private scheduleSeal(): void {
     if (this.sealPending) return;
     this.sealPending = true;
     setImmediate(() => {
       this.sealPending = false;
-      if (this.pool.size > 0) this.seal();
+      if (this.pool.ready().length > 0) this.seal();
     });
   }
 }

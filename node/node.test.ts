@@ -1,0 +1,71 @@
+// The dev node's pool and sealing, without a server: what a user of `slicechain --dev` relies on.
+import { Keyring } from '@polkadot/keyring';
+import { loadChainSpec } from '../genesis/spec.ts';
+import { Balances } from '../pallets/balances/index.ts';
+import { accountNonce } from '../pallets/system/index.ts';
+import type { RuntimeCallValue } from '../runtime/pallet.ts';
+import { DevNode } from './node.ts';
+import { PoolError } from './pool.ts';
+import { accountOf, signExtrinsic, type SigningPair } from './signer.ts';
+
+const keyring = new Keyring({ type: 'sr25519' });
+const [alice, bob] = ['//Alice', '//Bob'].map((uri) => keyring.addFromUri(uri));
+const transfer = (value: bigint): RuntimeCallValue => Balances.tx.transfer_keep_alive({ dest: { type: 'Id', value: accountOf(bob) }, value });
+
+function sign(node: DevNode, pair: SigningPair, call: RuntimeCallValue, nonce: number, tip = 0n): Uint8Array {
+  const { spec_version: specVersion, transaction_version: transactionVersion } = node.chain.runtime.version;
+  return signExtrinsic(node.chain.runtime, pair, call, { nonce, tip, genesisHash: node.chain.genesisHash, specVersion, transactionVersion });
+}
+
+/** Lets scheduled sealing (setImmediate) run. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe('the dev node', () => {
+  let node: DevNode;
+  afterEach(() => node.stop());
+
+  it('instant sealing includes transactions that arrive out of nonce order, with no further submission', async () => {
+    node = new DevNode({ spec: loadChainSpec('dev'), sealing: 'instant' });
+    node.submit(sign(node, alice, transfer(1n * 10n ** 12n), 1)); // waits for nonce 0 (future)
+    await settle();
+    expect(node.head.number).toBe(0);
+    node.submit(sign(node, alice, transfer(2n * 10n ** 12n), 0));
+    await settle();
+    expect(node.chain.read(() => accountNonce(accountOf(alice)))).toBe(2);
+    expect(node.pool.size).toBe(0);
+  });
+
+  it('manual sealing keeps transactions in the pool, ordered by nonce, until a block is sealed', () => {
+    node = new DevNode({ spec: loadChainSpec('dev'), sealing: 'manual' });
+    const hashes = [2, 0, 1].map((nonce) => node.submit(sign(node, alice, transfer(10n ** 12n), nonce)));
+    expect(node.pool.ready().map((tx) => tx.hash)).toEqual([hashes[1], hashes[2], hashes[0]]);
+    expect(node.head.number).toBe(0);
+    node.seal();
+    expect(node.head.number).toBe(1);
+    expect(node.chain.read(() => accountNonce(accountOf(alice)))).toBe(3);
+  });
+
+  it('puts the higher tip first among senders, replaces a transaction only with a higher priority, and refuses duplicates', () => {
+    node = new DevNode({ spec: loadChainSpec('dev'), sealing: 'manual' });
+    const lowBytes = sign(node, alice, transfer(10n ** 12n), 0);
+    const low = node.submit(lowBytes);
+    const high = node.submit(sign(node, bob, transfer(10n ** 12n), 0, 10n ** 9n));
+    expect(node.pool.ready().map((tx) => tx.hash)).toEqual([high, low]);
+    expect(() => node.submit(lowBytes)).toThrow(new PoolError(1013, 'Transaction Already Imported'));
+    expect(() => node.submit(sign(node, alice, transfer(2n * 10n ** 12n), 0))).toThrow(/^Priority is too low/);
+    const replacement = node.submit(sign(node, alice, transfer(2n * 10n ** 12n), 0, 10n ** 10n));
+    expect(node.pool.has(low)).toBe(false);
+    expect(node.pool.ready().map((tx) => tx.hash)).toEqual([replacement, high]);
+  });
+
+  it('drops what a block made stale when it revalidates the pool', () => {
+    node = new DevNode({ spec: loadChainSpec('dev'), sealing: 'manual' });
+    const dropped: string[] = [];
+    node.events.on('transaction', (hash, event) => { if (event.type === 'invalid') dropped.push(hash); });
+    const first = sign(node, alice, transfer(10n ** 12n), 0);
+    const rival = node.submit(sign(node, alice, transfer(3n * 10n ** 12n), 0));
+    node.seal([first]); // dev_newBlock with an extrinsic of its own: the pool's rival is now stale
+    expect(dropped).toEqual([rival]);
+    expect(node.pool.size).toBe(0);
+  });
+});
