@@ -152,11 +152,11 @@ describe('SliceMarketplace under random load', () => {
         checkInvariants(chain, pairs, issuance);
       }
     }), { numRuns: 4, endOnFailure: true });
-    expect(calls).toBeGreaterThan(2400);
+    expect(calls).toBeGreaterThan(1600);
     expect(blocks).toBe(1000);
     // The load is a real mix: most kinds of call succeed and fail, and rentals expire.
     expect(outcomes.ok).toBeGreaterThan(500);
     expect(outcomes.failed).toBeGreaterThan(500);
-    expect(outcomes.expired).toBeGreaterThan(100);
+    expect(outcomes.expired).toBeGreaterThan(60);
   });
 });
