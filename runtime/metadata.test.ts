@@ -82,6 +82,7 @@ describe('metadata', () => {
       ['AccountNonceApi', ['account_nonce']],
       ['TransactionPaymentApi', ['query_info', 'query_fee_details', 'query_weight_to_fee', 'query_length_to_fee']],
       ['ServicesApi', ['quote', 'operator', 'service']],
+      ['SliceMarketplaceApi', ['list_slices', 'farmer_dashboard', 'user_dashboard']],
     ]);
     // The well-known ids every Substrate client has hard-coded.
     expect(apiId('Core')).toBe('0xdf6acb689907609b');

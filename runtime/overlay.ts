@@ -4,7 +4,7 @@
 // key had before that layer first wrote it: reads cost one map lookup at any depth, and a commit
 // or rollback costs the number of keys its layer wrote.
 import { compactNumber } from '@polkadot-api/substrate-bindings';
-import { hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { hexToU8a, u8aConcat, u8aEq, u8aToHex } from '@polkadot/util';
 
 /** Committed state the overlay reads through to: the state trie, or a snapshot of it. */
 export interface StateBackend {
@@ -164,13 +164,22 @@ export class Overlay {
     return result;
   }
 
-  /** The changes outside any open layer, sorted by key, and the overlay emptied (end of block). */
+  /**
+   * The changes outside any open layer, sorted by key, and the overlay emptied (end of block).
+   * Writes that leave a key as committed (removing an absent key, rewriting the same bytes) are
+   * left out: they change no root, and a database or a storage subscriber need not see them.
+   */
   drain(): Change[] {
     if (this.journals.length > 0) throw new Error(`cannot drain the overlay inside ${this.journals.length} open storage layer(s)`);
-    const changes = [...this.entries.keys()].sort().map((hex): Change => {
+    const changes: Change[] = [];
+    for (const hex of [...this.entries.keys()].sort()) {
       const entry = this.entries.get(hex) as Entry;
-      return [hexToU8a(hex), entry instanceof Appended ? entry.encode() : entry];
-    });
+      const key = hexToU8a(hex);
+      const value = entry instanceof Appended ? entry.encode() : entry;
+      const committed = this.backend.get(key);
+      if (value === null ? committed === undefined : committed !== undefined && u8aEq(committed, value)) continue;
+      changes.push([key, value]);
+    }
     this.entries.clear();
     return changes;
   }

@@ -14,14 +14,22 @@ import { createSudo } from '../pallets/sudo/index.ts';
 import { Oracle, oraclePrice } from '../pallets/oracle/index.ts';
 import { createServices } from '../pallets/services/index.ts';
 import { servicesApi } from '../pallets/services/runtime-api.ts';
+import { createSliceMarketplace } from '../pallets/slice-marketplace/index.ts';
 import { apiVersions, runtimeTypes, standardApis, transactionPaymentApi } from './apis.ts';
 import { constructRuntime } from './construct.ts';
 import { WEIGHT_REF_TIME_PER_MICROS, WEIGHT_REF_TIME_PER_SECOND, weight } from './dispatch.ts';
 import { Executive } from './executive.ts';
 
+const SliceMarketplace = createSliceMarketplace({ currency: balancesCurrency, oracle: oraclePrice });
+
 /** The runtime APIs state_call reaches, as impl_runtime_apis lists them. */
 const apiTypes = runtimeTypes(() => runtime);
-export const RUNTIME_APIS = [...standardApis(apiTypes), transactionPaymentApi(apiTypes, () => TransactionPayment), servicesApi(() => Services)];
+export const RUNTIME_APIS = [
+  ...standardApis(apiTypes),
+  transactionPaymentApi(apiTypes, () => TransactionPayment),
+  servicesApi(() => Services),
+  SliceMarketplace.runtimeApi,
+];
 
 export const VERSION: RuntimeVersion = {
   spec_name: 'slicechain',
@@ -78,6 +86,7 @@ export const runtime = constructRuntime({
     [4, Sudo],
     [5, Oracle],
     [10, Services],
+    [11, SliceMarketplace],
   ],
   extensions: [
     CheckNonZeroSender,
@@ -97,4 +106,4 @@ export const runtime = constructRuntime({
 });
 
 export const executive = new Executive(runtime);
-export { System, Timestamp, Balances, TransactionPayment, Sudo, Oracle };
+export { System, Timestamp, Balances, TransactionPayment, Sudo, Oracle, SliceMarketplace };

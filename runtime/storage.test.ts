@@ -233,6 +233,16 @@ describe('the overlay', () => {
     expect(Vec(u64).dec(v!)).toEqual([1n, 2n, 5n]);
   });
 
+  it('leaves out of the block\'s changes the writes that change nothing', () => {
+    const overlay = new Overlay(committed([1, 1], [2, 2]));
+    overlay.set(key(1), val(1)); // the same bytes
+    overlay.delete(key(9)); // absent anyway
+    overlay.set(key(2), val(20));
+    overlay.delete(key(1));
+    overlay.set(key(1), val(1)); // deleted, then back as it was
+    expect(overlay.drain().map(([k, v]) => [hex(k), v && hex(v)])).toEqual([[hex(key(2)), '0x14']]);
+  });
+
   it('refuses to drain while a layer is open', () => {
     const overlay = new Overlay(new Trie());
     overlay.startTransaction();

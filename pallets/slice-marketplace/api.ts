@@ -1,0 +1,157 @@
+// The marketplace's runtime API: what a front end asks of a block's state. Plain functions (tests
+// and the CLI call them through `chain.query`), and SliceMarketplaceApi, the same functions as
+// state_call reaches them: `SliceMarketplaceApi_list_slices` with SCALE inputs and output (the
+// types of types.ts). Money figures are as of the next block, the one a call sent now would land in.
+import { u8aCmp, u8aEq } from '@polkadot/util';
+import { AccountId32, type AccountId } from '../../primitives/types.ts';
+import { method, runtimeApi, type RuntimeApi } from '../../runtime/apis.ts';
+import type { PriceOracle } from '../../runtime/traits.ts';
+import * as System from '../system/index.ts';
+import { HOURS_PER_MONTH, earnedAt, freeSlices, rentedSlices, slicesIn } from './billing.ts';
+import { FarmerNodes, Farmers, Nodes, RenterRentals, Renters, Rentals, nodeRentals, nodeSlices } from './storage.ts';
+import {
+  FarmerDashboard, MAX_PAGE_SIZE, PageRequest, SliceFilter, SlicePage, UserDashboard, type FarmerNodeSummary, type Node,
+  type Rental, type RentalSummary, type SliceListing, type SortBy,
+} from './types.ts';
+
+const nextBlock = (): number => System.Number.get() + 1;
+const sum = (values: readonly bigint[]): bigint => values.reduce((a, b) => a + b, 0n);
+
+function matches(node: Node, filter: SliceFilter): boolean {
+  return (filter.country === undefined || u8aEq(node.location.country, filter.country))
+    && (filter.city === undefined || u8aEq(node.location.city, filter.city))
+    && (filter.min_free_slices === undefined || freeSlices(node) >= filter.min_free_slices)
+    && (filter.max_price_per_hour === undefined || node.slice_price_per_hour <= filter.max_price_per_hour)
+    && (filter.min_uptime === undefined || node.sla.min_uptime >= filter.min_uptime)
+    && (filter.min_bandwidth_mbps === undefined || node.sla.min_bandwidth_mbps >= filter.min_bandwidth_mbps)
+    && (filter.certification === undefined || node.certification.type === filter.certification.type)
+    && (filter.status === undefined || node.status.type === filter.status.type);
+}
+
+const byPrice = (a: Node, b: Node): number => (a.slice_price_per_hour < b.slice_price_per_hour ? -1 : a.slice_price_per_hour > b.slice_price_per_hour ? 1 : 0);
+
+/** The order of a sort, node id breaking ties so that pages never overlap. */
+const ORDER: Record<SortBy['type'], (a: Node, b: Node) => number> = {
+  PriceAscending: byPrice,
+  PriceDescending: (a, b) => byPrice(b, a),
+  Uptime: (a, b) => b.sla.min_uptime - a.sla.min_uptime,
+  Location: (a, b) => u8aCmp(a.location.country, b.location.country) || u8aCmp(a.location.city, b.location.city),
+};
+
+export function createRuntimeApi(oracle: PriceOracle) {
+  const inToken = (microUsd: bigint): bigint | undefined => (oracle.price() === undefined ? undefined : oracle.usdToPlanck(microUsd, 'up'));
+
+  const listing = (node: Node): SliceListing => ({
+    node: node.id,
+    farmer: node.farmer,
+    location: node.location,
+    certification: node.certification,
+    status: node.status,
+    sla: node.sla,
+    total_slices: slicesIn(node.capacity),
+    free_slices: freeSlices(node),
+    available: nodeSlices(node.id).filter(([, status]) => status.type === 'Available').map(([id]) => id),
+    price_per_hour: node.slice_price_per_hour,
+    price_per_month: node.slice_price_per_hour * BigInt(HOURS_PER_MONTH),
+    price_per_hour_planck: inToken(node.slice_price_per_hour),
+    price_locked: node.price_locked,
+  });
+
+  /** What a rental has earned and not been paid, as of the next block. */
+  const accrued = (rental: Rental, node: Node): bigint => earnedAt(rental, node, nextBlock()) - rental.paid_so_far;
+
+  function nodeSummary(node: Node): FarmerNodeSummary {
+    const rentals = nodeRentals(node.id);
+    return {
+      node: node.id,
+      status: node.status,
+      total_slices: slicesIn(node.capacity),
+      rented_slices: rentedSlices(node),
+      free_slices: freeSlices(node),
+      price_per_hour: node.slice_price_per_hour,
+      price_locked: node.price_locked,
+      rate_per_hour: node.status.type === 'Down' ? 0n : sum(rentals.map((r) => r.price_per_hour * BigInt(r.slices.length))),
+      pending: sum(rentals.map((r) => accrued(r, node))),
+    };
+  }
+
+  function rentalSummary(rental: Rental): RentalSummary {
+    const node = Nodes.get(rental.node) as Node;
+    const owed = accrued(rental, node);
+    const at = Math.min(nextBlock(), rental.end);
+    return {
+      rental: rental.id,
+      node: rental.node,
+      slices: rental.slices,
+      start: rental.start,
+      end: rental.end,
+      remaining_blocks: rental.end - at,
+      price_per_hour: rental.price_per_hour,
+      cost: rental.cost,
+      paid: rental.paid_so_far,
+      accrued: owed,
+      refundable: rental.cost - rental.paid_so_far - owed,
+    };
+  }
+
+  return {
+    /**
+     * Nodes with slices matching `filter`, sorted as `page.sort` says, `page.size` (at most
+     * MaxPageSize) per page; `total` counts every match.
+     */
+    listSlices(filter: SliceFilter, page: PageRequest): SlicePage {
+      const found = [...Nodes.entries()].map(([, node]) => node).filter((node) => matches(node, filter));
+      const order = ORDER[page.sort.type];
+      found.sort((a, b) => order(a, b) || a.id - b.id);
+      const size = Math.min(page.size, MAX_PAGE_SIZE);
+      return { total: found.length, items: found.slice(page.index * size, (page.index + 1) * size).map(listing) };
+    },
+
+    farmerDashboard(farmer: AccountId): FarmerDashboard {
+      const nodes = [...FarmerNodes.entries({ prefix: [farmer] })].map(([[, id]]) => Nodes.get(id) as Node).sort((a, b) => a.id - b.id);
+      const summaries = nodes.map(nodeSummary);
+      const total = (pick: (s: FarmerNodeSummary) => number) => summaries.reduce((n, s) => n + pick(s), 0);
+      return {
+        nodes: summaries,
+        total_slices: total((s) => s.total_slices),
+        rented_slices: total((s) => s.rented_slices),
+        free_slices: total((s) => s.free_slices),
+        earned: Farmers.get(farmer)?.earned ?? 0n,
+        pending: sum(summaries.map((s) => s.pending)),
+        rate_per_hour: sum(summaries.map((s) => s.rate_per_hour)),
+      };
+    },
+
+    userDashboard(renter: AccountId): UserDashboard {
+      const rentals = [...RenterRentals.entries({ prefix: [renter] })].map(([[, id]]) => Rentals.get(id) as Rental)
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
+      const summaries = rentals.map(rentalSummary);
+      return {
+        rentals: summaries,
+        spent: Renters.get(renter).spent + sum(summaries.map((s) => s.accrued)),
+        held: sum(summaries.map((s) => s.cost - s.paid)),
+      };
+    },
+  };
+}
+
+export type SliceMarketplaceApi = ReturnType<typeof createRuntimeApi>;
+
+/** SliceMarketplaceApi, as decl_runtime_apis would declare it: the functions above through state_call. */
+export const sliceMarketplaceRuntimeApi = (api: SliceMarketplaceApi): RuntimeApi => runtimeApi('SliceMarketplaceApi', 1, {
+  list_slices: method({
+    inputs: { filter: SliceFilter, page: PageRequest }, output: SlicePage,
+    docs: ['Nodes with slices matching the filter, sorted and paged, with the total count.'],
+    call: ({ filter, page }) => api.listSlices(filter, page),
+  }),
+  farmer_dashboard: method({
+    inputs: { farmer: AccountId32 }, output: FarmerDashboard,
+    docs: ['A farmer\'s nodes, slices, income earned and pending, and rate per hour.'],
+    call: ({ farmer }) => api.farmerDashboard(farmer),
+  }),
+  user_dashboard: method({
+    inputs: { renter: AccountId32 }, output: UserDashboard,
+    docs: ['A renter\'s live rentals with their remaining time, what it has spent and what is held.'],
+    call: ({ renter }) => api.userDashboard(renter),
+  }),
+}, ['The slice marketplace\'s listings and dashboards.']);

@@ -1,0 +1,165 @@
+// The pallet's genesis config, read from a chain spec: the platform price band, the rental month,
+// and nodes imported from a ThreeFold grid export (gridproxy's `/nodes` shape: total_resources in
+// bytes, farmId, country, city, certificationType, status). A malformed record is refused naming
+// it, e.g. `...sliceMarketplace.gridNodes[17] (nodeId 4711).total_resources.mru: expected an integer`.
+import { stringToU8a } from '@polkadot/util';
+import { PERMILL, type AccountId } from '../../primitives/types.ts';
+import { U64_MAX } from '../../runtime/dispatch.ts';
+import {
+  SpecError, onlyKeys, requireArray, requireInteger, requireObject, toAccount, toInteger,
+} from '../../runtime/genesis-json.ts';
+import { BLOCKS_PER_MONTH, slicesIn } from './billing.ts';
+import {
+  MAX_LOCATION_LEN, MAX_NODES_PER_FARMER, MAX_SLICES_PER_NODE, type Capacity, type Certification, type Location, type NodeStatus,
+  type PriceBand, type Sla,
+} from './types.ts';
+
+export interface GenesisNode {
+  id: number;
+  farmer: AccountId;
+  capacity: Capacity;
+  location: Location;
+  certification: Certification;
+  status: NodeStatus;
+  sla: Sla;
+  slicePricePerHour: bigint;
+  /** Where the farmer's account is named in the spec, for a refusal at build time. */
+  farmerField: string;
+}
+
+export interface MarketplaceGenesis {
+  priceBand: PriceBand;
+  blocksPerMonth: number;
+  nodes: GenesisNode[];
+}
+
+export const DEFAULT_PRICE_BAND: PriceBand = { min: 1_000n, max: 10_000_000n };
+/** What imported nodes promise when the spec does not say: certified hardware promises more. */
+const DEFAULT_SLA: Record<'diy' | 'certified', Sla> = {
+  diy: { min_uptime: 950_000, min_bandwidth_mbps: 100 },
+  certified: { min_uptime: 990_000, min_bandwidth_mbps: 1_000 },
+};
+
+const GIB = 1n << 30n;
+const U32_MAX = 0xffff_ffffn;
+const CERTIFICATIONS: Record<string, Certification> = { Diy: { type: 'Diy' }, Certified: { type: 'Certified' } };
+const STATUSES: Record<string, NodeStatus> = { up: { type: 'Up' }, down: { type: 'Down' }, standby: { type: 'Standby' } };
+
+function parsePriceBand(json: unknown, path: string): PriceBand {
+  const band = requireObject(json, path);
+  onlyKeys(band, ['min', 'max'], path);
+  const min = requireInteger(band, 'min', path, { min: 1n, max: U64_MAX });
+  const max = requireInteger(band, 'max', path, { min: 1n, max: U64_MAX });
+  if (min > max) throw new SpecError(path, `min ${min} exceeds max ${max}`);
+  return { min, max };
+}
+
+function parseSla(json: unknown, path: string): Sla {
+  const sla = requireObject(json, path);
+  onlyKeys(sla, ['minUptime', 'minBandwidthMbps'], path);
+  return {
+    min_uptime: Number(requireInteger(sla, 'minUptime', path, { max: BigInt(PERMILL) })),
+    min_bandwidth_mbps: Number(requireInteger(sla, 'minBandwidthMbps', path, { max: U32_MAX })),
+  };
+}
+
+function locationText(value: unknown, path: string): Uint8Array {
+  if (typeof value !== 'string') throw new SpecError(path, `expected a string, got ${JSON.stringify(value)}`);
+  const bytes = stringToU8a(value);
+  if (bytes.length > MAX_LOCATION_LEN) throw new SpecError(path, `${bytes.length} bytes exceed ${MAX_LOCATION_LEN}`);
+  return bytes;
+}
+
+function choice<T>(options: Record<string, T>, value: unknown, path: string): T {
+  if (typeof value !== 'string' || !Object.hasOwn(options, value)) {
+    throw new SpecError(path, `expected one of ${Object.keys(options).map((o) => JSON.stringify(o)).join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return options[value];
+}
+
+/** Bytes to whole GiB, rounded down (a slice needs whole GB). */
+const gib = (bytes: bigint): number => Number(bytes / GIB);
+
+/**
+ * One gridproxy node record. Fields this chain does not use (twinId, uptime, used_resources, ...)
+ * are ignored: the export is gridproxy's, and it grows fields over time. HDD (hru) is archive
+ * storage, not VM disk: a slice's 200 GB come from SSD (sru).
+ */
+function parseGridNode(json: unknown, field: string, farms: ReadonlyMap<string, AccountId>, farmsPath: string,
+  slicePrice: bigint, sla: Record<'diy' | 'certified', Sla>): GenesisNode {
+  const record = requireObject(json, field);
+  const id = Number(requireInteger(record, 'nodeId', field, { max: U32_MAX }));
+  const path = `${field} (nodeId ${id})`;
+  const farmId = requireInteger(record, 'farmId', path, { max: U32_MAX }).toString();
+  const farmer = farms.get(farmId);
+  if (farmer === undefined) throw new SpecError(`${path}.farmId`, `farm ${farmId} is not in ${farmsPath}`);
+  const resources = requireObject(record.total_resources, `${path}.total_resources`);
+  const bytes = (key: string) => requireInteger(resources, key, `${path}.total_resources`, { max: U64_MAX });
+  const capacity: Capacity = {
+    cpu_cores: Number(requireInteger(resources, 'cru', `${path}.total_resources`, { max: U32_MAX })),
+    memory_gb: gib(bytes('mru')),
+    storage_gb: gib(bytes('sru')),
+  };
+  bytes('hru');
+  if (slicesIn(capacity) > MAX_SLICES_PER_NODE) {
+    throw new SpecError(`${path}.total_resources`, `holds ${slicesIn(capacity)} slices, more than a node may offer (${MAX_SLICES_PER_NODE})`);
+  }
+  const certification = choice(CERTIFICATIONS, record.certificationType, `${path}.certificationType`);
+  return {
+    id,
+    farmer,
+    capacity,
+    location: { country: locationText(record.country, `${path}.country`), city: locationText(record.city, `${path}.city`) },
+    certification,
+    status: choice(STATUSES, record.status, `${path}.status`),
+    sla: certification.type === 'Certified' ? sla.certified : sla.diy,
+    slicePricePerHour: slicePrice,
+    farmerField: `${farmsPath}.${farmId}`,
+  };
+}
+
+/**
+ * `{ priceBand?: { min, max }, blocksPerMonth?, slicePrice?, sla?: { diy, certified }, farms?: { <farmId>: <account> },
+ * gridNodes?: [<gridproxy node>] }`. Imported nodes get `slicePrice` (default: the band's minimum)
+ * and the SLA of their certification.
+ */
+export function parseGenesis(json: unknown, path: string): MarketplaceGenesis {
+  const config = requireObject(json ?? {}, path);
+  onlyKeys(config, ['priceBand', 'blocksPerMonth', 'slicePrice', 'sla', 'farms', 'gridNodes'], path);
+  const priceBand = config.priceBand === undefined ? DEFAULT_PRICE_BAND : parsePriceBand(config.priceBand, `${path}.priceBand`);
+  const blocksPerMonth = config.blocksPerMonth === undefined ? BLOCKS_PER_MONTH
+    : Number(requireInteger(config, 'blocksPerMonth', path, { min: 1n, max: U32_MAX / 36n }));
+  const slicePrice = config.slicePrice === undefined ? priceBand.min : requireInteger(config, 'slicePrice', path, { max: U64_MAX });
+  if (slicePrice < priceBand.min || slicePrice > priceBand.max) {
+    throw new SpecError(`${path}.slicePrice`, `${slicePrice} is outside the price band ${priceBand.min}..${priceBand.max}`);
+  }
+  let sla = DEFAULT_SLA;
+  if (config.sla !== undefined) {
+    const given = requireObject(config.sla, `${path}.sla`);
+    onlyKeys(given, ['diy', 'certified'], `${path}.sla`);
+    sla = {
+      diy: given.diy === undefined ? DEFAULT_SLA.diy : parseSla(given.diy, `${path}.sla.diy`),
+      certified: given.certified === undefined ? DEFAULT_SLA.certified : parseSla(given.certified, `${path}.sla.certified`),
+    };
+  }
+  const farms = new Map<string, AccountId>();
+  for (const [farmId, account] of Object.entries(requireObject(config.farms ?? {}, `${path}.farms`))) {
+    toInteger(farmId, `${path}.farms.${farmId}`, { max: U32_MAX });
+    farms.set(BigInt(farmId).toString(), toAccount(account, `${path}.farms.${farmId}`));
+  }
+  const seen = new Map<number, string>();
+  const perFarmer = new Map<AccountId, number>();
+  const nodes = requireArray(config.gridNodes ?? [], `${path}.gridNodes`).map((record, i) => {
+    const node = parseGridNode(record, `${path}.gridNodes[${i}]`, farms, `${path}.farms`, slicePrice, sla);
+    const earlier = seen.get(node.id);
+    if (earlier !== undefined) throw new SpecError(`${path}.gridNodes[${i}].nodeId`, `node ${node.id} is also ${earlier}`);
+    seen.set(node.id, `${path}.gridNodes[${i}]`);
+    const count = (perFarmer.get(node.farmer) ?? 0) + 1;
+    if (count > MAX_NODES_PER_FARMER) {
+      throw new SpecError(`${path}.gridNodes[${i}] (nodeId ${node.id}).farmId`, `its farmer ${node.farmer} would have more than ${MAX_NODES_PER_FARMER} nodes`);
+    }
+    perFarmer.set(node.farmer, count);
+    return node;
+  });
+  return { priceBand, blocksPerMonth, nodes };
+}
