@@ -141,3 +141,45 @@ describe('the dev node through @polkadot/api', () => {
     expect(nonces).toEqual([nonces[0], nonces[0] + 1]);
   });
 });
+
+describe('the product pallets through @polkadot/api', () => {
+  /** The fields of an event polkadot.js decoded, by name. */
+  const fields = (events: { section: string; method: string; data: unknown }[], method: string) =>
+    events.find((e) => e.method === method)?.data as unknown[];
+
+  it('Services: reads an operator, lowers its prices at once, and schedules a raise 14,400 blocks out', async () => {
+    const prefs = (await api.query.services.operators(bob.address)).toJSON() as { priceTargets: Record<string, number>; approval: string };
+    expect(prefs.approval).toBe('None');
+    const current = prefs.priceTargets;
+    const lower = { cpu: current.cpu - 1, mem: current.mem, storageHdd: current.storageHdd, storageSsd: current.storageSsd, storageNvme: current.storageNvme };
+    const decrease = await sendAndWatch(api.tx.services.updatePriceTargets(lower), bob);
+    expect(decrease.statuses).toEqual(['Ready', 'InBlock', 'Finalized']);
+    expect(fields(decrease.events, 'PriceTargetsUpdated')).toEqual([bob.address, { cpu: lower.cpu, mem: lower.mem, storageHdd: lower.storageHdd, storageSsd: lower.storageSsd, storageNvme: lower.storageNvme }]);
+    expect(((await api.query.services.operators(bob.address)).toJSON() as { priceTargets: { cpu: number } }).priceTargets.cpu).toBe(lower.cpu);
+
+    const raise = { ...lower, cpu: lower.cpu + 10 };
+    const scheduled = await sendAndWatch(api.tx.services.updatePriceTargets(raise), bob);
+    const block = (await api.rpc.chain.getHeader(scheduled.blockHash)).number.toNumber();
+    const [operator, targets, effectiveAt] = fields(scheduled.events, 'PriceChangeScheduled');
+    expect([operator, (targets as { cpu: number }).cpu, effectiveAt]).toEqual([bob.address, raise.cpu, block + 14_400]);
+  });
+
+  it('SliceMarketplace: nodes and constants, list_slices through api.call, a rental, and a conflicting one named by findMetaError', async () => {
+    expect(Number(api.consts.sliceMarketplace.maxPageSize.toJSON())).toBeGreaterThan(0);
+    const page = (await api.call.sliceMarketplaceApi.listSlices({ minFreeSlices: 1 }, { index: 0, size: 5, sort: 'PriceAscending' })).toJSON() as
+      { total: number; items: { node: number; available: number[]; pricePerHour: number }[] };
+    expect(page.total).toBeGreaterThan(5);
+    expect(page.items).toHaveLength(5);
+    expect(page.items.map((i) => i.pricePerHour)).toEqual([...page.items.map((i) => i.pricePerHour)].sort((a, b) => a - b));
+    const [{ node, available: [slice] }] = page.items;
+    expect(((await api.query.sliceMarketplace.nodes(node)).toJSON() as { id: number }).id).toBe(node);
+
+    const rented = await sendAndWatch(api.tx.sliceMarketplace.rentSlice(node, slice, 1), alice);
+    expect(rented.statuses).toEqual(['Ready', 'InBlock', 'Finalized']);
+    expect(rented.dispatchError).toBeUndefined();
+    expect(rented.events.map((e) => `${e.section}.${e.method}`)).toContain('sliceMarketplace.SlicesRented');
+    const again = await sendAndWatch(api.tx.sliceMarketplace.rentSlice(node, slice, 1), bob);
+    const { section, name } = api.registry.findMetaError((again.dispatchError as unknown as { asModule: Parameters<typeof api.registry.findMetaError>[0] }).asModule);
+    expect([section, name]).toEqual(['sliceMarketplace', 'SliceNotAvailable']);
+  });
+});
