@@ -14,7 +14,7 @@ import { Now, Timestamp, nextTimestamp } from '../pallets/timestamp/index.ts';
 import { BlockBuilder, BlockRejected, buildGenesis, executeBlock, type BuiltBlock, type Genesis } from './block.ts';
 import { constructRuntime } from './construct.ts';
 import { weight } from './dispatch.ts';
-import { Executive } from './executive.ts';
+import { Executive, rememberingSignatureCheck } from './executive.ts';
 import { Overlay } from './overlay.ts';
 import { call, errors, events, pallet } from './pallet.ts';
 import { StorageMap, StorageValue } from './storage.ts';
@@ -332,5 +332,21 @@ describe('the executive on a test runtime', () => {
     expect(() => executeBlock(executive, fresh.state, { hash: source.blocks[0].hash, number: 1 }, wrongRoot))
       .toThrow(/block #2 rejected: state root 0x2222.* differs from the computed 0x/);
     expect(u8aToHex(fresh.state.root())).toBe(rootAfterFirst);
+  });
+});
+
+describe('remembered signature verdicts', () => {
+  const payload = new TextEncoder().encode('a signing payload');
+  const signature = { type: 'Sr25519' as const, value: u8aToHex(alice.sign(payload)) as `0x${string}` };
+
+  it('accept again what verified, and nothing else: another payload, signer or signature still fails', () => {
+    const check = rememberingSignatureCheck();
+    expect(check(signature, payload, accountOf(alice))).toBe(true);
+    expect(check(signature, payload, accountOf(alice))).toBe(true);
+    expect(check(signature, new TextEncoder().encode('another payload'), accountOf(alice))).toBe(false);
+    expect(check(signature, payload, accountOf(bob))).toBe(false);
+    const forged = { ...signature, value: `${signature.value.slice(0, -2)}00` as `0x${string}` };
+    expect(check(forged, payload, accountOf(alice))).toBe(false);
+    expect(check(forged, payload, accountOf(alice))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 // frame_executive: initialize a block (System, then on_initialize in pallet order), apply
 // extrinsics (signature, signed extensions, dispatch in a storage layer, events), finalize
 // (on_idle with the weight left, on_finalize), and validate transactions for the pool.
-import { u8aConcat } from '@polkadot/util';
+import { u8aConcat, u8aToHex } from '@polkadot/util';
 import { verify as verifySignature } from '../primitives/crypto.ts';
 import { signingPayload } from '../primitives/extrinsic.ts';
 import type {
@@ -23,6 +23,25 @@ export type ApplyExtrinsicResult =
 
 export type SignatureCheck = (signature: MultiSignature, payload: Uint8Array, signer: AccountId) => boolean;
 
+const VERIFIED_CACHE_SIZE = 1 << 16;
+
+/**
+ * Substrate's signature check, remembering what it accepted: the pool validates a transaction and
+ * the block that includes it checks it again with the same payload. Only exact
+ * (signature, payload, signer) triples that verified are kept, so the answer never changes.
+ */
+export function rememberingSignatureCheck(): SignatureCheck {
+  const verified = new Set<string>();
+  return (signature, payload, signer) => {
+    const key = `${signature.value}${signer}${u8aToHex(payload)}`;
+    if (verified.has(key)) return true;
+    if (!verifySignature(signature, payload, signer)) return false;
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.clear();
+    verified.add(key);
+    return true;
+  };
+}
+
 /** A decoded extrinsic with what its checks need. */
 interface Checked {
   call: RuntimeCallValue;
@@ -32,7 +51,7 @@ interface Checked {
 }
 
 export class Executive {
-  constructor(readonly runtime: Runtime, private readonly checkSignature: SignatureCheck = (s, p, w) => verifySignature(s, p, w)) {}
+  constructor(readonly runtime: Runtime, private readonly checkSignature: SignatureCheck = rememberingSignatureCheck()) {}
 
   /** Runs `body` against `overlay` with this runtime installed for events and errors. */
   run<T>(overlay: Overlay, body: () => T): T {
