@@ -3,6 +3,7 @@
 // signature and extension checks, and block import with its roots.
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
+import { verify as verifyDirect } from '../primitives/crypto.ts';
 import { bool, lazy, u32, u64 } from '../primitives/scale.ts';
 import { AccountId32, mortalEra, type AccountId, type Hash } from '../primitives/types.ts';
 import { Trie } from '../primitives/trie.ts';
@@ -14,7 +15,7 @@ import { Now, Timestamp, nextTimestamp } from '../pallets/timestamp/index.ts';
 import { BlockBuilder, BlockRejected, buildGenesis, executeBlock, type BuiltBlock, type Genesis } from './block.ts';
 import { constructRuntime } from './construct.ts';
 import { weight } from './dispatch.ts';
-import { Executive, rememberingSignatureCheck } from './executive.ts';
+import { Executive, type SignatureCheck } from './executive.ts';
 import { Overlay } from './overlay.ts';
 import { call, errors, events, pallet } from './pallet.ts';
 import { StorageMap, StorageValue } from './storage.ts';
@@ -335,18 +336,42 @@ describe('the executive on a test runtime', () => {
   });
 });
 
-describe('remembered signature verdicts', () => {
-  const payload = new TextEncoder().encode('a signing payload');
-  const signature = { type: 'Sr25519' as const, value: u8aToHex(alice.sign(payload)) as `0x${string}` };
+describe('signature verdicts the executive remembers', () => {
+  /** An executive of the test runtime that counts the signatures it really verifies. */
+  function counting(): { executive: Executive; verifications: () => number } {
+    let n = 0;
+    const verify: SignatureCheck = (signature, payload, signer) => {
+      n++;
+      return verifyDirect(signature, payload, signer);
+    };
+    return { executive: new Executive(runtime, verify), verifications: () => n };
+  }
 
-  it('accept again what verified, and nothing else: another payload, signer or signature still fails', () => {
-    const check = rememberingSignatureCheck();
-    expect(check(signature, payload, accountOf(alice))).toBe(true);
-    expect(check(signature, payload, accountOf(alice))).toBe(true);
-    expect(check(signature, new TextEncoder().encode('another payload'), accountOf(alice))).toBe(false);
-    expect(check(signature, payload, accountOf(bob))).toBe(false);
-    const forged = { ...signature, value: `${signature.value.slice(0, -2)}00` as `0x${string}` };
-    expect(check(forged, payload, accountOf(alice))).toBe(false);
-    expect(check(forged, payload, accountOf(alice))).toBe(false);
+  it('verifies a transaction once for the pool and its block, and never remembers a bad one', () => {
+    const chain = new TestChain();
+    const { executive: counted, verifications } = counting();
+    const good = signExtrinsic(runtime, alice, NotesPallet.tx.note({ value: 1 }), chain.opts(alice));
+    const bad = Uint8Array.from(good);
+    bad[40] ^= 1;
+    expect(counted.validateTransaction(new Overlay(chain.state), good, chain.head.hash).success).toBe(true);
+    expect(counted.validateTransaction(new Overlay(chain.state), bad, chain.head.hash).success).toBe(false);
+    expect(counted.validateTransaction(new Overlay(chain.state), bad, chain.head.hash).success).toBe(false);
+    expect(verifications()).toBe(3);
+    const builder = new BlockBuilder(counted, chain.state, chain.head, { timestamp: nextTimestamp(chain.read(() => Now.get())) });
+    expect(builder.push(good).success).toBe(true);
+    expect(builder.push(bad)).toEqual({ success: false, value: { type: 'Invalid', value: { type: 'BadProof' } } });
+    expect(verifications()).toBe(4);
+  });
+
+  it('takes verdicts reached elsewhere for exactly the payloads the block will check', () => {
+    const chain = new TestChain();
+    const { executive: counted, verifications } = counting();
+    const extrinsics = [alice, eve, ferdie].map((pair) => signExtrinsic(runtime, pair, NotesPallet.tx.note({ value: 7 }), chain.opts(pair)));
+    const payloads = counted.signedPayloads(new Overlay(chain.state), 1, chain.head.hash, [runtime.extrinsic.enc({ call: Timestamp.tx.set({ now: 1n }) }), ...extrinsics]);
+    expect(payloads.map((p) => p.signer)).toEqual([alice, eve, ferdie].map(accountOf));
+    counted.noteVerified(payloads);
+    const builder = new BlockBuilder(counted, chain.state, chain.head, { timestamp: nextTimestamp(chain.read(() => Now.get())) });
+    for (const xt of extrinsics) expect(builder.push(xt).success).toBe(true);
+    expect(verifications()).toBe(0);
   });
 });

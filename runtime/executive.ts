@@ -2,7 +2,7 @@
 // extrinsics (signature, signed extensions, dispatch in a storage layer, events), finalize
 // (on_idle with the weight left, on_finalize), and validate transactions for the pool.
 import { u8aConcat, u8aToHex } from '@polkadot/util';
-import { verify as verifySignature } from '../primitives/crypto.ts';
+import { verify } from '../primitives/crypto.ts';
 import { signingPayload } from '../primitives/extrinsic.ts';
 import type {
   AccountId, Digest, DispatchError, Hash, MultiSignature, TransactionValidity, TransactionValidityError, Weight,
@@ -23,35 +23,38 @@ export type ApplyExtrinsicResult =
 
 export type SignatureCheck = (signature: MultiSignature, payload: Uint8Array, signer: AccountId) => boolean;
 
-const VERIFIED_CACHE_SIZE = 1 << 16;
-
-/**
- * Substrate's signature check, remembering what it accepted: the pool validates a transaction and
- * the block that includes it checks it again with the same payload. Only exact
- * (signature, payload, signer) triples that verified are kept, so the answer never changes.
- */
-export function rememberingSignatureCheck(): SignatureCheck {
-  const verified = new Set<string>();
-  return (signature, payload, signer) => {
-    const key = `${signature.value}${signer}${u8aToHex(payload)}`;
-    if (verified.has(key)) return true;
-    if (!verifySignature(signature, payload, signer)) return false;
-    if (verified.size >= VERIFIED_CACHE_SIZE) verified.clear();
-    verified.add(key);
-    return true;
-  };
+/** What an extrinsic's signature must cover, and who must have signed it. */
+export interface SignedPayload {
+  signature: MultiSignature;
+  payload: Uint8Array;
+  signer: AccountId;
 }
 
 /** A decoded extrinsic with what its checks need. */
-interface Checked {
+interface Prepared {
   call: RuntimeCallValue;
   info: DispatchInfo;
   len: number;
-  signer?: { who: AccountId; extra: unknown[] };
+  signer?: SignedPayload & { extra: unknown[] };
 }
 
+const VERIFIED_CACHE_SIZE = 1 << 16;
+const verdictKey = ({ signature, payload, signer }: SignedPayload) => `${signature.value}${signer}${u8aToHex(payload)}`;
+
 export class Executive {
-  constructor(readonly runtime: Runtime, private readonly checkSignature: SignatureCheck = rememberingSignatureCheck()) {}
+  /**
+   * Signatures known to verify, as exact (signature, payload, signer) triples: the pool validates
+   * a transaction and the block that includes it checks it again with the same payload, and block
+   * import verifies a block's signatures ahead on every core. Nothing that failed is kept.
+   */
+  private readonly verified = new Set<string>();
+
+  constructor(readonly runtime: Runtime, private readonly verifySignature: SignatureCheck = (s, p, w) => verify(s, p, w)) {}
+
+  /** Records signatures verified elsewhere (the SignaturePool's workers). */
+  noteVerified(checks: readonly SignedPayload[]): void {
+    for (const check of checks) this.remember(verdictKey(check));
+  }
 
   /** Runs `body` against `overlay` with this runtime installed for events and errors. */
   run<T>(overlay: Overlay, body: () => T): T {
@@ -108,7 +111,7 @@ export class Executive {
         const checked = this.check(bytes);
         if (checked.info.class.type === 'Mandatory') throw invalid('MandatoryValidation');
         if (!checked.signer) throw new TransactionInvalid({ type: 'Unknown', value: { type: 'NoUnsignedValidator' } });
-        const ctx: TransactionContext = { who: checked.signer.who, call: checked.call, info: checked.info, len: checked.len };
+        const ctx: TransactionContext = { who: checked.signer.signer, call: checked.call, info: checked.info, len: checked.len };
         const extensions = this.runtime.spec.extensions;
         const extra = checked.signer.extra;
         return { success: true, value: combineValidity(extensions.map((e, i) => e.validate?.(ctx, extra[i]) ?? {})) };
@@ -121,8 +124,32 @@ export class Executive {
     });
   }
 
-  /** Decodes and checks the signature: what Substrate's `Checkable::check` does. */
-  private check(bytes: Uint8Array): Checked {
+  /**
+   * The payloads the signed ones among `extrinsics` must cover, computed as applying them in a
+   * block `number` on `parentHash` will (the additional signed data does not change within a
+   * block), in a layer that is rolled back: for verifying a block's signatures ahead, in parallel.
+   */
+  signedPayloads(overlay: Overlay, number: number, parentHash: Hash, extrinsics: readonly Uint8Array[]): SignedPayload[] {
+    return this.run(overlay, () => {
+      overlay.startTransaction();
+      try {
+        System.initialize(number, parentHash, { logs: [] });
+        return extrinsics.flatMap((bytes) => {
+          try {
+            const { signer } = this.prepare(bytes);
+            return signer ? [{ signature: signer.signature, payload: signer.payload, signer: signer.signer }] : [];
+          } catch {
+            return []; // refused anyway when applied, with its reason
+          }
+        });
+      } finally {
+        overlay.rollbackTransaction();
+      }
+    });
+  }
+
+  /** Decodes and builds the signed payload: what Substrate's `Checkable::check` does before verifying. */
+  private prepare(bytes: Uint8Array): Prepared {
     const xt = this.runtime.extrinsic.dec(bytes);
     const info = this.runtime.dispatchInfo(xt.call);
     if (!xt.signature) return { call: xt.call, info, len: bytes.length };
@@ -131,8 +158,26 @@ export class Executive {
     const extensions = this.runtime.spec.extensions;
     const additional = u8aConcat(...extensions.map((e, i) => e.additionalType.enc(e.additional(extra[i]))));
     const payload = signingPayload(xt.callBytes, xt.extraBytes as Uint8Array, additional);
-    if (!this.checkSignature(signature, payload, address.value)) throw invalid('BadProof');
-    return { call: xt.call, info, len: bytes.length, signer: { who: address.value, extra } };
+    return { call: xt.call, info, len: bytes.length, signer: { signature, payload, signer: address.value, extra } };
+  }
+
+  /** `Checkable::check`: decoded, and the signature verified (or known to verify). */
+  private check(bytes: Uint8Array): Prepared {
+    const prepared = this.prepare(bytes);
+    const { signer } = prepared;
+    if (signer) {
+      const key = verdictKey(signer);
+      if (!this.verified.has(key)) {
+        if (!this.verifySignature(signer.signature, signer.payload, signer.signer)) throw invalid('BadProof');
+        this.remember(key);
+      }
+    }
+    return prepared;
+  }
+
+  private remember(key: string): void {
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
+    this.verified.add(key);
   }
 
   /** Applies a checked extrinsic; returns the call's dispatch error, if any. Throws TransactionInvalid to refuse. */
@@ -154,9 +199,9 @@ export class Executive {
       return undefined;
     }
     const extensions = this.runtime.spec.extensions;
-    const ctx: TransactionContext = { who: signer.who, call, info, len };
+    const ctx: TransactionContext = { who: signer.signer, call, info, len };
     const pre = extensions.map((e, i) => e.preDispatch?.(ctx, signer.extra[i]));
-    const outcome = this.runtime.dispatch(signed(signer.who), call);
+    const outcome = this.runtime.dispatch(signed(signer.signer), call);
     const actualWeight = minWeight(outcome.post.actualWeight ?? info.weight, info.weight);
     const paysFee = info.pays_fee.type === 'Yes' && outcome.post.paysFee !== false;
     extensions.forEach((e, i) => e.postDispatch?.(pre[i], { ...ctx, actualWeight, paysFee, result: outcome.error }));
