@@ -1,6 +1,8 @@
 // The chain's database under `<base-path>/chains/<chain id>/db` (LevelDB through classic-level):
 // the blocks by number, the head state as flat key/values (the trie is rebuilt from it on open,
-// and its root checked against the head header), and the genesis hash the database belongs to.
+// and its root checked against the root recorded with it), and the genesis hash the database
+// belongs to. The recorded root is the head header's, or, after a dev node edited the head's
+// state (dev_setStorage), the root of the edited state.
 import { mkdirSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
@@ -8,10 +10,12 @@ import { hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { Trie } from '../primitives/trie.ts';
 import type { Hash } from '../primitives/types.ts';
 import { Block, blockHash, type BuiltBlock } from '../runtime/block.ts';
+import type { Change } from '../runtime/overlay.ts';
 import type { ChainSpec } from '../genesis/spec.ts';
 import { Chain } from './chain.ts';
 
 const GENESIS = new TextEncoder().encode('m:genesis');
+const STATE_ROOT = new TextEncoder().encode('m:state-root');
 const BLOCK = 'b'.charCodeAt(0);
 const STATE = 's'.charCodeAt(0);
 
@@ -49,17 +53,42 @@ export class ChainDatabase {
     const batch = this.db.batch();
     for (const [key, value] of state.entries()) batch.put(stateKey(key), value);
     batch.put(GENESIS, hexToU8a(hash));
+    batch.put(STATE_ROOT, state.root());
     await batch.write();
+  }
+
+  /** The root of the stored state, as recorded with its last write. */
+  async stateRoot(): Promise<Hash | undefined> {
+    const value = await this.db.get(STATE_ROOT);
+    return value ? (u8aToHex(value) as Hash) : undefined;
   }
 
   /** Queues a block and its state changes as one atomic write. */
   enqueue(built: BuiltBlock): void {
+    this.enqueueState(built.changes, hexToU8a(built.block.header.state_root), (batch) => {
+      batch.put(blockKey(built.block.header.number), Block.enc(built.block));
+    });
+  }
+
+  /** Queues an edit of the head state outside any block (dev_setStorage), with the root it leads to. */
+  enqueueEdit(changes: readonly Change[], root: Uint8Array): void {
+    this.enqueueState(changes, root);
+  }
+
+  /** Queues dropping the blocks after `head` (dev_setHead), with the state changes that undo them. */
+  enqueueTruncate(head: number, changes: readonly Change[], root: Uint8Array): void {
+    this.pending = this.pending.then(() => this.db.clear({ gt: blockKey(head), lt: new Uint8Array([BLOCK + 1]) }));
+    this.enqueueState(changes, root);
+  }
+
+  private enqueueState(changes: readonly Change[], root: Uint8Array, more?: (batch: ReturnType<ClassicLevel<Uint8Array, Uint8Array>['batch']>) => void): void {
     const batch = this.db.batch();
-    batch.put(blockKey(built.block.header.number), Block.enc(built.block));
-    for (const [key, value] of built.changes) {
+    more?.(batch);
+    for (const [key, value] of changes) {
       if (value === null) batch.del(stateKey(key));
       else batch.put(stateKey(key), value);
     }
+    batch.put(STATE_ROOT, root);
     this.pending = this.pending.then(() => batch.write()).catch((error: Error) => { this.failure ??= error; });
   }
 
@@ -102,7 +131,11 @@ export async function openChain(spec: ChainSpec, basePath: string): Promise<{ ch
     } else {
       const blocks: Block[] = [];
       for await (const block of db.blocks()) blocks.push(block);
-      chain = new Chain(spec, { resume: { state: await db.loadState(), blocks: blocks.map((block) => ({ block, hash: blockHash(block.header) })) } });
+      chain = new Chain(spec, { resume: {
+        state: await db.loadState(),
+        stateRoot: await db.stateRoot(),
+        blocks: blocks.map((block) => ({ block, hash: blockHash(block.header) })),
+      } });
     }
     chain.listeners.push((built) => db.enqueue(built));
     return { chain, db };

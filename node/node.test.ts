@@ -102,3 +102,40 @@ describe('importing with signatures verified on another core', () => {
     }
   });
 });
+
+describe('the dev node with a base path', () => {
+  it('continues its chain after a restart, with its dev_setHead rewinds and dev_setStorage edits', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { startNode } = await import('./node.ts');
+    const { UnknownBlock } = await import('./node.ts');
+    const basePath = mkdtempSync(join(tmpdir(), 'slicechain-node-'));
+    const key = new TextEncoder().encode(':slicechain-test');
+    let running = await startNode({ port: 0, sealing: 'manual', basePath });
+    try {
+      for (let n = 0; n < 3; n++) {
+        running.node.submit(sign(running.node, alice, transfer(10n ** 12n), n));
+        running.node.seal();
+      }
+      running.node.setHead(1);
+      running.node.submit(sign(running.node, alice, transfer(5n * 10n ** 12n), 1));
+      running.node.seal();
+      running.node.setStorage([[key, new Uint8Array([7])]]);
+      const head = running.node.head;
+      await running.close();
+
+      running = await startNode({ port: 0, sealing: 'manual', basePath });
+      expect(running.node.head).toEqual(head);
+      expect(running.node.chain.state.get(key)).toEqual(new Uint8Array([7]));
+      expect(running.node.chain.read(() => accountNonce(accountOf(alice)))).toBe(2);
+      // The undo records of blocks before a restart are not kept, as a pruned node's state.
+      expect(() => running.node.setHead(1)).toThrow(new UnknownBlock('State already discarded for block #1'));
+      running.node.submit(sign(running.node, alice, transfer(10n ** 12n), 2));
+      expect(running.node.seal().header.number).toBe(3);
+    } finally {
+      await running.close();
+      rmSync(basePath, { recursive: true, force: true });
+    }
+  });
+});

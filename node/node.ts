@@ -13,6 +13,7 @@ import { commitChanges, revertChanges, type Block } from '../runtime/block.ts';
 import type { ApplyExtrinsicResult } from '../runtime/executive.ts';
 import { Overlay, type Change } from '../runtime/overlay.ts';
 import { Chain, type Head } from './chain.ts';
+import { openChain } from './database.ts';
 import { TransactionPool, extrinsicHash, type PoolEvent, type PoolOptions } from './pool.ts';
 import { RpcServer, type RpcServerOptions } from './rpc/server.ts';
 import { registerMethods } from './rpc/methods.ts';
@@ -21,6 +22,8 @@ export type Sealing = 'instant' | 'interval' | 'manual';
 
 export interface DevNodeOptions {
   spec: ChainSpec;
+  /** The chain to run (one opened from a database); a fresh one from `spec` when absent. */
+  chain?: Chain;
   sealing?: Sealing;
   /** The interval between blocks with `interval` sealing (6 s, the slot). */
   blockTimeMs?: number;
@@ -93,7 +96,7 @@ export class DevNode {
   constructor(opts: DevNodeOptions) {
     // Every subscription and watched transaction listens here: many listeners are the normal case.
     this.events.setMaxListeners(0);
-    this.chain = new Chain(opts.spec);
+    this.chain = opts.chain ?? new Chain(opts.spec);
     this.sealing = opts.sealing ?? 'instant';
     this.blockTimeMs = opts.blockTimeMs ?? 6000;
     this.stateHistory = opts.stateHistory ?? 256;
@@ -304,8 +307,10 @@ export class DevNode {
 
 // ---- running it ------------------------------------------------------------------------------------
 
-export interface StartOptions extends Omit<DevNodeOptions, 'spec'>, Partial<Omit<RpcServerOptions, 'unsafe'>> {
+export interface StartOptions extends Omit<DevNodeOptions, 'spec' | 'chain'>, Partial<Omit<RpcServerOptions, 'unsafe'>> {
   chain?: string | ChainSpec;
+  /** Keep the chain in a database there (`<base-path>/chains/<id>/db`), continuing one already there. */
+  basePath?: string;
   /** Whether unsafe RPC methods (dev_*, system_dryRun) are served. */
   unsafe?: boolean;
 }
@@ -321,7 +326,14 @@ export interface RunningNode {
 /** Starts a dev node and its JSON-RPC server; `port: 0` picks a free port. */
 export async function startNode(opts: StartOptions = {}): Promise<RunningNode> {
   const spec = typeof opts.chain === 'object' ? opts.chain : loadChainSpec(opts.chain ?? 'dev');
-  const node = new DevNode({ ...opts, spec });
+  const stored = opts.basePath ? await openChain(spec, opts.basePath) : undefined;
+  const node = new DevNode({ ...opts, spec, chain: stored?.chain });
+  if (stored) {
+    // Sealed blocks reach the database through the chain; edits and rewinds of the head through here.
+    const root = () => node.chain.state.root();
+    node.events.on('storage', ({ changes }) => stored.db.enqueueEdit(changes, root()));
+    node.events.on('reorg', ({ header, changes }) => stored.db.enqueueTruncate(header.number, changes, root()));
+  }
   const server = new RpcServer({
     host: opts.host ?? '127.0.0.1', port: opts.port ?? 9944, maxRequestBytes: opts.maxRequestBytes,
     maxSubscriptionsPerConnection: opts.maxSubscriptionsPerConnection, maxConnections: opts.maxConnections, unsafe: opts.unsafe ?? false,
@@ -334,6 +346,7 @@ export async function startNode(opts: StartOptions = {}): Promise<RunningNode> {
     async close() {
       node.stop();
       await server.close();
+      await stored?.db.close();
     },
   };
 }
@@ -350,6 +363,7 @@ export function registerNodeCommand(program: Command): void {
     .option('--rpc-external', 'listen on all interfaces, not only 127.0.0.1')
     .option('--rpc-methods <kind>', 'safe | unsafe (dev_*, system_dryRun); unsafe by default with --dev')
     .option('--rpc-max-connections <n>', 'concurrent connections served', '100')
+    .option('--base-path <dir>', 'keep the chain in a database there and continue it on the next start (in memory when absent)')
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       if (!flags.dev) {
         program.help();
@@ -363,7 +377,7 @@ export function registerNodeCommand(program: Command): void {
       if (rpcMethods !== 'safe' && rpcMethods !== 'unsafe') program.error(`--rpc-methods: expected safe or unsafe, got ${String(rpcMethods)}`);
       const running = await startNode({
         chain: flags.chain as string, sealing, port, host: flags.rpcExternal ? '0.0.0.0' : '127.0.0.1',
-        unsafe: rpcMethods === 'unsafe', maxConnections: Number(flags.rpcMaxConnections),
+        unsafe: rpcMethods === 'unsafe', maxConnections: Number(flags.rpcMaxConnections), basePath: flags.basePath as string | undefined,
       });
       const { node } = running;
       console.log(`slicechain dev node: ${node.spec.name} (${node.spec.id}), genesis ${node.chain.genesisHash}, ${sealing} sealing`);
