@@ -101,3 +101,37 @@ it('lets a process that used a pool exit on its own once the pool is closed', as
   });
   expect(JSON.parse(stdout)).toEqual(Array(40).fill(true));
 });
+
+it('closes, and lets the process exit 0, even while answers to a refused batch are still arriving', async () => {
+  const pair = new Keyring({ type: 'ed25519' }).addFromUri('//Alice');
+  const message = new TextEncoder().encode('close');
+  const hex = (bytes: Uint8Array) => JSON.stringify(Buffer.from(bytes).toString('hex'));
+  const module = (path: string) => JSON.stringify(new URL(path, import.meta.url).href);
+  // close() lands at every point of a batch's round trips: before the worker answers, while its
+  // answer waits to be read, and after. The main thread's own checks set the moment (work, not time).
+  const script = `
+    import { register } from 'tsx/esm/api';
+    register();
+    const { initCrypto, verifySignature } = await import(${module('../primitives/crypto.ts')});
+    const { SignaturePool } = await import(${module('./signature-pool.ts')});
+    await initCrypto();
+    const check = { kind: 'Ed25519', signature: Buffer.from(${hex(pair.sign(message))}, 'hex'),
+      message: Buffer.from(${hex(message)}, 'hex'), signer: Buffer.from(${hex(pair.publicKey)}, 'hex') };
+    let refused = 0;
+    for (let delay = 0; delay < 120; delay += 4) {
+      const pool = new SignaturePool({ workers: 1 });
+      await pool.verifyBatch(Array(16).fill(check));
+      const batch = pool.verifyBatch(Array(64).fill(check)).catch(() => { refused++; });
+      for (let i = 0; i < delay; i++) verifySignature(check.kind, check.signature, check.message, check.signer);
+      await pool.close();
+      await batch;
+    }
+    console.log('closed 30 pools, refused', refused);`;
+  // An unsettled close() would end the child with code 13 and nothing printed.
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    env: { ...process.env, NODE_OPTIONS: '' },
+    timeout: 60_000,
+  });
+  expect(stdout).toMatch(/^closed 30 pools, refused \d+\n$/);
+});

@@ -116,7 +116,7 @@ export class SignaturePool {
     if (this.#closed) return;
     this.#closed = true;
     this.#refuseAll(new Error('SignaturePool is closed'));
-    await Promise.all(this.#slots.map(({ worker }) => worker.terminate()));
+    await Promise.all(this.#slots.map(({ worker }) => this.#terminate(worker)));
   }
 
   #spawn(): Slot {
@@ -126,6 +126,9 @@ export class SignaturePool {
     worker.unref();
     const slot: Slot = { worker };
     worker.on('message', (answers: Uint8Array) => {
+      // An answer that arrives after close() or a failure: its chunk was refused already, and the
+      // worker must stay ref'd until its 'exit' (see #terminate).
+      if (this.#closed || this.#failure) return;
       const chunk = slot.chunk;
       slot.chunk = undefined;
       worker.unref();
@@ -154,7 +157,17 @@ export class SignaturePool {
     if (this.#failure) return;
     this.#failure = error;
     this.#refuseAll(error);
-    for (const { worker } of this.#slots) void worker.terminate();
+    for (const { worker } of this.#slots) void this.#terminate(worker);
+  }
+
+  /**
+   * An idle worker is unref'd, and `terminate()` settles only on its 'exit' event: unref'd, the
+   * process could drain its event loop before that event, leaving the awaiting caller unsettled
+   * (a top-level await then exits with code 13 and prints nothing). Ref it until it has exited.
+   */
+  #terminate(worker: Worker): Promise<number> {
+    worker.ref();
+    return worker.terminate();
   }
 
   #refuseAll(error: Error): void {

@@ -74,6 +74,19 @@ describe('slicechain CLI', () => {
     expect(readFileSync(kept, 'utf8').trim().split('\n')).toEqual(lines.slice(0, 99));
   });
 
+  it('import-blocks refuses a flipped state root in the middle of the file with exit 1, naming the block', async () => {
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    const block = Block.dec(lines[49] as `0x${string}`);
+    const root = Uint8Array.from(Buffer.from(block.header.state_root.slice(2), 'hex'));
+    root[5] ^= 0x01;
+    lines[49] = u8aToHex(Block.enc({ ...block, header: { ...block.header, state_root: u8aToHex(root) } }));
+    const flipped = join(dir, 'flipped-root.blocks');
+    writeFileSync(flipped, `${lines.join('\n')}\n`);
+    const result = await slicechain('import-blocks', flipped);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Error: block #50 rejected: state root 0x[0-9a-f]{64} differs from the computed 0x[0-9a-f]{64} \(imported 49 block\(s\) before it/);
+  });
+
   it('import-blocks refuses a line that is not a block, naming the line', async () => {
     const bad = join(dir, 'garbage.blocks');
     writeFileSync(bad, `${readFileSync(file, 'utf8').split('\n')[0]}\n0xdeadbeef\n`);
