@@ -14,7 +14,9 @@ import { readBlockFile, writeBlockFile } from './blockfile.ts';
 import { SignaturePool } from './signature-pool.ts';
 import { devPairs } from './keys.ts';
 import { simulate, type SimulationReport } from './simulate.ts';
-import { defaultWorkloads } from './workloads/index.ts';
+import { DEFAULT_PROFILE, PROFILES, loadProfile, profileWorkloads } from './workloads/profiles.ts';
+import { FigureCollector } from './report/figures.ts';
+import { writeReport } from './report/report.ts';
 import { registerNodeCommand } from './node.ts';
 import { toAccount } from '../runtime/genesis-json.ts';
 import { operator as operatorInfo, quote } from '../pallets/services/index.ts';
@@ -88,23 +90,35 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'seed of the workload', integer('--seed'), 1)
     .option('--out <file>', 'write the blocks (genesis excluded), one 0x-hex block per line')
     .option('--base-path <dir>', 'keep the chain in a database there (continues a chain already there)')
+    .option('--profile <name|file>', `workload profile: ${Object.keys(PROFILES).join(', ')}, or a profile JSON file`, DEFAULT_PROFILE.name)
+    .option('--report <file.html>', 'write a report page of the run there, and its figures as JSON beside it (.json)')
     .option('--json', 'print a machine-readable summary')
-    .action(async (opts: { chain: string; blocks: number; seed: number; out?: string; basePath?: string; json?: boolean }) => {
+    .action(async (opts: { chain: string; blocks: number; seed: number; out?: string; basePath?: string; profile: string; report?: string; json?: boolean }) => {
       const spec = loadChainSpec(opts.chain);
+      const profile = loadProfile(opts.profile);
       const { chain, db } = await open(spec, opts.basePath);
       const start = chain.head.number;
+      const figures = opts.report ? new FigureCollector(chain) : undefined;
       const bar = progressBar(opts.blocks, 'simulate');
       let result: SimulationReport;
       try {
-        result = simulate(chain, { blocks: opts.blocks, seed: opts.seed, workloads: defaultWorkloads(), accounts: devPairs(), onBlock: (n) => bar.tick(n - start) });
+        result = simulate(chain, {
+          blocks: opts.blocks, seed: opts.seed, workloads: profileWorkloads(profile), accounts: devPairs(),
+          onBlock: (n, outcomes) => {
+            figures?.noteRefused(n, outcomes.refused);
+            bar.tick(n - start);
+          },
+        });
       } finally {
         bar.stop();
         await db?.close();
       }
       if (opts.out) await writeBlockFile(opts.out, [...chain.allBlocks()].slice(start));
+      const figuresFile = figures && writeReport(opts.report as string, figures.figures({ seed: opts.seed, profile: profile.name }));
       const { extrinsics: x } = result;
-      report(!!opts.json, { ...headSummary(chain), blocks: result.blocks, extrinsics: x, unexpected: result.unexpected, seconds: result.seconds, extrinsics_per_second: result.extrinsicsPerSecond, out: opts.out }, [
-        `${result.blocks} blocks on ${spec.name} (seed ${opts.seed})${opts.out ? ` written to ${opts.out}` : ''}`,
+      report(!!opts.json, { ...headSummary(chain), blocks: result.blocks, extrinsics: x, unexpected: result.unexpected, seconds: result.seconds, extrinsics_per_second: result.extrinsicsPerSecond, out: opts.out, profile: profile.name, report: opts.report, figures: figuresFile }, [
+        `${result.blocks} blocks on ${spec.name} (seed ${opts.seed}, profile ${profile.name})${opts.out ? ` written to ${opts.out}` : ''}`,
+        ...(opts.report ? [`report: ${opts.report} (figures: ${figuresFile})`] : []),
         `extrinsics: ${x.ok} ok, ${x.fail} failed (included, fee paid), ${x.refused} refused (left out)`,
         ...(result.unexpected.length ? [`${result.unexpected.length} outcome(s) differed from the workload's expectation, e.g. ${JSON.stringify(result.unexpected[0])}`] : []),
         `head #${chain.head.number} ${chain.head.hash}`,
@@ -131,6 +145,23 @@ export function buildProgram(): Command {
       }
       const imported = chain.head.number - start;
       report(!!opts.json, { ...headSummary(chain), imported }, [`imported ${imported} block(s)`, `head #${chain.head.number} ${chain.head.hash}`]);
+    });
+
+  program.command('report')
+    .description('Re-execute the blocks of FILE and write a report page of them (charts of their events and state), with its figures as JSON beside it.')
+    .argument('<file>', 'block file, one 0x-hex block per line')
+    .option('--chain <chain>', 'dev, or the chain spec the blocks were made on', 'dev')
+    .option('--out <file.html>', 'the report page (the figures go to the same name with .json)', 'report.html')
+    .option('--json', 'print a machine-readable summary')
+    .action(async (file: string, opts: { chain: string; out: string; json?: boolean }) => {
+      const chain = new Chain(loadChainSpec(opts.chain));
+      const figures = new FigureCollector(chain);
+      await importFile(chain, file);
+      const figuresFile = writeReport(opts.out, figures.figures({ seed: null, profile: null }));
+      report(!!opts.json, { ...headSummary(chain), blocks: chain.head.number, report: opts.out, figures: figuresFile }, [
+        `${chain.head.number} block(s) re-executed; report: ${opts.out} (figures: ${figuresFile})`,
+        `head #${chain.head.number} ${chain.head.hash}`,
+      ]);
     });
 
   program.command('export-blocks')
