@@ -1,7 +1,7 @@
 // A self-contained HTML page of Vega-Lite charts: vega, vega-lite and vega-embed's built bundles
 // are inlined from node_modules, and each chart's spec carries its data, so the file opens
 // offline. The page marks <body data-rendered="true"> once every chart is drawn ("error" if one fails).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -57,4 +57,15 @@ ${body}
 <script>${RENDER}</script>
 </body></html>
 `;
+}
+
+/** The JSON file beside a page: `x.html` -> `x.json`. */
+export const jsonBeside = (htmlPath: string): string => htmlPath.replace(/\.html?$/i, '') + '.json';
+
+/** Writes a page and the data it shows, as JSON beside it; returns the JSON's path. */
+export function writePageAndJson(htmlPath: string, html: string, data: unknown): string {
+  const jsonPath = jsonBeside(htmlPath);
+  writeFileSync(htmlPath, html);
+  writeFileSync(jsonPath, `${JSON.stringify(data, null, 2)}\n`);
+  return jsonPath;
 }

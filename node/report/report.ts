@@ -1,8 +1,7 @@
 // `simulate --report` and `report`: the report page of one run (marketplace, services, chain) and
 // the JSON file of the same figures beside it.
-import { writeFileSync } from 'node:fs';
 import type { Figures } from './figures.ts';
-import { chartPage, escapeHtml, type Chart, type Section } from './html.ts';
+import { chartPage, escapeHtml, writePageAndJson, type Chart, type Section } from './html.ts';
 
 const WIDTH = 520;
 const HEIGHT = 220;
@@ -167,13 +166,5 @@ head <code>${meta.head}</code> · genesis <code>${meta.genesis}</code><br>reprod
   return chartPage(`slicechain report: ${meta.chain}`, header, reportSections(figures));
 }
 
-/** The JSON file beside a report: `x.html` -> `x.json`. */
-export const figuresPath = (htmlPath: string): string => htmlPath.replace(/\.html?$/i, '') + '.json';
-
-/** Writes the report page and its JSON figures; returns the JSON's path. */
-export function writeReport(htmlPath: string, figures: Figures): string {
-  const jsonPath = figuresPath(htmlPath);
-  writeFileSync(htmlPath, reportHtml(figures));
-  writeFileSync(jsonPath, `${JSON.stringify(figures, null, 2)}\n`);
-  return jsonPath;
-}
+/** Writes the report page and its JSON figures beside it; returns the JSON's path. */
+export const writeReport = (htmlPath: string, figures: Figures): string => writePageAndJson(htmlPath, reportHtml(figures), figures);
