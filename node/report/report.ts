@@ -3,8 +3,8 @@
 import type { Figures } from './figures.ts';
 import { chartPage, escapeHtml, writePageAndJson, type Chart, type Section } from './html.ts';
 
-const WIDTH = 520;
-const HEIGHT = 220;
+const WIDTH = 440;
+const HEIGHT = 200;
 /** Planck strings to SLICE (12 decimals), for axes. */
 const toSlice = (field: string) => ({ calculate: `toNumber(datum.${field}) / 1e12`, as: field });
 
@@ -20,11 +20,12 @@ const windowBars = (rows: readonly object[], fields: string[], what: string) => 
     x: { field: 'window', type: 'ordinal', title: 'window (first block)' },
     xOffset: { field: 'kind', sort: fields },
     y: { field: 'count', type: 'quantitative', title: what },
-    color: { field: 'kind', sort: fields, title: null },
+    color: { field: 'kind', type: 'nominal', sort: fields, title: null },
   },
 });
 
 const horizontalBars = (rows: readonly object[], category: string, value: string, title: string, transform: object[] = []) => ({
+  height: { step: 18 },
   data: { values: rows },
   transform,
   mark: { type: 'bar', tooltip: true },
@@ -61,11 +62,11 @@ function marketplaceCharts(f: Figures['marketplace'], window: number): Chart[] {
       mark: { type: 'bar', tooltip: true },
       encoding: { x: { field: 'price', type: 'quantitative', bin: { maxbins: 30 }, title: 'micro-USD per slice-hour' }, y: { aggregate: 'count', title: 'nodes' } },
     }),
-    chart('price-over-time', 'Slice price over time', 'Median node price with the 10th-90th percentile band, and the extremes (dashed).', {
+    chart('price-over-time', 'Slice price over time', 'Median node price with the 10th-90th percentile band, and the extremes (dashed), on a log scale.', {
       data: { values: f.slicePriceOverTime },
       encoding: { x: { field: 'block', type: 'quantitative' } },
       layer: [
-        { mark: { type: 'area', opacity: 0.3 }, encoding: { y: { field: 'p10', type: 'quantitative', title: 'micro-USD per slice-hour' }, y2: { field: 'p90' } } },
+        { mark: { type: 'area', opacity: 0.3 }, encoding: { y: { field: 'p10', type: 'quantitative', scale: { type: 'log' }, title: 'micro-USD per slice-hour (log)' }, y2: { field: 'p90' } } },
         { mark: { type: 'line', tooltip: true }, encoding: { y: { field: 'median', type: 'quantitative' } } },
         { mark: { type: 'line', strokeDash: [4, 3], color: '#999' }, encoding: { y: { field: 'min', type: 'quantitative' } } },
         { mark: { type: 'line', strokeDash: [4, 3], color: '#999' }, encoding: { y: { field: 'max', type: 'quantitative' } } },
