@@ -1,5 +1,6 @@
 // The slicechain command line, in a Substrate node's vocabulary: build-spec, simulate,
-// import-blocks, export-blocks, export-state, purge-chain, node; and the Services runtime API
+// import-blocks, export-blocks, export-state, purge-chain, node; simulation reports and policy
+// sweeps (simulate --report, report, sweep, sweep-merge); and the Services runtime API
 // from the command line (services-quote, services-operator). Every verb that reports takes --json.
 import { availableParallelism } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
