@@ -5,8 +5,8 @@
 import { hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2_256 } from '../primitives/hashing.ts';
 import { loadChainSpec } from '../genesis/spec.ts';
-import { storagePrefix } from '../runtime/storage.ts';
-import { buildMetadata } from '../runtime/metadata.ts';
+import { storagePrefix } from '../frame/storage.ts';
+import { buildMetadata } from '../frame/metadata.ts';
 import { RUNTIME_APIS, runtime } from '../runtime/runtime.ts';
 import { Chain } from '../node/chain.ts';
 import { devPairs } from '../node/keys.ts';

@@ -1,7 +1,7 @@
 // The marketplace's runtime API at the head of the dev chain: list_slices with every filter, sort and
 // page, with token prices from the oracle; the farmer's and the user's dashboards.
 import { u8aConcat, u8aToString } from '@polkadot/util';
-import { apiId, callRuntimeApi } from '../../runtime/apis.ts';
+import { apiId, callRuntimeApi } from '../../frame/apis.ts';
 import { RUNTIME_APIS, SliceMarketplace, VERSION } from '../../runtime/runtime.ts';
 import { AccountId32 } from '../../primitives/types.ts';
 import { MarketChain, TOKEN, TOKEN_PRICE, devSpecWith, gridNode, id, text } from '../../tests/marketplace-chain.ts';

@@ -4,9 +4,9 @@
 // types of types.ts). Money figures are as of the next block, the one a call sent now would land in.
 import { u8aCmp, u8aEq } from '@polkadot/util';
 import { AccountId32, type AccountId } from '../../primitives/types.ts';
-import { method, runtimeApi, type RuntimeApi } from '../../runtime/apis.ts';
-import type { PriceOracle } from '../../runtime/traits.ts';
-import * as System from '../system/index.ts';
+import { method, runtimeApi, type RuntimeApi } from '../../frame/apis.ts';
+import type { PriceOracle } from '../../frame/traits.ts';
+import * as System from '../../frame/system/index.ts';
 import { HOURS_PER_MONTH, earnedAt, freeSlices, rentedSlices, slicesIn } from './billing.ts';
 import { FarmerNodes, Farmers, Nodes, RenterRentals, Renters, Rentals, nodeRentals, nodeSlices } from './storage.ts';
 import {
