@@ -24,7 +24,7 @@ import {
   SweepError, checkCombinations, mergeSweeps, parseParam, parseSeeds, parseShard, plannedRuns, runSweep, type SweepParam, type SweepResult,
 } from './report/sweep.ts';
 import { registerNodeCommand } from './node.ts';
-import { toAccount } from '../runtime/genesis-json.ts';
+import { toAccount } from '../frame/genesis-json.ts';
 import { operator as operatorInfo, quote } from '../pallets/services/index.ts';
 import type { Price } from '../pallets/services/types.ts';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calculate_state_root } from '@acala-network/chopsticks-executor';
 import { u8aToHex } from '@polkadot/util';
-import { Block } from '../runtime/block.ts';
+import { Block } from '../frame/block.ts';
 import { json, slicechain } from './slicechain-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'slicechain-cli-'));

@@ -6,13 +6,13 @@
 import { u8aToString } from '@polkadot/util';
 import { encodeAddress } from '@polkadot/util-crypto';
 import type { AccountId } from '../../primitives/types.ts';
-import { BlockWeight, EVENTS_KEY } from '../../pallets/system/index.ts';
+import { BlockWeight, EVENTS_KEY } from '../../frame/system/index.ts';
 import { Operators, quote } from '../../pallets/services/index.ts';
 import type { PriceTargets, Resources } from '../../pallets/services/types.ts';
 import { rentedSlices, slicesIn } from '../../pallets/slice-marketplace/billing.ts';
 import { Nodes } from '../../pallets/slice-marketplace/storage.ts';
-import type { BuiltBlock } from '../../runtime/block.ts';
-import { storage } from '../../runtime/externalities.ts';
+import type { BuiltBlock } from '../../frame/block.ts';
+import { storage } from '../../frame/externalities.ts';
 import { LIMITS, SS58_PREFIX } from '../../runtime/runtime.ts';
 import type { Chain } from '../chain.ts';
 import { DEV_ACCOUNTS, deterministicPair } from '../keys.ts';
