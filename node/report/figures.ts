@@ -122,8 +122,8 @@ export class FigureCollector {
 
   /** What the block author refused for the head block (a simulation knows it, a block file does not). */
   noteRefused(block: number, refused: number): void {
-    const figures = this.blocks.find((b) => b.block === block);
-    if (figures) figures.refused = refused;
+    const figures = this.blocks.at(-1);
+    if (figures?.block === block) figures.refused = refused;
   }
 
   private observe(built: BuiltBlock): void {
