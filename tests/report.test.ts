@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 // `simulate --report` as a user runs it: the page opens offline in headless Chromium and every
 // chart draws marks, with no console error and no request leaving the file; the JSON figures equal
 // an independent count over the block file's events, decoded with @polkadot/types from the
@@ -18,7 +16,7 @@ import type { Figures } from '../node/report/figures.ts';
 import { EVENTS_KEY } from '../frame/system/index.ts';
 import { buildMetadata } from '../frame/metadata.ts';
 import { RUNTIME_APIS, runtime } from '../runtime/runtime.ts';
-import { itWithBrowser, launchChromium } from './browser.ts';
+import { itWithBrowser, openChartPage } from './browser.ts';
 import { json } from './slicechain-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'slicechain-report-'));
@@ -100,28 +98,13 @@ describe('simulate --report', () => {
   }, 180_000);
 
   itWithBrowser('opens offline in Chromium with every chart drawn from data and no console error', async () => {
-    const browser = await launchChromium();
-    try {
-      const tab = await browser.newPage();
-      const problems: string[] = [];
-      tab.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()}`); });
-      tab.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      tab.on('request', (request) => { if (!request.url().startsWith('file:')) problems.push(`request: ${request.url()}`); });
-      await tab.goto(`file://${page}`);
-      await tab.waitForFunction(() => document.body.dataset.rendered !== undefined, null, { timeout: 60_000 });
-      expect(await tab.evaluate(() => document.body.dataset.rendered)).toBe('true');
-      const charts = await tab.evaluate(() => [...document.querySelectorAll('.chart')].map((chart) => ({
-        id: chart.id, svg: chart.querySelector('svg') !== null, marks: chart.querySelectorAll('g.role-mark > *').length,
-      })));
-      expect(charts.map((c) => c.id)).toEqual(expect.arrayContaining(['slices', 'utilisation-country', 'utilisation-certification', 'rentals',
-        'refused-rentals', 'price-distribution', 'price-over-time', 'farmer-income', 'renter-spend', 'price-targets', 'services',
-        'operator-income', 'quotes', 'calls', 'outcomes', 'weight', 'fees']));
-      for (const chart of charts) expect({ ...chart, marks: chart.marks > 0 }).toEqual({ id: chart.id, svg: true, marks: true });
-      expect(await tab.textContent('.meta')).toContain(summary.head);
-      expect(problems).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    const { charts, problems, meta } = await openChartPage(page);
+    expect(charts.map((c) => c.id)).toEqual(expect.arrayContaining(['slices', 'utilisation-country', 'utilisation-certification', 'rentals',
+      'refused-rentals', 'price-distribution', 'price-over-time', 'farmer-income', 'renter-spend', 'price-targets', 'services',
+      'operator-income', 'quotes', 'calls', 'outcomes', 'weight', 'fees']));
+    for (const chart of charts) expect({ ...chart, marks: chart.marks > 0 }).toEqual({ id: chart.id, svg: true, marks: true });
+    expect(meta).toContain(summary.head);
+    expect(problems).toEqual([]);
   }, 120_000);
 
   it('has JSON figures equal to an independent count over the block file\'s events', async () => {
