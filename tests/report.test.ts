@@ -95,7 +95,7 @@ describe('simulate --report', () => {
   beforeAll(async () => {
     summary = await json('simulate', '--seed', '1', '--blocks', String(BLOCKS), '--out', blocksFile, '--report', page);
     figures = JSON.parse(readFileSync(summary.figures, 'utf8'));
-  }, 180_000);
+  });
 
   itWithBrowser('opens offline in Chromium with every chart drawn from data and no console error', async () => {
     const { charts, problems, meta } = await openChartPage(page);
@@ -105,7 +105,7 @@ describe('simulate --report', () => {
     for (const chart of charts) expect({ ...chart, marks: chart.marks > 0 }).toEqual({ id: chart.id, svg: true, marks: true });
     expect(meta).toContain(summary.head);
     expect(problems).toEqual([]);
-  }, 120_000);
+  });
 
   it('has JSON figures equal to an independent count over the block file\'s events', async () => {
     const counted = await countEvents();
@@ -149,7 +149,7 @@ describe('simulate --report', () => {
     expect(sum(figures.services.operatorIncome.map((o) => Number(o.income)))).toBe(Number(counted.operatorIncome));
     expect(counted.operatorIncome).toBeGreaterThan(0n);
     expect(sum(counted.perBlock.map((b) => b.started))).toBeGreaterThan(0);
-  }, 120_000);
+  });
 
   it('`report <blocks>` re-executes the file to the same figures (refusals are not in a block file)', async () => {
     const again = join(dir, 'again.html');
@@ -161,5 +161,5 @@ describe('simulate --report', () => {
     expect(fromFile.chain).toEqual({ ...chain, outcomes: chain.outcomes.map((o) => ({ ...o, refused: null })) });
     expect({ marketplace: fromFile.marketplace, services: fromFile.services }).toEqual(rest);
     expect(readFileSync(again, 'utf8')).toContain(u8aToHex(hexToU8a(summary.head)));
-  }, 180_000);
+  });
 });

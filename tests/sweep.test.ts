@@ -42,7 +42,7 @@ describe('sweep', () => {
     expect(read(join(dir, 'whole.json'))).toEqual(whole);
     expect(read(shard1).runs).toHaveLength(4);
     merged = await json('sweep-merge', shard1, shard2, '--report', join(dir, 'merged.html'));
-  }, 300_000);
+  });
 
   it('runs every combination over every seed, each equal to the same simulation done alone', () => {
     expect(whole.runs).toHaveLength(8);
@@ -67,7 +67,7 @@ describe('sweep', () => {
       }
     }
     expect(new Set(whole.runs.map((r) => r.head)).size).toBe(8);
-  }, 120_000);
+  });
 
   it('merges --shard 1/2 and 2/2 into what the unsharded sweep gives', () => {
     expect(merged).toEqual(whole);
@@ -79,7 +79,7 @@ describe('sweep', () => {
     expect(charts.map((c) => c.id)).toEqual(Object.keys(whole.runs[0].metrics).map((metric) => `metric-${metric}`));
     for (const chart of charts) expect({ ...chart, marks: chart.marks > 0 }).toEqual({ id: chart.id, svg: true, marks: true });
     expect(problems).toEqual([]);
-  }, 120_000);
+  });
 
   it('refuses a shard set with a run missing, and a parameter the genesis config does not have', async () => {
     const missing = await slicechain('sweep-merge', join(dir, 'shard-1.json'));
@@ -88,5 +88,5 @@ describe('sweep', () => {
     const bad = await slicechain('sweep', '--param', 'services.noSuchField=1,2', '--blocks', '1', '--seeds', '1');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/services\.noSuchField/);
-  }, 120_000);
+  });
 });

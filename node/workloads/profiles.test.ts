@@ -24,11 +24,11 @@ describe('workload profiles', () => {
       heads.add(report.head);
     }
     expect(heads.size).toBe(4);
-  }, 120_000);
+  });
 
   it('gives the same blocks for the same seed and profile', () => {
     expect(run(PROFILES['price-war'], 9, 6).head).toBe(run(PROFILES['price-war'], 9, 6).head);
-  }, 60_000);
+  });
 
   it('reads a profile file over the profile it extends, refusing bad fields by name', () => {
     const dir = mkdtempSync(join(tmpdir(), 'slicechain-profile-'));
@@ -48,5 +48,5 @@ describe('workload profiles', () => {
     expect(() => parseProfile({ extends: 'chaos' }, 'x')).toThrow('profile extends: expected one of balanced, scarce-capacity, price-war, outages');
     expect(() => parseProfile({ demand: 2 }, 'x')).toThrow('profile (root).demand: unknown field');
     expect(() => loadProfile('/no/such/profile.json')).toThrow('neither a profile');
-  }, 60_000);
+  });
 });
