@@ -1,0 +1,206 @@
+// The marketplace web app as a user meets it: a dev node started here serves the built page, and a
+// real headless Chromium (Debian's, through playwright-core) browses, rents, cancels and updates
+// prices in it. Every wait is on what the page shows; each page's screenshot goes to
+// artifacts/screenshots/ (CI keeps that folder).
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { createClient, type PolkadotClient } from 'polkadot-api';
+import { getWsProvider } from 'polkadot-api/ws';
+import { getPolkadotSigner } from '@polkadot-api/signer';
+import { sr25519CreateDerive } from '@polkadot-labs/hdkd';
+import { DEV_MINI_SECRET } from '@polkadot-labs/hdkd-helpers';
+import { WebSocket } from 'ws';
+import { startNode, type RunningNode } from '../node/node.ts';
+import { WEB_DIST } from '../node/web-ui.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = new URL('../artifacts/screenshots/', import.meta.url);
+const haveBrowser = existsSync(CHROMIUM);
+if (!haveBrowser && process.env.CI === 'true') {
+  throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium (apt-get install -y chromium)`);
+}
+// Outside CI a machine without chromium skips these tests rather than failing them.
+const describeWithBrowser = haveBrowser ? describe : describe.skip;
+
+/** "1,234.5 SLICE" -> 1234.5 (enough to compare amounts shown on the page). */
+const amount = (text: string): number => Number(text.replace(/[^0-9.]/g, ''));
+
+describeWithBrowser('the marketplace web app in Chromium', () => {
+  let running: RunningNode;
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+  let rentedNode: number;
+  let farmer: string;
+
+  beforeAll(async () => {
+    expect(existsSync(`${WEB_DIST}index.html`)).toBe(true); // `npm install` builds it (the prepare script)
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    running = await startNode({ port: 0, sealing: 'instant', unsafe: true, ui: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(30_000);
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    await page.goto(`${running.uiUrl}#/marketplace/compute`);
+    await page.getByRole('status').filter({ hasText: /^\d+ nodes/ }).waitFor();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await running?.close();
+  });
+
+  const screenshot = (name: string) => page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true });
+  const goTo = (title: string) => page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: title }).click();
+  const signAs = (name: string) => page.getByLabel('Account', { exact: true }).selectOption({ label: name });
+  const summary = () => page.getByRole('status').filter({ hasText: /^\d+ nodes/ });
+  const nodeRow = (node: number) => page.getByRole('row', { name: `Node ${node}`, exact: true });
+  /** Waits for a transaction's outcome shown in `scope` and returns it ("Finalized in block #5", "Failed …"). */
+  const outcome = async (scope: Locator): Promise<string> => {
+    const shown = scope.getByText(/^(Finalized in block #\d+|Failed .*|Refused: .*)$/);
+    await shown.waitFor();
+    return await shown.textContent() as string;
+  };
+  const firstNodeId = async () => Number((await page.getByRole('row', { name: /^Node \d+$/ }).first().getAttribute('aria-label'))?.slice('Node '.length));
+
+  /** Filters the listing to rentable nodes and waits for the rows that answer it. */
+  async function showRentable(): Promise<void> {
+    await goTo('Compute marketplace');
+    await page.getByLabel('Status', { exact: true }).selectOption('Up');
+    await page.getByLabel('Minimum free slices').fill('2');
+    await summary().filter({ hasText: 'matching status Up, at least 2 free slices' }).waitFor();
+  }
+
+  it('is served on the RPC port and lists the dev chain\'s 300 nodes', async () => {
+    await expect(fetch(new URL('/missing.js', running.uiUrl)).then((r) => r.status)).resolves.toBe(404);
+    await expect(page.getByRole('heading', { name: 'Compute marketplace' }).isVisible()).resolves.toBe(true);
+    await page.getByLabel('Rows per page').selectOption('all');
+    await summary().filter({ hasText: '300 nodes · showing all' }).waitFor();
+    await expect(page.getByRole('row', { name: /^Node \d+$/ }).count()).resolves.toBe(300);
+    await expect(nodeRow(await firstNodeId()).getByRole('cell').first().textContent()).resolves.toMatch(/^(Charlie|Dave|Eve|Ferdie)$/);
+    await screenshot('marketplace');
+  });
+
+  it('rents two slices as Alice, shows them in My rentals and raises the farmer\'s income', async () => {
+    await showRentable();
+    rentedNode = await firstNodeId();
+    farmer = (await nodeRow(rentedNode).getByRole('cell').first().textContent()) as string;
+    const free = Number((await nodeRow(rentedNode).getByLabel('Free slices').textContent())?.split(' / ')[0]);
+
+    await signAs(farmer);
+    await goTo('Farmer');
+    const pendingBefore = amount(await page.getByTestId('farmer-pending').textContent() as string);
+
+    await signAs('Alice');
+    await showRentable();
+    await page.getByRole('button', { name: `Rent slices of node ${rentedNode}`, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: `Rent slices of node ${rentedNode}`, exact: true });
+    await dialog.getByLabel('Slices').fill('2');
+    await dialog.getByLabel('Months').fill('1');
+    const held = await dialog.getByTestId('rent-cost').textContent();
+    expect(held).toMatch(/^[\d,.]+ SLICE$/);
+    await dialog.getByRole('button', { name: 'Sign and rent' }).click();
+    expect(await outcome(dialog)).toMatch(/^Finalized in block #\d+$/);
+    await dialog.getByText(new RegExp(`^Rental #\\d+ until block #\\d+: ${held?.replace(/[.]/g, '\\.')} held\\.$`)).waitFor();
+    await screenshot('rent');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    // The listing followed the new block by itself.
+    await nodeRow(rentedNode).getByLabel('Free slices').filter({ hasText: new RegExp(`^${free - 2} / `) }).waitFor();
+
+    await goTo('My rentals');
+    const rental = page.getByRole('row', { name: /^Rental \d+$/ }).filter({ hasText: `Node #${rentedNode}` });
+    await rental.waitFor();
+    await expect(rental.getByRole('cell').nth(1).textContent()).resolves.toMatch(/^2 /);
+    await screenshot('rentals');
+
+    await signAs(farmer);
+    await goTo('Farmer');
+    await nodeRow(rentedNode).getByText(/^2 of \d+$/).waitFor();
+    const pendingAfter = amount(await page.getByTestId('farmer-pending').textContent() as string);
+    expect(pendingAfter).toBeGreaterThan(pendingBefore);
+    await screenshot('farmer');
+  });
+
+  it('shows a rental of a Down node refused with the module error\'s name and docs', async () => {
+    await signAs('Alice');
+    await goTo('Compute marketplace');
+    await page.getByLabel('Status', { exact: true }).selectOption('Down');
+    await summary().filter({ hasText: 'matching status Down' }).waitFor();
+    const down = await firstNodeId();
+    await page.getByRole('button', { name: `Rent slices of node ${down}`, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: `Rent slices of node ${down}`, exact: true });
+    await dialog.getByRole('button', { name: 'Sign and rent' }).click();
+    const alert = dialog.getByRole('alert');
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toMatch(/SliceMarketplace\.NodeDown: The node is Down: its slices cannot be rented\./);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('cancels a rental, showing the refund before signing and after', async () => {
+    await signAs('Alice');
+    await goTo('My rentals');
+    const rental = page.getByRole('row', { name: /^Rental \d+$/ }).filter({ hasText: `Node #${rentedNode}` });
+    const name = await rental.getAttribute('aria-label') as string;
+    await rental.getByRole('button', { name: `Cancel ${name.toLowerCase()}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Cancel ${name.toLowerCase()}` });
+    const refund = await dialog.getByText(/refunds/).locator('strong').textContent() as string;
+    expect(amount(refund)).toBeGreaterThan(0);
+    await dialog.getByRole('button', { name: 'Sign and cancel' }).click();
+    expect(await outcome(dialog)).toMatch(/^Finalized in block #\d+$/);
+    // The refund shown was computed for the next block, the one the cancel landed in.
+    await dialog.getByText(`Cancelled: refunded ${refund};`, { exact: false }).waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.getByText('Alice has no live rentals.').waitFor();
+  });
+
+  it('as Bob, lowers a price (applied at once) and raises one (pending with its block)', async () => {
+    await signAs('Bob');
+    await goTo('Services');
+    const form = page.getByRole('form', { name: 'My price targets' });
+    const cpu = form.getByLabel('CPU (per vCPU) (USD per hour)');
+    const bob = page.getByRole('row', { name: 'Operator Bob' });
+
+    await cpu.fill('0.029');
+    await form.getByText('No price rises: the change applies now, in the next block.').waitFor();
+    await form.getByRole('button', { name: 'Sign and update prices' }).click();
+    expect(await outcome(page.locator('main'))).toMatch(/^Finalized in block #\d+$/);
+    await bob.getByRole('cell', { name: '$0.029', exact: true }).waitFor();
+    await expect(bob.getByRole('cell').last().textContent()).resolves.toBe('None');
+
+    await cpu.fill('0.031');
+    const notice = await form.getByText(/^Raises CPU: the change applies after the notice period, at block #\d+/).textContent() as string;
+    const announced = Number(/block #(\d+)/.exec(notice)?.[1]);
+    await form.getByRole('button', { name: 'Sign and update prices' }).click();
+    await bob.getByRole('cell').last().filter({ hasText: `CPU $0.031 from block #${announced}` }).waitFor();
+    await bob.getByRole('cell', { name: '$0.029', exact: true }).waitFor(); // in force until then
+    await page.getByRole('region', { name: 'Price quote' }).getByText(new RegExp(`^From block #${announced}:`)).waitFor();
+    await screenshot('services');
+  });
+
+  it('updates visible rows when a new block changes them, without a reload', async () => {
+    let client: PolkadotClient | undefined;
+    try {
+      await signAs('Alice');
+      await showRentable();
+      const node = await firstNodeId();
+      const free = Number((await nodeRow(node).getByLabel('Free slices').textContent())?.split(' / ')[0]);
+      // Someone else rents, outside this page.
+      client = createClient(getWsProvider(running.url, { websocketClass: WebSocket as unknown as typeof globalThis.WebSocket }));
+      const dave = sr25519CreateDerive(DEV_MINI_SECRET)('//Dave');
+      const result = await client.getUnsafeApi().tx.SliceMarketplace.rent_slices({ node, count: 1, duration_months: 1 })
+        .signAndSubmit(getPolkadotSigner(dave.publicKey, 'Sr25519', dave.sign));
+      expect(result.ok).toBe(true);
+      await nodeRow(node).getByLabel('Free slices').filter({ hasText: new RegExp(`^${free - 1} / `) }).waitFor();
+      await page.getByRole('status', { name: 'Best block' }).filter({ hasText: `#${result.block.number}` }).waitFor();
+    } finally {
+      client?.destroy();
+    }
+    expect(consoleErrors).toEqual([]);
+  });
+});
