@@ -56,7 +56,7 @@ describeWithBrowser('the marketplace web app in Chromium', () => {
     await running?.close();
   });
 
-  const screenshot = (name: string) => page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true });
+  const screenshot = (name: string) => page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname });
   const goTo = (title: string) => page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: title }).click();
   const signAs = (name: string) => page.getByLabel('Account', { exact: true }).selectOption({ label: name });
   const summary = () => page.getByRole('status').filter({ hasText: /^\d+ nodes/ });
