@@ -189,7 +189,7 @@ function RentForm({ item, oracle, onClose }: { item: SliceListing; oracle: bigin
         if (valid) void tx.send(conn.api.tx.SliceMarketplace.rent_slices({ node: item.node, count: n, duration_months: m }));
       }}>
         <p>{item.free_slices} of {item.total_slices} slices free at <Usd micro={item.price_per_hour} /> per slice per hour ({item.status.type}).</p>
-        <Field label="Slices"><input type="number" min={1} max={MAX_SLICES_PER_RENTAL} required value={count} onInput={(e) => setCount(e.currentTarget.value)} /></Field>
+        <Field label="Slices"><input autoFocus type="number" min={1} max={MAX_SLICES_PER_RENTAL} required value={count} onInput={(e) => setCount(e.currentTarget.value)} /></Field>
         <Field label="Months" hint={`1 to ${MAX_RENTAL_MONTHS}; a month is 720 hours`}>
           <input type="number" min={1} max={MAX_RENTAL_MONTHS} required value={months} onInput={(e) => setMonths(e.currentTarget.value)} />
         </Field>
