@@ -127,6 +127,33 @@ describeWithBrowser('the marketplace web app in Chromium', () => {
     await screenshot('farmer');
   });
 
+  it('lets the farmer collect income, price a node within the band, lock the price and set its status', async () => {
+    await signAs(farmer);
+    await goTo('Farmer');
+    const earnedBefore = amount(await page.getByTestId('farmer-earned').textContent() as string);
+    await page.getByRole('button', { name: `Collect income of node ${rentedNode}`, exact: true }).click();
+    await page.getByText(new RegExp(`^Collected [\\d,.]+ SLICE from node #${rentedNode}\\.$`)).waitFor();
+    await page.getByTestId('farmer-earned').filter({ hasNotText: `${earnedBefore} SLICE` }).waitFor();
+    expect(amount(await page.getByTestId('farmer-earned').textContent() as string)).toBeGreaterThan(earnedBefore);
+
+    await page.getByRole('button', { name: `Manage node ${rentedNode}`, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: `Manage node ${rentedNode}`, exact: true });
+    const price = dialog.getByLabel('Price per slice-hour (USD)');
+    await price.fill('5');
+    await expect(dialog.getByRole('button', { name: 'Set price' }).isDisabled()).resolves.toBe(true); // above the band
+    await price.fill('0.05');
+    await dialog.getByRole('button', { name: 'Set price' }).click();
+    expect(await outcome(dialog)).toMatch(/^Finalized in block #\d+$/);
+    await nodeRow(rentedNode).getByRole('cell', { name: '$0.05', exact: true }).waitFor();
+    await dialog.getByRole('button', { name: 'Lock price' }).click();
+    await dialog.getByRole('button', { name: 'Unlock price' }).waitFor();
+    await nodeRow(rentedNode).getByText('(locked)').waitFor();
+    await dialog.getByLabel('Status', { exact: true }).selectOption('Standby');
+    await dialog.getByRole('button', { name: 'Set status' }).click();
+    await nodeRow(rentedNode).getByText('Standby', { exact: true }).waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
   it('shows a rental of a Down node refused with the module error\'s name and docs', async () => {
     await signAs('Alice');
     await goTo('Compute marketplace');

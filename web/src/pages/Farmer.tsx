@@ -147,7 +147,7 @@ function ManageNode({ summary, onClose }: { summary: FarmerNodeSummary; onClose(
   const market = conn.api.tx.SliceMarketplace;
   return (
     <Dialog title={`Manage node ${id}`} onClose={onClose}>
-      <form class="row" aria-label="Status" onSubmit={(e) => { e.preventDefault(); send(market.set_node_status({ node: id, status: { type: status, value: undefined } })); }}>
+      <form class="row" aria-label="Node status" onSubmit={(e) => { e.preventDefault(); send(market.set_node_status({ node: id, status: { type: status, value: undefined } })); }}>
         <Field label="Status">
           <select value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
             {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
@@ -155,7 +155,7 @@ function ManageNode({ summary, onClose }: { summary: FarmerNodeSummary; onClose(
         </Field>
         <button type="submit" disabled={tx.busy}>Set status</button>
       </form>
-      <form class="row" aria-label="Price" onSubmit={(e) => { e.preventDefault(); if (micro !== undefined) send(market.set_slice_price({ node: id, price_per_hour: micro })); }}>
+      <form class="row" aria-label="Node price" onSubmit={(e) => { e.preventDefault(); if (micro !== undefined) send(market.set_slice_price({ node: id, price_per_hour: micro })); }}>
         <Field label="Price per slice-hour (USD)" hint={band ? `platform band ${formatUsd(band.min)} to ${formatUsd(band.max)}` : undefined}>
           <input inputMode="decimal" required value={price} onInput={(e) => setPrice(e.currentTarget.value)} aria-invalid={!inBand} />
         </Field>
@@ -166,7 +166,7 @@ function ManageNode({ summary, onClose }: { summary: FarmerNodeSummary; onClose(
         </button>
       </form>
       {shownCapacity && (
-        <form aria-label="Capacity" onSubmit={(e) => { e.preventDefault(); send(market.update_capacity({ node: id, capacity: capacityOf(shownCapacity) })); }}>
+        <form aria-label="Node capacity" onSubmit={(e) => { e.preventDefault(); send(market.update_capacity({ node: id, capacity: capacityOf(shownCapacity) })); }}>
           <CapacityFields value={shownCapacity} onChange={setCapacity} />
           <p class="muted">{slicesIn(capacityOf(shownCapacity))} slices; {summary.rented_slices} rented now.</p>
           <button type="submit" disabled={tx.busy}>Update capacity</button>
