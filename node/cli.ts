@@ -16,7 +16,7 @@ import { devPairs } from './keys.ts';
 import { simulate, type SimulationReport } from './simulate.ts';
 import { defaultWorkloads } from './workloads/index.ts';
 import { registerNodeCommand } from './node.ts';
-import { toAccount } from '../runtime/genesis-json.ts';
+import { toAccount } from '../frame/genesis-json.ts';
 import { operator as operatorInfo, quote } from '../pallets/services/index.ts';
 import type { Price } from '../pallets/services/types.ts';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { calculate_state_root } from '@acala-network/chopsticks-executor';
 import { u8aToHex } from '@polkadot/util';
-import { Block } from '../runtime/block.ts';
+import { Block } from '../frame/block.ts';
 
 const run = promisify(execFile);
 const BIN = new URL('../bin/slicechain.js', import.meta.url).pathname;

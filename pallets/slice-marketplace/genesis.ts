@@ -4,10 +4,10 @@
 // it, e.g. `...sliceMarketplace.gridNodes[17] (nodeId 4711).total_resources.mru: expected an integer`.
 import { stringToU8a } from '@polkadot/util';
 import { PERMILL, type AccountId } from '../../primitives/types.ts';
-import { U64_MAX } from '../../runtime/dispatch.ts';
+import { U64_MAX } from '../../frame/dispatch.ts';
 import {
   SpecError, onlyKeys, requireArray, requireInteger, requireObject, toAccount, toInteger,
-} from '../../runtime/genesis-json.ts';
+} from '../../frame/genesis-json.ts';
 import { BLOCKS_PER_MONTH, slicesIn } from './billing.ts';
 import {
   MAX_LOCATION_LEN, MAX_NODES_PER_FARMER, MAX_SLICES_PER_NODE, type Capacity, type Certification, type Location, type NodeStatus,
