@@ -210,6 +210,56 @@ describeWithBrowser('the marketplace web app in Chromium', () => {
     await screenshot('services');
   });
 
+  it('quotes, requests, tops up and terminates a service, and registers a node', async () => {
+    await signAs('Eve');
+    await goTo('Services');
+    const quote = page.getByRole('form', { name: 'Quote' });
+    await quote.getByLabel('Operator').selectOption({ label: 'Charlie' });
+    await quote.getByLabel('vCPU').fill('1');
+    await quote.getByRole('region', { name: 'Price quote' }).getByText(/^Now: \$[\d.]+ per hour/).waitFor();
+    await quote.getByLabel('Operator').selectOption({ label: 'Bob' });
+    await quote.getByLabel('Deposit (SLICE)').fill('5');
+    await quote.getByRole('button', { name: 'Request service' }).click();
+    await page.getByText(/^Service #\d+ started\.$/).waitFor();
+    const service = page.getByRole('row', { name: /^Service \d+$/ });
+    const id = (await service.getAttribute('aria-label') as string).slice('Service '.length);
+    const left = await service.getByRole('cell').nth(3).textContent() as string;
+    await service.getByLabel(`Top-up amount for service ${id} (SLICE)`).fill('1');
+    await service.getByRole('button', { name: `Top up service ${id}` }).click();
+    await service.getByRole('cell').nth(3).filter({ hasNotText: left }).waitFor();
+    expect(amount(await service.getByRole('cell').nth(3).textContent() as string)).toBeGreaterThan(amount(left));
+    await service.getByRole('button', { name: `Terminate service ${id}` }).click();
+    await page.getByText(new RegExp(`^Service #${id} ended: [\\d,.]+ SLICE refunded\\.$`)).waitFor();
+    await page.getByText('Eve runs no service.').waitFor();
+
+    await goTo('Farmer');
+    await page.getByRole('button', { name: 'Register a node' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Register a node' });
+    await dialog.getByLabel('CPU cores').fill('8');
+    await dialog.getByLabel('Memory (GB)').fill('32');
+    await dialog.getByLabel('Storage (GB)').fill('1600');
+    await dialog.getByLabel('Country').fill('Belgium');
+    await dialog.getByLabel('City').fill('Leuven');
+    await dialog.getByRole('button', { name: 'Sign and register' }).click();
+    const registered = dialog.getByText(/^Registered node #\d+ with 8 slices\.$/);
+    await registered.waitFor();
+    const node = Number(/#(\d+)/.exec(await registered.textContent() as string)?.[1]);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await nodeRow(node).getByText('0 of 8').waitFor();
+  });
+
+  it('fits a phone\'s width: only the tables scroll sideways', async () => {
+    await goTo('Compute marketplace');
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await summary().waitFor();
+      await expect(page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).resolves.toBe(true);
+      await screenshot('marketplace-phone');
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+  });
+
   it('updates visible rows when a new block changes them, without a reload', async () => {
     let client: PolkadotClient | undefined;
     try {
