@@ -9,6 +9,9 @@ import { getWsProvider } from 'polkadot-api/ws';
 import { getPolkadotSigner } from '@polkadot-api/signer';
 import { sr25519CreateDerive } from '@polkadot-labs/hdkd';
 import { DEV_MINI_SECRET } from '@polkadot-labs/hdkd-helpers';
+import { Keyring } from '@polkadot/keyring';
+import { TypeRegistry } from '@polkadot/types';
+import type { SignerPayloadJSON } from '@polkadot/types/types';
 import { WebSocket } from 'ws';
 import { startNode, type RunningNode } from '../node/node.ts';
 import { WEB_DIST } from '../node/web-ui.ts';
@@ -29,6 +32,8 @@ describeWithBrowser('the marketplace web app in Chromium', () => {
   let running: RunningNode;
   let browser: Browser;
   let page: Page;
+  /** The test's own polkadot-api client: others acting on the chain while the page watches. */
+  let client: PolkadotClient;
   const consoleErrors: string[] = [];
   let rentedNode: number;
   let farmer: string;
@@ -47,11 +52,14 @@ describeWithBrowser('the marketplace web app in Chromium', () => {
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
     page.on('pageerror', (error) => consoleErrors.push(error.message));
+    // Node 20 has no global WebSocket: the `ws` package's client stands in, as polkadot-api documents.
+    client = createClient(getWsProvider(running.url, { websocketClass: WebSocket as unknown as typeof globalThis.WebSocket }));
     await page.goto(`${running.uiUrl}#/marketplace/compute`);
     await page.getByRole('status').filter({ hasText: /^\d+ nodes/ }).waitFor();
   }, 120_000);
 
   afterAll(async () => {
+    client?.destroy();
     await browser?.close();
     await running?.close();
   });
@@ -253,7 +261,7 @@ describeWithBrowser('the marketplace web app in Chromium', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     try {
       await summary().waitFor();
-      await expect(page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).resolves.toBe(true);
+      await expect(page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).resolves.toBe(true);
       await screenshot('marketplace-phone');
     } finally {
       await page.setViewportSize({ width: 1400, height: 900 });
@@ -261,23 +269,54 @@ describeWithBrowser('the marketplace web app in Chromium', () => {
   });
 
   it('updates visible rows when a new block changes them, without a reload', async () => {
-    let client: PolkadotClient | undefined;
-    try {
-      await signAs('Alice');
-      await showRentable();
-      const node = await firstNodeId();
-      const free = Number((await nodeRow(node).getByLabel('Free slices').textContent())?.split(' / ')[0]);
-      // Someone else rents, outside this page.
-      client = createClient(getWsProvider(running.url, { websocketClass: WebSocket as unknown as typeof globalThis.WebSocket }));
-      const dave = sr25519CreateDerive(DEV_MINI_SECRET)('//Dave');
-      const result = await client.getUnsafeApi().tx.SliceMarketplace.rent_slices({ node, count: 1, duration_months: 1 })
-        .signAndSubmit(getPolkadotSigner(dave.publicKey, 'Sr25519', dave.sign));
-      expect(result.ok).toBe(true);
-      await nodeRow(node).getByLabel('Free slices').filter({ hasText: new RegExp(`^${free - 1} / `) }).waitFor();
-      await page.getByRole('status', { name: 'Best block' }).filter({ hasText: `#${result.block.number}` }).waitFor();
-    } finally {
-      client?.destroy();
-    }
+    await signAs('Alice');
+    await showRentable();
+    const node = await firstNodeId();
+    const free = Number((await nodeRow(node).getByLabel('Free slices').textContent())?.split(' / ')[0]);
+    // Someone else rents, outside this page.
+    const dave = sr25519CreateDerive(DEV_MINI_SECRET)('//Dave');
+    const result = await client.getUnsafeApi().tx.SliceMarketplace.rent_slices({ node, count: 1, duration_months: 1 })
+      .signAndSubmit(getPolkadotSigner(dave.publicKey, 'Sr25519', dave.sign));
+    expect(result.ok).toBe(true);
+    await nodeRow(node).getByLabel('Free slices').filter({ hasText: new RegExp(`^${free - 1} / `) }).waitFor();
+    await page.getByRole('status', { name: 'Best block' }).filter({ hasText: `#${result.block.number}` }).waitFor();
+  });
+
+  it('signs with a browser wallet through the injected-extension standard', async () => {
+    // A wallet as the polkadot.js extension is one: it signs the SignerPayloadJSON it is handed with
+    // @polkadot/types' ExtrinsicPayload, here in the test process, behind window.injectedWeb3.
+    const key = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//TestWallet');
+    const alice = sr25519CreateDerive(DEV_MINI_SECRET)('//Alice');
+    const funded = await client.getUnsafeApi().tx.Balances.transfer_keep_alive({ dest: { type: 'Id', value: key.address }, value: 1000n * 10n ** 12n })
+      .signAndSubmit(getPolkadotSigner(alice.publicKey, 'Sr25519', alice.sign));
+    expect(funded.ok).toBe(true);
+    const registry = new TypeRegistry();
+    await page.exposeFunction('signWithTestWallet', (payload: SignerPayloadJSON) => {
+      registry.setSignedExtensions(payload.signedExtensions);
+      return { id: 1, signature: registry.createType('ExtrinsicPayload', payload, { version: payload.version }).sign(key).signature };
+    });
+    // Plain script text: it runs in the page as written, whatever transpiles this file.
+    await page.addInitScript({ content: `
+      const account = { address: ${JSON.stringify(key.address)}, name: 'Test wallet', type: 'sr25519' };
+      window.injectedWeb3 = { 'test-wallet': { version: '1.0.0', enable: async () => ({
+        accounts: { get: async () => [account], subscribe: (cb) => { cb([account]); return () => undefined; } },
+        signer: {
+          signPayload: (payload) => window.signWithTestWallet(payload),
+          signRaw: async () => { throw new Error('the test wallet signs payloads only'); },
+        },
+      }) } };` });
+    await page.reload();
+    await page.getByRole('button', { name: 'Connect wallet' }).click();
+    await signAs('Test wallet (test-wallet)');
+    await showRentable();
+    const node = await firstNodeId();
+    await page.getByRole('button', { name: `Rent slices of node ${node}`, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: `Rent slices of node ${node}`, exact: true });
+    await dialog.getByRole('button', { name: 'Sign and rent' }).click();
+    expect(await outcome(dialog)).toMatch(/^Finalized in block #\d+$/);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await goTo('My rentals');
+    await page.getByRole('row', { name: /^Rental \d+$/ }).filter({ hasText: `Node #${node}` }).waitFor();
     expect(consoleErrors).toEqual([]);
   });
 });
