@@ -172,3 +172,12 @@ describe('derived money figures that cannot fit a u64', () => {
   });
 });
 
+
+it('list_slices counts slices from free capacity: a 32 vCPU / 128 GB / 2000 GB node with 30 / 120 / 1800 used has 1', () => {
+  const used = { used_resources: { cru: 30, mru: 120 * 2 ** 30, sru: 1800 * 2 ** 30, hru: 0 } };
+  const chain = new MarketChain(devSpecWith({ farms: devMarketplace.farms, gridNodes: [gridNode(1, 1, [32, 128, 2000], used), gridNode(2, 1, [32, 128, 2000])] }));
+  const items = chain.query(() => api.listSlices(NO_FILTER, page(0, 10))).items;
+  expect(items.map(({ node, total_slices, free_slices }) => ({ node, total_slices, free_slices }))).toEqual([
+    { node: 1, total_slices: 1, free_slices: 1 }, { node: 2, total_slices: 10, free_slices: 10 },
+  ]);
+});
