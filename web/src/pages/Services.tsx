@@ -12,6 +12,8 @@ import { useApp, useLive } from '../state.ts';
 const FIELD_LABELS: Record<(typeof PRICE_FIELDS)[number], string> = {
   cpu: 'CPU (per vCPU)', mem: 'Memory (per MB)', storage_hdd: 'HDD (per GB)', storage_ssd: 'SSD (per GB)', storage_nvme: 'NVMe (per GB)',
 };
+/** `CPU`, `Memory`, `HDD`…: the field's name without its unit. */
+const shortLabel = (f: (typeof PRICE_FIELDS)[number]): string => FIELD_LABELS[f].split(' ')[0];
 const CLASSES = ['Hdd', 'Ssd', 'Nvme'] as const;
 
 interface Operator { account: string; prefs: OperatorPreferences; pending: PendingPriceChange | undefined }
@@ -55,7 +57,7 @@ export function Services() {
                     <td>{o.pending ? (
                       <>
                         {PRICE_FIELDS.filter((f) => o.pending?.price_targets[f] !== o.prefs.price_targets[f])
-                          .map((f) => `${FIELD_LABELS[f].split(' ')[0]} ${formatUsd(o.pending?.price_targets[f] ?? 0n)}`).join(', ')}
+                          .map((f) => `${shortLabel(f)} ${formatUsd(o.pending?.price_targets[f] ?? 0n)}`).join(', ')}
                         {' '}from block #{o.pending.effective_at} <small>(in {formatBlocks(Math.max(0, o.pending.effective_at - block.number))})</small>
                       </>
                     ) : 'None'}</td>
@@ -158,7 +160,7 @@ function UpdatePrices({ operator, notice }: { operator: Operator; notice: number
         ))}
         <p aria-live="polite" class="notice">{!valid ? 'Enter prices in USD with up to 6 decimals.' : raises.length === 0
           ? 'No price rises: the change applies now, in the next block.'
-          : `Raises ${raises.map((f) => FIELD_LABELS[f].split(' ')[0]).join(', ')}: the change applies after the notice period, at block #${block.number + 1 + notice} (in ${formatBlocks(notice + 1)}). Prices of running services stay locked.`}</p>
+          : `Raises ${raises.map(shortLabel).join(', ')}: the change applies after the notice period, at block #${block.number + 1 + notice} (in ${formatBlocks(notice + 1)}). Prices of running services stay locked.`}</p>
         <button type="submit" disabled={!valid || tx.busy}>Sign and update prices</button>
       </form>
       <TxStatus progress={tx.progress} />
