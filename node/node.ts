@@ -17,6 +17,7 @@ import { openChain } from './database.ts';
 import { TransactionPool, extrinsicHash, type PoolEvent, type PoolOptions } from './pool.ts';
 import { RpcServer, type RpcServerOptions } from './rpc/server.ts';
 import { registerMethods } from './rpc/methods.ts';
+import { staticFiles } from './web-ui.ts';
 
 export type Sealing = 'instant' | 'interval' | 'manual';
 
@@ -313,6 +314,8 @@ export interface StartOptions extends Omit<DevNodeOptions, 'spec' | 'chain'>, Pa
   basePath?: string;
   /** Whether unsafe RPC methods (dev_*, system_dryRun) are served. */
   unsafe?: boolean;
+  /** Serve the marketplace web app (web/dist) over HTTP GET on the RPC port. */
+  ui?: boolean;
 }
 
 export interface RunningNode {
@@ -320,6 +323,8 @@ export interface RunningNode {
   server: RpcServer;
   /** ws://host:port */
   url: string;
+  /** http://host:port/ when the web app is served. */
+  uiUrl?: string;
   close(): Promise<void>;
 }
 
@@ -337,12 +342,13 @@ export async function startNode(opts: StartOptions = {}): Promise<RunningNode> {
   const server = new RpcServer({
     host: opts.host ?? '127.0.0.1', port: opts.port ?? 9944, maxRequestBytes: opts.maxRequestBytes,
     maxSubscriptionsPerConnection: opts.maxSubscriptionsPerConnection, maxConnections: opts.maxConnections, unsafe: opts.unsafe ?? false,
+    serveGet: opts.ui ? staticFiles() : undefined,
   });
   registerMethods(server, node);
   const url = await server.listen();
   node.start();
   return {
-    node, server, url,
+    node, server, url, uiUrl: opts.ui ? `http://${url.slice('ws://'.length)}/` : undefined,
     async close() {
       node.stop();
       await server.close();
@@ -363,6 +369,7 @@ export function registerNodeCommand(program: Command): void {
     .option('--rpc-external', 'listen on all interfaces, not only 127.0.0.1')
     .option('--rpc-methods <kind>', 'safe | unsafe (dev_*, system_dryRun); unsafe by default with --dev')
     .option('--rpc-max-connections <n>', 'concurrent connections served', '100')
+    .option('--no-ui', 'do not serve the marketplace web app on the RPC port')
     .option('--base-path <dir>', 'keep the chain in a database there and continue it on the next start (in memory when absent)')
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       if (!flags.dev) {
@@ -378,11 +385,13 @@ export function registerNodeCommand(program: Command): void {
       const running = await startNode({
         chain: flags.chain as string, sealing, port, host: flags.rpcExternal ? '0.0.0.0' : '127.0.0.1',
         unsafe: rpcMethods === 'unsafe', maxConnections: Number(flags.rpcMaxConnections), basePath: flags.basePath as string | undefined,
+        ui: flags.ui !== false,
       });
       const { node } = running;
       console.log(`slicechain dev node: ${node.spec.name} (${node.spec.id}), genesis ${node.chain.genesisHash}, ${sealing} sealing`);
       node.events.on('block', ({ hash, header }) => console.log(`sealed #${header.number} ${hash}`));
-      console.log(`ready: JSON-RPC on ${running.url} (and http://${running.url.slice('ws://'.length)})`);
+      const ui = running.uiUrl ? `; web app on ${running.uiUrl}` : '';
+      console.log(`ready: JSON-RPC on ${running.url} (and http://${running.url.slice('ws://'.length)})${ui}`);
       const shutdown = () => void running.close().then(() => process.exit(0));
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);

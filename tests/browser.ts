@@ -7,7 +7,7 @@ import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumMissing = !existsSync(CHROMIUM);
-if (chromiumMissing && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: install it (apt-get install -y chromium); CI does not skip browser tests`);
+if (chromiumMissing && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium (apt-get install -y chromium)`);
 
 /** `it`, or `it.skip` with a note when the browser is missing outside CI. */
 export const itWithBrowser: jest.It = chromiumMissing ? it.skip : it;
