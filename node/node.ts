@@ -269,7 +269,7 @@ export class DevNode {
       head.undo.push(...undo.filter(([key]) => !touched.has(u8aToHex(key))));
       head.changes = [...head.changes.filter(([key]) => !changes.some(([k]) => u8aToHex(k) === u8aToHex(key))), ...changes];
     }
-    this.pool.revalidate();
+    this.pool.revalidate(true);
     this.events.emit('storage', { hash: this.head.hash, header: this.header(this.head.hash) as Header, changes });
   }
 
@@ -286,7 +286,7 @@ export class DevNode {
     }
     this.recent.splice(this.recent.length - since.length);
     this.chain.truncate(number);
-    this.pool.revalidate();
+    this.pool.revalidate(true);
     const hash = this.head.hash;
     this.events.emit('reorg', { hash, header: this.header(hash) as Header, changes: [...changes.values()] });
   }
@@ -300,7 +300,7 @@ export class DevNode {
     this.sealPending = true;
     setImmediate(() => {
       this.sealPending = false;
-      if (this.pool.ready().length > 0) this.seal();
+      if (this.pool.counts.ready > 0) this.seal();
     });
   }
 }
