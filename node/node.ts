@@ -14,7 +14,8 @@ import type { ApplyExtrinsicResult } from '../runtime/executive.ts';
 import { Overlay, type Change } from '../runtime/overlay.ts';
 import { Chain, type Head } from './chain.ts';
 import { openChain } from './database.ts';
-import { TransactionPool, extrinsicHash, type PoolEvent, type PoolOptions } from './pool.ts';
+import { ScaleError } from '../primitives/scale.ts';
+import { TransactionPool, extrinsicHash, undecodableReason, validityReason, type PoolEvent, type PoolOptions } from './pool.ts';
 import { RpcServer, type RpcServerOptions } from './rpc/server.ts';
 import { registerMethods } from './rpc/methods.ts';
 
@@ -76,6 +77,8 @@ interface NodeEvents {
   /** The head's state was edited in place (dev_setStorage). */
   storage: [NewBlock];
   transaction: [Hash, TransactionEvent];
+  /** A transaction dev_newBlock was given and left out of the block, with the reason. */
+  refused: [Hash, string];
 }
 
 export class DevNode {
@@ -222,19 +225,37 @@ export class DevNode {
     return hash;
   }
 
+  /** Decodes `bytes` as an extrinsic of the runtime, or says why they are not one. */
+  undecodable(bytes: Uint8Array): string | undefined {
+    try {
+      this.chain.runtime.extrinsic.dec(bytes);
+      return undefined;
+    } catch (error) {
+      if (error instanceof ScaleError) return undecodableReason(error);
+      throw error;
+    }
+  }
+
   /**
    * Seals one block: `extra` transactions first (dev_newBlock), then the pool's ready ones in order.
    * What a block refuses for lack of room stays in the pool; what it refuses as invalid leaves it.
+   * An `extra` one that does not decode or is refused is left out and reported ('refused').
    */
   seal(extra: readonly Uint8Array[] = []): NewBlock {
+    const decodable = extra.filter((xt) => {
+      const reason = this.undecodable(xt);
+      if (reason) this.events.emit('refused', extrinsicHash(xt), reason);
+      return !reason;
+    });
     const ready = this.pool.ready();
-    const offered = [...extra, ...ready.map((tx) => tx.bytes)];
+    const offered = [...decodable, ...ready.map((tx) => tx.bytes)];
     const { built, results } = this.chain.author(offered);
     const included: { hash: Hash; index: number }[] = [];
     let index = built.block.extrinsics.length - results.filter((r) => r.success).length;
     results.forEach((result: ApplyExtrinsicResult, i) => {
       const hash = extrinsicHash(offered[i]);
       if (result.success) included.push({ hash, index: index++ });
+      else if (i < decodable.length) this.events.emit('refused', hash, validityReason(result.value));
       else if (!(result.value.type === 'Invalid' && KEPT_FOR_LATER.includes(result.value.value.type))) {
         this.pool.drop(hash, { type: 'invalid', error: result.value });
       }
@@ -428,6 +449,7 @@ export function registerNodeCommand(program: Command): void {
       const { node } = running;
       console.log(`slicechain dev node: ${node.spec.name} (${node.spec.id}), genesis ${node.chain.genesisHash}, ${sealing} sealing`);
       node.events.on('block', ({ hash, header }) => console.log(`sealed #${header.number} ${hash}`));
+      node.events.on('refused', (hash, reason) => console.log(`dev_newBlock left out transaction ${hash}: ${reason}`));
       console.log(`ready: JSON-RPC on ${running.url} (and http://${running.url.slice('ws://'.length)})`);
       const shutdown = () => void running.close().then(() => process.exit(0));
       process.once('SIGINT', shutdown);

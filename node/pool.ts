@@ -52,6 +52,14 @@ export const invalidTransactionError = (error: TransactionValidityError): PoolEr
 
 export const extrinsicHash = (bytes: Uint8Array): Hash => u8aToHex(blake2_256(bytes)) as Hash;
 
+/** Why bytes are not an extrinsic, in a user's words (the decoder's own name its internals). */
+export function undecodableReason(error: ScaleError): string {
+  // A length prefix longer than the input shows as a negative count of trailing bytes.
+  if (/input too short|-\d+ trailing byte/.test(error.message)) return 'the bytes end before the extrinsic does';
+  if (/trailing byte/.test(error.message)) return 'bytes are left over after the extrinsic';
+  return 'the bytes are not an extrinsic of this runtime (its version, signature, extensions or call do not decode)';
+}
+
 export interface PoolTransaction {
   hash: Hash;
   bytes: Uint8Array;

@@ -43,6 +43,17 @@ function countParam(params: unknown[], i: number, name: string): number {
   return value;
 }
 
+/** An extrinsic parameter that must decode, or `refuse` says why it does not (before any runtime call). */
+function extrinsicParam(node: DevNode, params: unknown[], i: number, refuse: (reason: string) => RpcError): Uint8Array {
+  const bytes = bytesParam(params, i, 'extrinsic');
+  const reason = node.undecodable(bytes);
+  if (reason) throw refuse(reason);
+  return bytes;
+}
+
+/** substrate-frame-rpc-system's and pallet-transaction-payment-rpc's refusal of an extrinsic that does not decode (code 1). */
+const decodeError = (message: string) => (reason: string) => new RpcError(1, message, reason);
+
 function accountParam(params: unknown[], i: number): AccountId {
   const value = params[i];
   try {
@@ -284,19 +295,19 @@ function registerSystem(server: RpcServer, node: DevNode): void {
   server.method('system_health', () => ({ peers: 0, isSyncing: false, shouldHavePeers: false }));
   server.method('system_accountNextIndex', (params) => nextNonce(node, accountParam(params, 0)), { aliases: ['account_nextIndex'] });
   server.method('system_dryRun', (params) => {
-    const extrinsic = bytesParam(params, 0, 'extrinsic');
+    const extrinsic = extrinsicParam(node, params, 0, decodeError('Unable to dry run extrinsic'));
     return guarded(() => u8aToHex(ApplyExtrinsicResult.enc(node.dryRun(extrinsic, optionalHash(params, 1)).outcome)));
   }, { unsafe: true, aliases: ['system_dryRunAt'] });
 }
 
 /** payment_*: TransactionPaymentApi through state_call, in Substrate's JSON (balances as decimal strings). */
 function registerPayment(server: RpcServer, node: DevNode): void {
-  const query = (method: string, params: unknown[]) => {
-    const extrinsic = bytesParam(params, 0, 'extrinsic');
+  const query = (method: string, params: unknown[], refusal: string) => {
+    const extrinsic = extrinsicParam(node, params, 0, decodeError(refusal));
     return guarded(() => node.call(`TransactionPaymentApi_${method}`, u8aConcat(extrinsic, u32.enc(extrinsic.length)), optionalHash(params, 1)));
   };
   server.method('payment_queryInfo', (params) => {
-    const info = RuntimeDispatchInfo.dec(query('query_info', params));
+    const info = RuntimeDispatchInfo.dec(query('query_info', params, 'Unable to query dispatch info.'));
     return {
       weight: { refTime: Number(info.weight.ref_time), proofSize: Number(info.weight.proof_size) },
       class: info.class.type.toLowerCase(),
@@ -304,7 +315,7 @@ function registerPayment(server: RpcServer, node: DevNode): void {
     };
   });
   server.method('payment_queryFeeDetails', (params) => {
-    const { inclusion_fee: fee } = FeeDetails.dec(query('query_fee_details', params));
+    const { inclusion_fee: fee } = FeeDetails.dec(query('query_fee_details', params, 'Unable to query fee details.'));
     return {
       inclusionFee: fee === undefined ? null
         : { baseFee: fee.base_fee.toString(), lenFee: fee.len_fee.toString(), adjustedWeightFee: fee.adjusted_weight_fee.toString() },
@@ -381,7 +392,7 @@ function registerDev(server: RpcServer, node: DevNode): void {
   server.method('dev_dryRun', (params) => {
     const opts = params[0] as Record<string, unknown> | undefined;
     if (typeof opts !== 'object' || opts === null) throw invalidParams('expected { extrinsic, at? }');
-    const extrinsic = bytesParam([opts.extrinsic], 0, 'extrinsic');
+    const extrinsic = extrinsicParam(node, [opts.extrinsic], 0, (reason) => invalidParams(`extrinsic: ${reason}`));
     return guarded(() => {
       const { outcome, storageDiff } = node.dryRun(extrinsic, optionalHash([opts.at], 0));
       return { outcome: u8aToHex(ApplyExtrinsicResult.enc(outcome)), storageDiff: changesJson(storageDiff) };
