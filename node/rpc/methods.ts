@@ -1,6 +1,7 @@
 // Substrate's legacy JSON-RPC methods (chain_*, state_*, system_*, author_*, payment_*) and the dev
 // methods (dev_*), in the JSON shapes polkadot.js expects: hex for bytes and block numbers, headers
 // with SCALE-encoded digest logs, runtime versions in camelCase.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isHex, hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { blake2_256 } from '../../primitives/hashing.ts';
@@ -355,8 +356,11 @@ function registerAuthor(server: RpcServer, node: DevNode): void {
 
 // ---- dev ---------------------------------------------------------------------------------------
 
+/** dev_newBlock builds at most this many blocks per call. */
+const MAX_NEW_BLOCKS = 1000;
+
 function registerDev(server: RpcServer, node: DevNode): void {
-  server.method('dev_newBlock', (params) => {
+  server.method('dev_newBlock', async (params) => {
     const opts = (params[0] ?? {}) as Record<string, unknown>;
     if (typeof opts !== 'object' || Array.isArray(opts)) throw invalidParams('expected { count?, to?, transactions? }');
     const transactions = opts.transactions === undefined ? [] : opts.transactions;
@@ -364,8 +368,12 @@ function registerDev(server: RpcServer, node: DevNode): void {
     const extrinsics = transactions.map((_, i) => bytesParam(transactions, i, `transactions[${i}]`));
     const count = opts.to !== undefined ? countParam([opts.to], 0, 'to') - node.head.number : opts.count === undefined ? 1 : countParam([opts.count], 0, 'count');
     if (count < 1) throw invalidParams(`nothing to build: the head is already #${node.head.number}`);
+    if (count > MAX_NEW_BLOCKS) throw invalidParams(`count: at most ${MAX_NEW_BLOCKS} blocks per call, got ${count}`);
     let hash = node.head.hash;
-    for (let i = 0; i < count; i++) hash = node.seal(i === 0 ? extrinsics : []).hash;
+    for (let i = 0; i < count; i++) {
+      hash = node.seal(i === 0 ? extrinsics : []).hash;
+      await nextTurn(); // others are served between the blocks
+    }
     return hash;
   }, { unsafe: true });
   server.method('dev_setStorage', (params) => {
