@@ -264,7 +264,8 @@ export class DevNode {
     const block: NewBlock = { hash: built.hash, header: built.block.header, changes: built.changes };
     for (const { hash, index: at } of included) this.events.emit('transaction', hash, { type: 'inBlock', block: built.hash, index: at });
     this.events.emit('block', block);
-    this.pool.revalidate();
+    // The pool follows its own included transactions by their tags; dev_newBlock's may change any of its transactions.
+    this.pool.revalidate(decodable.length > 0);
     // Transactions that waited for a nonce this block used are ready now: instant sealing takes them
     // in the next block without waiting for another submission (unless this block made no progress).
     if (this.sealing === 'instant' && included.length > 0) this.scheduleSeal();

@@ -5,8 +5,9 @@
 // count and bytes: ready (everything it requires is on chain or provided by a ready transaction)
 // and future (waiting for a tag nobody provides yet, e.g. a nonce gap); past a limit the lowest
 // priority (then the newest) leaves. A full future queue never closes the ready one, and a sender
-// may keep only so many future transactions. After a block it revalidates the ready transactions
-// and a bounded slice of the future ones, so a block's cost does not grow with the future queue.
+// may keep only so many future transactions. After a block it revalidates a bounded slice of the
+// pool, longest unchecked first, so a block's cost does not grow with the pool: what a block's own
+// transactions change is known from their tags, and the block author refuses an invalid ready one.
 import { u8aToHex } from '@polkadot/util';
 import { blake2_256 } from '../primitives/hashing.ts';
 import { ScaleError } from '../primitives/scale.ts';
@@ -94,8 +95,8 @@ export interface PoolOptions {
   future?: PoolLimit;
   /** Future transactions one sender may keep (ours: Substrate's pool has no such limit). */
   futurePerSender?: number;
-  /** Future transactions revalidated after each block, oldest checked first (all ready ones always are). */
-  futureRevalidationsPerBlock?: number;
+  /** Transactions revalidated after a block, longest unchecked first (Substrate's background revalidation batch: 20). */
+  revalidationsPerBlock?: number;
 }
 
 const DEFAULT_READY: PoolLimit = { count: 8192, bytes: 20 * 1024 * 1024 };
@@ -146,11 +147,12 @@ export class TransactionPool {
   /** Which transactions wait for each tag. */
   private readonly dependents = new Map<string, Set<Hash>>();
   private readonly readyQueue: Queue;
-  /** In the order they are next revalidated. */
   private readonly futureQueue: Queue;
+  /** Every transaction, in the order they are next revalidated. */
+  private readonly checkOrder = new Map<Hash, PoolTransaction>();
   private readonly futureBySender = new Map<string, number>();
   private readonly futurePerSender: number;
-  private readonly futureRevalidations: number;
+  private readonly revalidations: number;
   private seq = 0;
   readonly listeners: ((hash: Hash, event: PoolEvent) => void)[] = [];
 
@@ -158,7 +160,7 @@ export class TransactionPool {
     this.readyQueue = new Queue(opts.ready ?? DEFAULT_READY);
     this.futureQueue = new Queue(opts.future ?? DEFAULT_FUTURE);
     this.futurePerSender = opts.futurePerSender ?? 64;
-    this.futureRevalidations = opts.futureRevalidationsPerBlock ?? 256;
+    this.revalidations = opts.revalidationsPerBlock ?? 20;
   }
 
   get size(): number {
@@ -264,12 +266,15 @@ export class TransactionPool {
 
   /**
    * Revalidates at the new head: invalid transactions leave, future ones may become ready. After a
-   * block (`all` false) that is every ready transaction and the next slice of the future ones; after
-   * an edit of the state (dev_setStorage, dev_setHead) all of them.
+   * block (`all` false) that is the next slice of the pool; after a change the pool cannot follow
+   * by tags (dev_setStorage, dev_setHead, dev_newBlock's own transactions) all of it.
    */
   revalidate(all = false): void {
-    const future = [...this.futureQueue.txs.values()];
-    const batch = [...this.readyQueue.txs.values(), ...(all ? future : future.slice(0, this.futureRevalidations))];
+    const batch = [...this.checkOrder.values()].slice(0, all ? undefined : this.revalidations);
+    for (const tx of batch) {
+      this.checkOrder.delete(tx.hash);
+      this.checkOrder.set(tx.hash, tx);
+    }
     for (const tx of batch) {
       if (!this.byHash.has(tx.hash)) continue;
       const validity = this.validate(tx.bytes);
@@ -300,6 +305,7 @@ export class TransactionPool {
 
   private insert(tx: PoolTransaction): void {
     this.byHash.set(tx.hash, tx);
+    this.checkOrder.set(tx.hash, tx);
     for (const tag of tx.provides) this.providers.set(tag, tx.hash);
     this.index(tx);
     this.queue(tx, false);
@@ -339,7 +345,6 @@ export class TransactionPool {
     tx.ready = ready;
     if (ready) this.readyQueue.add(tx);
     else {
-      // Re-queued at the end: revalidation takes the longest unchecked first.
       this.futureQueue.add(tx);
       this.futureBySender.set(tx.sender, (this.futureBySender.get(tx.sender) ?? 0) + 1);
     }
@@ -354,7 +359,7 @@ export class TransactionPool {
       if (ready !== tx.ready) {
         this.queue(tx, ready);
         work.push(...this.waitingFor(tx.provides));
-      } else if (!ready) this.queue(tx, false);
+      }
       if (ready && !tx.announced) {
         tx.announced = true;
         this.emit(tx.hash, { type: 'ready' });
@@ -379,6 +384,7 @@ export class TransactionPool {
     if (!tx) return false;
     this.dequeue(tx);
     this.byHash.delete(hash);
+    this.checkOrder.delete(hash);
     this.unindex(tx);
     for (const tag of tx.provides) if (this.providers.get(tag) === hash) this.providers.delete(tag);
     const affected = this.waitingFor(tx.provides);

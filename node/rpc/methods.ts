@@ -112,6 +112,43 @@ export const runtimeVersionJson = (v: RuntimeVersion) => ({
 
 const changesJson = (changes: readonly Change[]) => changes.map(([key, value]) => [u8aToHex(key), value === null ? null : u8aToHex(value)]);
 
+/**
+ * The JSON of a block's header or changes, made once for all the subscriptions that send it: with
+ * many subscriptions, sealing a block must not mean as many conversions.
+ */
+function onceEach<T>(make: (block: NewBlock) => T): (block: NewBlock) => T {
+  const made = new WeakMap<NewBlock, T>();
+  return (block) => {
+    if (!made.has(block)) made.set(block, make(block));
+    return made.get(block) as T;
+  };
+}
+const blockHeaderJson = onceEach((block) => headerJson(block.header));
+
+type BlockEvent = 'block' | 'finalized' | 'reorg' | 'storage';
+
+/**
+ * Subscriptions to the same node events, behind one node listener that calls them on the next turn
+ * of the event loop: sealing a block never waits for them, however many they are. Returns how to
+ * add one (which returns how to remove it).
+ */
+function blockListeners(node: DevNode, events: readonly BlockEvent[]): (listener: (block: NewBlock) => void) => () => void {
+  const listeners = new Set<(block: NewBlock) => void>();
+  const onEvent = (block: NewBlock) => {
+    if (listeners.size === 0) return;
+    const now = [...listeners];
+    setImmediate(() => {
+      for (const listener of now) if (listeners.has(listener)) listener(block);
+    });
+  };
+  for (const event of events) node.events.on(event, onEvent);
+  return (listener) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
+}
+const blockChangesJson = onceEach((block) => changesJson(block.changes));
+
 /** author_extrinsicUpdate's shape of a transaction event; `final` when the subscription ends with it. */
 function transactionStatus(event: TransactionEvent): { status: unknown; final: boolean } {
   switch (event.type) {
@@ -170,6 +207,7 @@ function registerChain(server: RpcServer, node: DevNode): void {
   });
   server.method('chain_getFinalizedHead', () => node.finalized.hash, { aliases: ['chain_getFinalisedHead'] });
 
+  const heads = { block: blockListeners(node, ['block', 'reorg']), finalized: blockListeners(node, ['finalized']) };
   /** Heads as they come: best blocks (and the head after a reorg), or finalized ones. */
   const headSubscription = (kind: 'block' | 'finalized', subscribe: string, unsubscribe: string, notification: string,
     aliases: { subscribe?: string[]; unsubscribe?: string[] } = {}) =>
@@ -178,13 +216,7 @@ function registerChain(server: RpcServer, node: DevNode): void {
       start: (_params, sink) => {
         const current = kind === 'block' ? node.head : node.finalized;
         sink.send(headerJson(node.header(current.hash) as Header));
-        const send = ({ header }: NewBlock) => sink.send(headerJson(header));
-        node.events.on(kind, send);
-        if (kind === 'block') node.events.on('reorg', send);
-        return () => {
-          node.events.off(kind, send);
-          node.events.off('reorg', send);
-        };
+        return heads[kind]((block) => sink.send(blockHeaderJson(block)));
       },
     });
   headSubscription('block', 'chain_subscribeNewHeads', 'chain_unsubscribeNewHeads', 'chain_newHead',
@@ -197,6 +229,7 @@ function registerChain(server: RpcServer, node: DevNode): void {
 const MAX_KEYS_PAGED = 1000;
 
 function registerState(server: RpcServer, node: DevNode): void {
+  const storageChanges = blockListeners(node, ['block', 'reorg', 'storage']);
   server.method('state_getRuntimeVersion', (params) => guarded(() => {
     node.resolve(optionalHash(params, 0));
     return runtimeVersionJson(node.chain.runtime.version);
@@ -265,15 +298,11 @@ function registerState(server: RpcServer, node: DevNode): void {
       if (watched) {
         sink.send({ block: node.head.hash, changes: changesJson(watched.map((key): Change => [key, node.storage(key) ?? null])) });
       }
-      const watchedHex = watched?.map((key): string => u8aToHex(key));
-      const onChange = ({ hash, changes }: NewBlock) => {
-        const relevant = changesJson(changes).filter(([key]) => !watchedHex || watchedHex.includes(key as string));
-        if (relevant.length > 0) sink.send({ block: hash, changes: relevant });
-      };
-      for (const event of ['block', 'reorg', 'storage'] as const) node.events.on(event, onChange);
-      return () => {
-        for (const event of ['block', 'reorg', 'storage'] as const) node.events.off(event, onChange);
-      };
+      const watchedHex = watched && new Set(watched.map((key): string => u8aToHex(key)));
+      return storageChanges((block) => {
+        const relevant = blockChangesJson(block).filter(([key]) => !watchedHex || watchedHex.has(key as string));
+        if (relevant.length > 0) sink.send({ block: block.hash, changes: relevant });
+      });
     },
   });
   server.subscription({

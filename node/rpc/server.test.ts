@@ -66,7 +66,7 @@ describe('the JSON-RPC server', () => {
   });
 
   it('limits subscriptions per connection, and a client that leaves mid-subscription is cleaned up', async () => {
-    const listeners = () => running.node.events.listenerCount('block');
+    const listeners = () => running.server.subscriptionCount;
     const baseline = listeners();
     const c = await connect(running.url);
     for (let i = 0; i < 8; i++) expect(typeof (await c.call('chain_subscribeNewHeads', [], i)).result).toBe('string');

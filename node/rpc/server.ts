@@ -107,6 +107,7 @@ export class RpcServer {
   private readonly maxSubscriptions: number;
   private readonly maxConnections: number;
   private readonly sockets = new Set<WebSocket>();
+  private readonly connections = new Set<Connection>();
   private nextConnection = 1;
   /** Notifications waiting to go out, oldest first (see flush). */
   private readonly outbox: (() => void)[] = [];
@@ -153,6 +154,11 @@ export class RpcServer {
     for (const name of [def.unsubscribe, ...(def.aliases?.unsubscribe ?? [])]) {
       this.methods.set(name, { handler: unsubscribe, unsafe: def.unsafe ?? false, needsConnection: true });
     }
+  }
+
+  /** How many subscriptions the open connections hold. */
+  get subscriptionCount(): number {
+    return [...this.connections].reduce((sum, conn) => sum + conn.subscriptions.size, 0);
   }
 
   /** The methods served, sorted (rpc_methods). */
@@ -311,6 +317,7 @@ export class RpcServer {
       socket.send(message);
     };
     const conn: Connection = { id: this.nextConnection++, subscriptions: new Map(), afterResponse: [], send };
+    this.connections.add(conn);
     // Requests on one connection are answered in order.
     let queue = Promise.resolve();
     socket.on('message', (data) => {
@@ -322,6 +329,7 @@ export class RpcServer {
     });
     const closed = () => {
       this.sockets.delete(socket);
+      this.connections.delete(conn);
       for (const end of [...conn.subscriptions.values()]) end();
     };
     socket.on('close', closed);
