@@ -5,7 +5,7 @@
 import { Keyring } from '@polkadot/keyring';
 import { loadChainSpec } from '../genesis/spec.ts';
 import { Balances } from '../pallets/balances/index.ts';
-import { accountNonce } from '../pallets/system/index.ts';
+import { accountNonce } from '../frame/system/index.ts';
 import type { Hash } from '../primitives/types.ts';
 import { DevNode, type DevNodeOptions } from './node.ts';
 import { PoolError } from './pool.ts';
