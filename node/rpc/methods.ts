@@ -128,18 +128,15 @@ const blockHeaderJson = onceEach((block) => headerJson(block.header));
 type BlockEvent = 'block' | 'finalized' | 'reorg' | 'storage';
 
 /**
- * Subscriptions to the same node events, behind one node listener that calls them on the next turn
- * of the event loop: sealing a block never waits for them, however many they are. Returns how to
- * add one (which returns how to remove it).
+ * Subscriptions to the same node events, behind one node listener: a block costs each of them only
+ * a queued notification (the server sends them later, in slices). They are called in the same turn
+ * as the block: polkadot.js misses a transaction's InBlock when the new head comes a turn after it.
+ * Returns how to add one (which returns how to remove it).
  */
 function blockListeners(node: DevNode, events: readonly BlockEvent[]): (listener: (block: NewBlock) => void) => () => void {
   const listeners = new Set<(block: NewBlock) => void>();
   const onEvent = (block: NewBlock) => {
-    if (listeners.size === 0) return;
-    const now = [...listeners];
-    setImmediate(() => {
-      for (const listener of now) if (listeners.has(listener)) listener(block);
-    });
+    for (const listener of listeners) listener(block);
   };
   for (const event of events) node.events.on(event, onEvent);
   return (listener) => {
