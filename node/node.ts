@@ -1,6 +1,7 @@
 // The dev node: a Chain, a transaction pool, block sealing (instant, on an interval, or on
 // demand), instant finality, recent state kept as per-block undo records so that queries at a
 // recent block hash answer, and the JSON-RPC server in front of it all. `slicechain --dev` runs it.
+// (Over 400 lines: the node and the flags that start it, with their exposure and limit rules, read best together.)
 import { EventEmitter } from 'node:events';
 import type { Command } from 'commander';
 import { u8aToHex } from '@polkadot/util';

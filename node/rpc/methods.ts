@@ -1,6 +1,7 @@
 // Substrate's legacy JSON-RPC methods (chain_*, state_*, system_*, author_*, payment_*) and the dev
 // methods (dev_*), in the JSON shapes polkadot.js expects: hex for bytes and block numbers, headers
 // with SCALE-encoded digest logs, runtime versions in camelCase.
+// (Over 400 lines: one registration per Substrate RPC family, each short; splitting would scatter the shared JSON shapes.)
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isHex, hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { decodeAddress } from '@polkadot/util-crypto';
