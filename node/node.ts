@@ -19,6 +19,7 @@ import { ScaleError } from '../primitives/scale.ts';
 import { TransactionPool, extrinsicHash, undecodableReason, validityReason, type PoolEvent, type PoolOptions } from './pool.ts';
 import { RpcServer, type RpcServerOptions } from './rpc/server.ts';
 import { registerMethods } from './rpc/methods.ts';
+import { staticFiles } from './web-ui.ts';
 
 export type Sealing = 'instant' | 'interval' | 'manual';
 
@@ -336,6 +337,8 @@ export interface StartOptions extends Omit<DevNodeOptions, 'spec' | 'chain'>, Pa
   basePath?: string;
   /** Whether unsafe RPC methods (dev_*, system_dryRun) are served. */
   unsafe?: boolean;
+  /** Serve the marketplace web app (web/dist) over HTTP GET on the RPC port. */
+  ui?: boolean;
 }
 
 export interface RunningNode {
@@ -343,6 +346,8 @@ export interface RunningNode {
   server: RpcServer;
   /** ws://host:port */
   url: string;
+  /** http://host:port/ when the web app is served. */
+  uiUrl?: string;
   close(): Promise<void>;
 }
 
@@ -361,6 +366,7 @@ export async function startNode(opts: StartOptions = {}): Promise<RunningNode> {
     host: opts.host ?? '127.0.0.1', port: opts.port ?? 9944, maxRequestBytes: opts.maxRequestBytes, maxResponseBytes: opts.maxResponseBytes,
     maxBatchLength: opts.maxBatchLength, maxSubscriptionsPerConnection: opts.maxSubscriptionsPerConnection,
     maxConnections: opts.maxConnections, unsafe: opts.unsafe ?? false,
+    serveGet: opts.ui ? staticFiles() : undefined,
   });
   registerMethods(server, node);
   let url: string;
@@ -372,7 +378,7 @@ export async function startNode(opts: StartOptions = {}): Promise<RunningNode> {
   }
   node.start();
   return {
-    node, server, url,
+    node, server, url, uiUrl: opts.ui ? `http://${url.slice('ws://'.length)}/` : undefined,
     async close() {
       node.stop();
       await server.close();
@@ -426,6 +432,7 @@ export function registerNodeCommand(program: Command): void {
     .option('--rpc-max-batch-request-len <n>', 'longest batch served (unlimited when absent)')
     .option('--rpc-disable-batch-requests', 'refuse batch requests')
     .option('--rpc-max-subscriptions-per-connection <n>', 'subscriptions one connection may hold', '1024')
+    .option('--no-ui', 'do not serve the marketplace web app on the RPC port')
     .option('--base-path <dir>', 'keep the chain in a database there and continue it on the next start (in memory when absent)')
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       if (!flags.dev) {
@@ -446,13 +453,15 @@ export function registerNodeCommand(program: Command): void {
         maxResponseBytes: megabytes('--rpc-max-response-size', flags.rpcMaxResponseSize),
         maxBatchLength: flags.rpcDisableBatchRequests ? 0 : flags.rpcMaxBatchRequestLen === undefined ? undefined : count('--rpc-max-batch-request-len', flags.rpcMaxBatchRequestLen),
         maxSubscriptionsPerConnection: count('--rpc-max-subscriptions-per-connection', flags.rpcMaxSubscriptionsPerConnection),
+        ui: flags.ui !== false,
       });
       if (warning) console.warn(warning);
       const { node } = running;
       console.log(`slicechain dev node: ${node.spec.name} (${node.spec.id}), genesis ${node.chain.genesisHash}, ${sealing} sealing`);
       node.events.on('block', ({ hash, header }) => console.log(`sealed #${header.number} ${hash}`));
       node.events.on('refused', (hash, reason) => console.log(`dev_newBlock left out transaction ${hash}: ${reason}`));
-      console.log(`ready: JSON-RPC on ${running.url} (and http://${running.url.slice('ws://'.length)})`);
+      const ui = running.uiUrl ? `; web app on ${running.uiUrl}` : '';
+      console.log(`ready: JSON-RPC on ${running.url} (and http://${running.url.slice('ws://'.length)})${ui}`);
       const shutdown = () => void running.close().then(() => process.exit(0));
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);

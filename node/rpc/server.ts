@@ -83,6 +83,8 @@ export interface RpcServerOptions {
   maxConnections?: number;
   /** Whether unsafe methods are served (--rpc-methods unsafe, or --dev). */
   unsafe: boolean;
+  /** Answers GET and HEAD (the web app's files); without it they get 405. */
+  serveGet?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 /** A client that reads slower than it is sent to is dropped past this much unsent data. */
@@ -342,6 +344,10 @@ export class RpcServer {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
       res.end(body);
     };
+    if ((req.method === 'GET' || req.method === 'HEAD') && this.opts.serveGet) {
+      this.opts.serveGet(req, res);
+      return;
+    }
     if (req.method !== 'POST') {
       res.writeHead(405, { allow: 'POST' }).end();
       return;
