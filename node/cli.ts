@@ -16,6 +16,7 @@ import { devPairs } from './keys.ts';
 import { simulate, type SimulationReport } from './simulate.ts';
 import { defaultWorkloads } from './workloads/index.ts';
 import { registerNodeCommand } from './node.ts';
+import { registerBenchmarkCommand } from './benchmark/cli.ts';
 import { toAccount } from '../runtime/genesis-json.ts';
 import { operator as operatorInfo, quote } from '../pallets/services/index.ts';
 import type { Price } from '../pallets/services/types.ts';
@@ -227,6 +228,7 @@ export function buildProgram(): Command {
     });
 
   registerNodeCommand(program);
+  registerBenchmarkCommand(program);
   return program;
 }
 

@@ -1,0 +1,132 @@
+// `benchmark overhead` and `benchmark storage`, as Substrate's: the execution time of an empty
+// block (initialize, the timestamp inherent, finalize, state root), of one no-op remark through
+// validation and application with its signature already verified (the extrinsic base weight), of
+// a signature check per scheme, and of a database read and write through the node's store.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Keyring } from '@polkadot/keyring';
+import { verify } from '../../primitives/crypto.ts';
+import { blake2_256 } from '../../primitives/hashing.ts';
+import { Trie } from '../../primitives/trie.ts';
+import { BlockBuilder, commitChanges, revertChanges } from '../../runtime/block.ts';
+import type { Change } from '../../runtime/overlay.ts';
+import { Overlay } from '../../runtime/overlay.ts';
+import type { RuntimeCallValue } from '../../runtime/pallet.ts';
+import { Now, nextTimestamp } from '../../pallets/timestamp/index.ts';
+import { System } from '../../runtime/runtime.ts';
+import type { Chain } from '../chain.ts';
+import { ChainDatabase } from '../database.ts';
+import { signExtrinsic, type SigningPair } from '../signer.ts';
+
+export type Scheme = 'Sr25519' | 'Ed25519' | 'Ecdsa';
+export const SCHEMES: readonly Scheme[] = ['Sr25519', 'Ed25519', 'Ecdsa'];
+
+const elapsed = (body: () => void): number => {
+  const start = process.hrtime.bigint();
+  body();
+  return Number(process.hrtime.bigint() - start);
+};
+
+/** A signer of `scheme` (the dev phrase's //Alice derivation of that scheme). */
+export function schemePair(scheme: Scheme, name = 'Alice'): SigningPair {
+  return new Keyring({ type: scheme.toLowerCase() as 'sr25519' | 'ed25519' | 'ecdsa', ss58Format: 42 }).addFromUri(`//${name}`);
+}
+
+/** `count` signed no-op remarks of `signer` from nonce `nonce`, for the block after the head. */
+export function remarks(chain: Chain, signer: SigningPair, count: number, nonce: number): Uint8Array[] {
+  const call: RuntimeCallValue = System.tx.remark({ remark: new Uint8Array(0) });
+  return Array.from({ length: count }, (_, i) => signExtrinsic(chain.runtime, signer, call, {
+    nonce: nonce + i, genesisHash: chain.genesisHash, specVersion: chain.runtime.version.spec_version,
+    transactionVersion: chain.runtime.version.transaction_version,
+  }));
+}
+
+/** Builds a block of `extrinsics` on the head and takes it back; returns nanoseconds and how many were included. */
+export function timeBlock(chain: Chain, extrinsics: readonly Uint8Array[]): { time: number; included: number } {
+  let included = 0;
+  let undo: Change[] = [];
+  const time = elapsed(() => {
+    const builder = new BlockBuilder(chain.executive, chain.state, chain.head, { timestamp: nextTimestamp(chain.read(() => Now.get())) });
+    for (const xt of extrinsics) if (builder.push(xt).success) included++;
+    undo = builder.build().undo;
+  });
+  revertChanges(chain.state, undo);
+  return { time, included };
+}
+
+export interface Overhead {
+  /** Nanoseconds per empty block. */
+  block: number[];
+  /** Nanoseconds per no-op remark applied, its signature known to verify. */
+  extrinsic: number[];
+  /** Nanoseconds per signature verification, by scheme. */
+  signatures: Record<Scheme, number[]>;
+}
+
+export function measureOverhead(chain: Chain, repeat: number, perBlock = 100, onStep: () => void = () => undefined): Overhead {
+  const block: number[] = [];
+  const extrinsic: number[] = [];
+  const signer = schemePair('Sr25519');
+  const batch = remarks(chain, signer, perBlock, 0);
+  // The signatures are verified once, as block import does ahead: what is left is the base.
+  chain.executive.noteVerified(chain.executive.signedPayloads(new Overlay(chain.state), chain.head.number + 1, chain.head.hash, batch));
+  for (let r = 0; r < repeat; r++) {
+    const empty = timeBlock(chain, []).time;
+    const full = timeBlock(chain, batch);
+    if (full.included !== perBlock) throw new Error(`only ${full.included} of ${perBlock} remarks were included`);
+    block.push(empty);
+    extrinsic.push(Math.max(0, (full.time - empty) / perBlock));
+    onStep();
+  }
+  const signatures = Object.fromEntries(SCHEMES.map((scheme) => [scheme, measureSignatures(chain, scheme, repeat * 5)])) as Record<Scheme, number[]>;
+  onStep();
+  return { block, extrinsic, signatures };
+}
+
+/** Times the executive's signature check of `count` distinct signed remarks of `scheme`. */
+function measureSignatures(chain: Chain, scheme: Scheme, count: number): number[] {
+  const xts = remarks(chain, schemePair(scheme), count, 0);
+  const payloads = chain.executive.signedPayloads(new Overlay(chain.state), chain.head.number + 1, chain.head.hash, xts);
+  return payloads.map(({ signature, payload, signer }) => elapsed(() => {
+    if (!verify(signature, payload, signer)) throw new Error(`a ${scheme} signature did not verify`);
+  }));
+}
+
+export interface DbCosts { read: number[]; write: number[]; entries: number }
+
+/**
+ * A read: a state value looked up in the node's state backend (the trie the database is loaded
+ * into). A write: the key set in the trie, its share of the root computation, and its share of
+ * the block's atomic LevelDB batch through ChainDatabase, as a committed block does.
+ */
+export async function measureDatabase(entries: number, batches: number, perBatch = 1000): Promise<DbCosts> {
+  const dir = mkdtempSync(join(tmpdir(), 'slicechain-db-bench-'));
+  const db = await ChainDatabase.open(dir);
+  try {
+    const state = new Trie();
+    const keyOf = (i: number) => blake2_256(new TextEncoder().encode(`key ${i}`));
+    const valueOf = (i: number) => blake2_256(new TextEncoder().encode(`value ${i}`)).subarray(0, 24 + (i % 64));
+    for (let i = 0; i < entries; i++) state.set(keyOf(i), valueOf(i));
+    await db.writeGenesis(`0x${'00'.repeat(32)}`, state);
+    const read: number[] = [];
+    for (let b = 0; b < batches; b++) {
+      const keys = Array.from({ length: perBatch }, (_, i) => keyOf((b * 7919 + i * 104729) % entries));
+      read.push(elapsed(() => { for (const key of keys) state.get(key); }) / perBatch);
+    }
+    const write: number[] = [];
+    for (let b = 0; b < batches; b++) {
+      const changes: Change[] = Array.from({ length: perBatch }, (_, i): Change => [keyOf((b * 6151 + i * 7907) % entries), valueOf(b + i)]);
+      const start = process.hrtime.bigint();
+      const undo = commitChanges(state, changes);
+      db.enqueueEdit(changes, state.root());
+      await db.flush();
+      write.push(Number(process.hrtime.bigint() - start) / perBatch);
+      revertChanges(state, undo);
+    }
+    return { read, write, entries };
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
