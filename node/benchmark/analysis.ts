@@ -95,7 +95,9 @@ function fit(result: BenchmarkResult, metric: Metric): Fit {
     return intercept - others(high, component);
   });
   const kept = withoutOutliers(result.samples.map((s): [number, number] => [0, value(s) - others(s)])).map(([, y]) => y);
-  const floor = Math.min(...kept);
+  // The model at the fastest run's components must cover that run.
+  const fastest = result.samples.reduce((a, b) => (value(b) < value(a) ? b : a));
+  const floor = value(fastest) - others(fastest);
   const base = Math.max(0, floor, fitted.length ? median(fitted) : median(kept));
   const baseError = intercepts.length ? Math.max(...intercepts.map((i) => i.error)) : leastSquares(kept.map((y): [number, number] => [0, y])).interceptError;
   return { base, slopes, baseError, slopeErrors, medianSlopes };

@@ -1,5 +1,5 @@
-// The benchmark runner, as frame-benchmarking's: for each point of a component sweep and each
-// repeat, sets the worst case up in a block of the dev chain (committed to the state trie), then
+// The benchmark runner, as frame-benchmarking's: for each point of a component sweep, sets the
+// worst case up in a block of the dev chain (committed to the state trie), then for each repeat
 // dispatches the measured call in a fresh overlay over the trie, timing the dispatch and counting
 // the distinct keys it reads and writes; verifies the outcome, commits the writes to the trie and
 // computes the root (timed apart: the database weight charges writes), then restores the state.
@@ -7,7 +7,7 @@ import { u8aToHex } from '@polkadot/util';
 import { twox128 } from '../../primitives/hashing.ts';
 import { commitChanges, revertChanges } from '../../runtime/block.ts';
 import {
-  BenchmarkContext, BenchmarkError, TrackingBackend, sweep, type Benchmark, type BenchmarkedPallet, type Components,
+  BenchmarkContext, BenchmarkError, TrackingBackend, sweep, type Benchmark, type BenchmarkedPallet, type Components, type Measured,
 } from '../../runtime/benchmarking/index.ts';
 import type { Runtime } from '../../runtime/construct.ts';
 import { Overlay } from '../../runtime/overlay.ts';
@@ -94,14 +94,12 @@ export class BenchmarkRunner {
     const bench = entry.benchmarks[name];
     if (!bench) throw new BenchmarkError(`no benchmark ${entry.pallet.name}.${name}`);
     const samples: BenchmarkResult['samples'] = [];
-    let heaviest: { touched: Map<string, { reads: number; writes: number }>; time: number } | undefined;
+    let heaviest: { touched: Map<string, { reads: number; writes: number }>; accesses: number } | undefined;
     for (const point of points(bench, opts)) {
-      for (let r = 0; r < opts.repeat; r++) {
-        const { sample, touched } = this.once(entry, name, bench, point.components);
+      for (const { sample, touched } of this.atPoint(entry, name, bench, point.components, opts.repeat, onRun)) {
         samples.push({ ...sample, sweeping: point.sweeping });
-        const weight = sample.reads + sample.writes;
-        if (!heaviest || weight > heaviest.time) heaviest = { touched, time: weight };
-        onRun();
+        const accesses = sample.reads + sample.writes;
+        if (!heaviest || accesses > heaviest.accesses) heaviest = { touched, accesses };
       }
     }
     return {
@@ -110,58 +108,73 @@ export class BenchmarkRunner {
     };
   }
 
-  private once(entry: BenchmarkedPallet, name: string, bench: Benchmark, components: Components) {
+  /**
+   * Sets the worst case for `components` up once, committed to the trie (with its root, as the
+   * block before would leave it), then measures `repeat` runs, each from that same state.
+   */
+  private atPoint(entry: BenchmarkedPallet, name: string, bench: Benchmark, components: Components, repeat: number, onRun: () => void) {
     const { chain } = this;
-    const { executive, runtime, state } = { executive: chain.executive, runtime: chain.runtime, state: chain.state };
+    const { executive, runtime, state } = chain;
     const label = `${entry.pallet.name}.${name}(${JSON.stringify(components)})`;
-    // Set-up: a new block on the head, the worst case written by the benchmark, all committed to the trie.
     const setupLayer = new Overlay(state);
     executive.initializeBlock(setupLayer, chain.head.number + 1, chain.head.hash, { logs: [] });
     const measured = executive.run(setupLayer, () => bench.setup(components, new BenchmarkContext(runtime)));
     const undoSetup = commitChanges(state, setupLayer.drain());
+    state.root();
+    const runs: { sample: RunSample; touched: Map<string, { reads: number; writes: number }> }[] = [];
     try {
-      const tracking = new TrackingBackend(state, (hex) => this.whitelisted.has(hex));
-      const layer = new Overlay(tracking);
-      let time: bigint;
-      executive.run(layer, () => {
-        if ('call' in measured) {
-          const start = process.hrtime.bigint();
-          const outcome = runtime.dispatch(measured.origin, measured.call);
-          time = process.hrtime.bigint() - start;
-          if (outcome.error) throw new BenchmarkError(`${label} failed: ${runtime.describeError(outcome.error)}`);
-        } else {
-          const start = process.hrtime.bigint();
-          measured.hook();
-          time = process.hrtime.bigint() - start;
-        }
-      });
-      const read = new Map(tracking.read);
-      const proof = tracking.proofSize;
-      try {
-        if (measured.verify) executive.run(layer, measured.verify);
-      } catch (error) {
-        throw new BenchmarkError(`${label} verify failed: ${(error as Error).message}`);
+      for (let r = 0; r < repeat; r++) {
+        runs.push(this.once(label, measured, components));
+        onRun();
       }
-      const changes = layer.drain().filter(([key]) => !this.whitelisted.has(u8aToHex(key)));
-      const start = process.hrtime.bigint();
-      const undo = commitChanges(state, changes);
-      state.root();
-      const commit = process.hrtime.bigint() - start;
-      revertChanges(state, undo);
-      const touched = new Map<string, { reads: number; writes: number }>();
-      const touch = (hex: string, kind: 'reads' | 'writes') => {
-        const item = this.itemName(hex);
-        const counts = touched.get(item) ?? { reads: 0, writes: 0 };
-        counts[kind]++;
-        touched.set(item, counts);
-      };
-      for (const hex of read.keys()) touch(hex, 'reads');
-      for (const [key] of changes) touch(u8aToHex(key), 'writes');
-      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- set by the measured body
-      const sample: RunSample = { components, time: Number(time!), reads: read.size, writes: changes.length, proof, commit: Number(commit) };
-      return { sample, touched };
     } finally {
       revertChanges(state, undoSetup);
     }
+    return runs;
+  }
+
+  /** One measured run from the state as set up; leaves the state as it found it. */
+  private once(label: string, measured: Measured, components: Components) {
+    const { executive, runtime, state } = this.chain;
+    const tracking = new TrackingBackend(state, (hex) => this.whitelisted.has(hex));
+    const layer = new Overlay(tracking);
+    let time = 0n;
+    executive.run(layer, () => {
+      if ('call' in measured) {
+        const start = process.hrtime.bigint();
+        const outcome = runtime.dispatch(measured.origin, measured.call);
+        time = process.hrtime.bigint() - start;
+        if (outcome.error) throw new BenchmarkError(`${label} failed: ${runtime.describeError(outcome.error)}`);
+      } else {
+        const start = process.hrtime.bigint();
+        measured.hook();
+        time = process.hrtime.bigint() - start;
+      }
+    });
+    const read = new Map(tracking.read);
+    const proof = tracking.proofSize;
+    try {
+      if (measured.verify) executive.run(layer, measured.verify);
+    } catch (error) {
+      throw new BenchmarkError(`${label} verify failed: ${(error as Error).message}`);
+    }
+    const changes = layer.drain().filter(([key]) => !this.whitelisted.has(u8aToHex(key)));
+    const start = process.hrtime.bigint();
+    const undo = commitChanges(state, changes);
+    state.root();
+    const commit = process.hrtime.bigint() - start;
+    revertChanges(state, undo);
+    state.root();
+    const touched = new Map<string, { reads: number; writes: number }>();
+    const touch = (hex: string, kind: 'reads' | 'writes') => {
+      const item = this.itemName(hex);
+      const counts = touched.get(item) ?? { reads: 0, writes: 0 };
+      counts[kind]++;
+      touched.set(item, counts);
+    };
+    for (const hex of read.keys()) touch(hex, 'reads');
+    for (const [key] of changes) touch(u8aToHex(key), 'writes');
+    const sample: RunSample = { components, time: Number(time), reads: read.size, writes: changes.length, proof, commit: Number(commit) };
+    return { sample, touched };
   }
 }

@@ -69,7 +69,7 @@ export function palletWeightsFile(pallet: string, weightsName: string, weights: 
       ...docs.map((line) => `   * ${line}`),
       '   */',
       `  ${weightFunctionName(result.name)}: (${params}): Weight =>`,
-      `    benchmarked(${args.join(',\n      ')}),`,
+      `    benchmarked(${args.join(args.some((a) => a.includes('*')) ? ',\n      ' : ', ')}),`,
     ].join('\n');
   });
   return [

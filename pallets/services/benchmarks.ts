@@ -11,7 +11,7 @@ import { Balances } from '../balances/index.ts';
 import { Price } from '../oracle/index.ts';
 import * as System from '../system/index.ts';
 import {
-  AgendaIncompleteSince, MinNoticeBlocks, NextServiceId, Operators, PendingPriceChanges, PriceChangeAgenda, Requests,
+  AgendaIncompleteSince, MinNoticeBlocks, NextRequestId, NextServiceId, Operators, PendingPriceChanges, PriceChangeAgenda, Requests,
   Services as RunningServices, type createServices,
 } from './index.ts';
 import { MAX_OPERATORS_PER_SERVICE, type PriceTargets, type Resources } from './types.ts';
@@ -122,24 +122,27 @@ export function servicesBenchmarks(Services: ReturnType<typeof createServices>):
         const ops = operators(ctx, MAX_OPERATORS_PER_SERVICE, 'Required');
         const owner = customer(ctx);
         const serviceId = NextServiceId.get();
+        const requestId = NextRequestId.get();
         request(ctx, owner, ops);
         const [last, ...rest] = [...ops].reverse();
-        for (const op of rest) ctx.as(op, tx.approve({ request_id: 0n }));
-        return { origin: signed(last), call: tx.approve({ request_id: 0n }), verify: () => ensure(RunningServices.contains(serviceId), 'the service did not start') };
+        for (const op of rest) ctx.as(op, tx.approve({ request_id: requestId }));
+        return { origin: signed(last), call: tx.approve({ request_id: requestId }), verify: () => ensure(RunningServices.contains(serviceId), 'the service did not start') };
       },
     },
     reject: {
       setup: (_, ctx) => {
         const ops = operators(ctx, MAX_OPERATORS_PER_SERVICE, 'Required');
+        const requestId = NextRequestId.get();
         request(ctx, customer(ctx), ops);
-        return { origin: signed(ops[0]), call: tx.reject({ request_id: 0n }), verify: () => ensure(!Requests.contains(0n), 'the request remains') };
+        return { origin: signed(ops[0]), call: tx.reject({ request_id: requestId }), verify: () => ensure(!Requests.contains(requestId), 'the request remains') };
       },
     },
     cancel_request: {
       setup: (_, ctx) => {
         const owner = customer(ctx);
+        const requestId = NextRequestId.get();
         request(ctx, owner, operators(ctx, MAX_OPERATORS_PER_SERVICE, 'Required'));
-        return { origin: signed(owner), call: tx.cancel_request({ request_id: 0n }), verify: () => ensure(!Requests.contains(0n), 'the request remains') };
+        return { origin: signed(owner), call: tx.cancel_request({ request_id: requestId }), verify: () => ensure(!Requests.contains(requestId), 'the request remains') };
       },
     },
     terminate: {

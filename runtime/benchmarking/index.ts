@@ -3,6 +3,8 @@
 // (or hook) to measure and verifies the outcome. The node's runner (node/benchmark/) measures it
 // against the real state layers; this side stays deterministic (no clock, no I/O).
 import { u8aToHex } from '@polkadot/util';
+import { sr25519PairFromSeed } from '@polkadot/util-crypto';
+import type { Keypair } from '@polkadot/util-crypto/types';
 import { blake2_256 } from '../../primitives/hashing.ts';
 import type { AccountId } from '../../primitives/types.ts';
 import type { Runtime } from '../construct.ts';
@@ -50,13 +52,36 @@ export function ensure(condition: unknown, message: string): asserts condition {
   if (!condition) throw new BenchmarkError(message);
 }
 
-/** What setup code may use: deterministic accounts and dispatching setup calls that must succeed. */
+/** sr25519 key pairs of benchmark accounts by their seed: deriving one costs milliseconds. */
+const keypairs = new Map<string, Keypair>();
+
+/**
+ * What setup code may use: deterministic accounts and dispatching setup calls that must succeed.
+ * Accounts are sr25519 keys derived from the role, index and `salt`, so that a block of many
+ * worst cases (`benchmark check`) can hold independent set-ups, signed by their accounts.
+ */
 export class BenchmarkContext {
-  constructor(readonly runtime: Runtime) {}
+  constructor(readonly runtime: Runtime, readonly salt = '') {}
 
   /** A deterministic account for a benchmark's role: `account('operator', 3)`, as frame_benchmarking::account. */
   account(name: string, index: number): AccountId {
-    return u8aToHex(blake2_256(new TextEncoder().encode(`benchmark:${name}:${index}`))) as AccountId;
+    return u8aToHex(BenchmarkContext.keypair(`benchmark:${this.salt}:${name}:${index}`).publicKey) as AccountId;
+  }
+
+  /** The key pair behind a seed `account` used. */
+  static keypair(seed: string): Keypair {
+    let pair = keypairs.get(seed);
+    if (!pair) {
+      pair = sr25519PairFromSeed(blake2_256(new TextEncoder().encode(seed)));
+      keypairs.set(seed, pair);
+    }
+    return pair;
+  }
+
+  /** The key pair of an account this context (or another with the same salt) handed out, if any. */
+  static keypairOf(account: AccountId): Keypair | undefined {
+    for (const pair of keypairs.values()) if (u8aToHex(pair.publicKey) === account) return pair;
+    return undefined;
   }
 
   /** Dispatches a setup call; throws when it fails, since a benchmark must start from a valid state. */
