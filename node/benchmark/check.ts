@@ -20,6 +20,7 @@ import type { Keypair } from '@polkadot/util-crypto/types';
 import { Chain } from '../chain.ts';
 import { signExtrinsic, type SigningPair } from '../signer.ts';
 import { SCHEMES, schemePair, type Scheme } from './overhead.ts';
+import { cpuTime } from './runner.ts';
 
 const TOKEN = 10n ** 12n;
 
@@ -36,17 +37,20 @@ export interface CheckRow { name: string; extrinsics: number; included: number; 
 
 /** Builds a block of `extrinsics` on the head, reads what it declared, and takes it back. */
 export function measureBlock(chain: Chain, name: string, extrinsics: readonly Uint8Array[]): CheckRow {
-  const start = process.hrtime.bigint();
-  const builder = new BlockBuilder(chain.executive, chain.state, chain.head, { timestamp: nextTimestamp(chain.read(() => Now.get())) });
+  const timestamp = nextTimestamp(chain.read(() => Now.get()));
   let included = 0;
   let failed = 0;
-  for (const xt of extrinsics) {
-    const result = builder.push(xt);
-    if (result.success) included++;
-    if (result.success && !result.value.success) failed++;
-  }
-  const built = builder.build();
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  let built: ReturnType<BlockBuilder['build']> | undefined;
+  const ms = cpuTime(() => {
+    const builder = new BlockBuilder(chain.executive, chain.state, chain.head, { timestamp });
+    for (const xt of extrinsics) {
+      const result = builder.push(xt);
+      if (result.success) included++;
+      if (result.success && !result.value.success) failed++;
+    }
+    built = builder.build();
+  }) / 1e6;
+  if (!built) throw new Error('the block was not built');
   const consumed = chain.read(blockWeightOf);
   revertChanges(chain.state, built.undo);
   const declaredMs = Number(consumed) / 1e9;
@@ -63,7 +67,7 @@ function fundSchemes(chain: Chain): Record<Scheme, SigningPair> {
   const pairs = Object.fromEntries(SCHEMES.map((s) => [s, schemePair(s)])) as Record<Scheme, SigningPair>;
   const alice = pairs.Sr25519;
   const transfers = (['Ed25519', 'Ecdsa'] as const).map((s, i) =>
-    sign(chain, alice, Balances.tx.transfer_keep_alive({ dest: { type: 'Id', value: accountOf(pairs[s]) }, value: 1_000_000n * TOKEN }), i));
+    sign(chain, alice, Balances.tx.transfer_keep_alive({ dest: { type: 'Id', value: accountOf(pairs[s]) }, value: 1_000n * TOKEN }), i));
   chain.author(transfers);
   return pairs;
 }
@@ -93,7 +97,9 @@ function checkCall(chain: Chain, entry: BenchmarkedPallet, name: string): CheckR
     if (!('call' in first) || first.origin.type === 'None') return [];
     const limits = runtime.spec.limits.blockWeights;
     const per = runtime.extrinsicDispatchInfo(first.call, { type: 'Sr25519', value: `0x${'00'.repeat(64)}` }).weight.ref_time + limits.per_class.normal.base_extrinsic.ref_time;
-    const count = Math.max(1, Math.min(MAX_PER_BLOCK, Number((limits.per_class.normal.max_total?.ref_time ?? 0n) / per)));
+    const byWeight = Number((limits.per_class.normal.max_total?.ref_time ?? 0n) / per);
+    const byLength = Math.floor(runtime.spec.limits.blockLength.max.normal / (runtime.RuntimeCall.enc(first.call).length + 200));
+    const count = Math.max(1, Math.min(MAX_PER_BLOCK, byWeight, byLength));
     const all = [first, ...Array.from({ length: count - 1 }, (_, k) => bench.setup(high, new BenchmarkContext(runtime, `check ${k + 1}`)))];
     return all.flatMap((m) => ('call' in m ? [m] : []));
   });
