@@ -12,11 +12,11 @@ import { sliceMarketplaceBenchmarks } from '../pallets/slice-marketplace/benchma
 import { Balances, Oracle, Services, SliceMarketplace, Sudo, System, Timestamp } from './runtime.ts';
 
 export const BENCHMARKS: readonly BenchmarkedPallet[] = [
-  { pallet: System, folder: 'system', weightsName: 'SystemWeights', benchmarks: systemBenchmarks(System) },
-  { pallet: Timestamp, folder: 'timestamp', weightsName: 'TimestampWeights', benchmarks: timestampBenchmarks },
-  { pallet: Balances, folder: 'balances', weightsName: 'BalancesWeights', benchmarks: balancesBenchmarks },
-  { pallet: Sudo, folder: 'sudo', weightsName: 'SudoWeights', benchmarks: sudoBenchmarks(Sudo, System.tx.remark({ remark: new Uint8Array(0) })) },
-  { pallet: Oracle, folder: 'oracle', weightsName: 'OracleWeights', benchmarks: oracleBenchmarks },
-  { pallet: Services, folder: 'services', weightsName: 'ServicesWeights', benchmarks: servicesBenchmarks(Services) },
-  { pallet: SliceMarketplace, folder: 'slice-marketplace', weightsName: 'SliceMarketplaceWeights', benchmarks: sliceMarketplaceBenchmarks(SliceMarketplace) },
+  { pallet: System, dir: 'pallets/system', weightsName: 'SystemWeights', benchmarks: systemBenchmarks(System) },
+  { pallet: Timestamp, dir: 'pallets/timestamp', weightsName: 'TimestampWeights', benchmarks: timestampBenchmarks },
+  { pallet: Balances, dir: 'pallets/balances', weightsName: 'BalancesWeights', benchmarks: balancesBenchmarks },
+  { pallet: Sudo, dir: 'pallets/sudo', weightsName: 'SudoWeights', benchmarks: sudoBenchmarks(Sudo, System.tx.remark({ remark: new Uint8Array(0) })) },
+  { pallet: Oracle, dir: 'pallets/oracle', weightsName: 'OracleWeights', benchmarks: oracleBenchmarks },
+  { pallet: Services, dir: 'pallets/services', weightsName: 'ServicesWeights', benchmarks: servicesBenchmarks(Services) },
+  { pallet: SliceMarketplace, dir: 'pallets/slice-marketplace', weightsName: 'SliceMarketplaceWeights', benchmarks: sliceMarketplaceBenchmarks(SliceMarketplace) },
 ];

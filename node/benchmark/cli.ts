@@ -76,11 +76,11 @@ function progress(total: number, label: string): { tick(note: string): void; sto
 
 const commandLine = (argv: readonly string[]) => `npx slicechain ${argv.map((a) => (/^[\w./:=,-]+$/.test(a) ? a : `'${a}'`)).join(' ')}`;
 
-/** Where a pallet's generated weights go: `<dir>/<folder>/weights.ts`, or `file` itself. */
-function weightsPath(output: string, folder: string, single: boolean): string {
+/** Where a pallet's generated weights go: `<output>/<its dir>/weights.ts`, or the file `output` itself. */
+function weightsPath(output: string, dir: string, single: boolean): string {
   const isDir = existsSync(output) ? statSync(output).isDirectory() : output.endsWith('/') || !output.endsWith('.ts');
   if (!isDir && !single) throw new InvalidArgumentError('--output names a file: select one pallet, or give a directory');
-  return isDir ? join(output, folder, 'weights.ts') : output;
+  return isDir ? join(output, dir, 'weights.ts') : output;
 }
 
 function write(path: string, text: string): void {
@@ -128,7 +128,7 @@ export async function benchmarkPallet(opts: PalletOptions, argv: readonly string
   if (opts.output) {
     for (const { entry } of selection) {
       const own = results.filter((r) => r.entry === entry).map((r) => r.weights);
-      const path = weightsPath(opts.output, entry.folder, selection.length === 1);
+      const path = weightsPath(opts.output, entry.dir, selection.length === 1);
       write(path, palletWeightsFile(entry.pallet.name, entry.weightsName, own, provenance));
       console.log(`wrote ${path}`);
     }
@@ -156,7 +156,7 @@ export function registerBenchmarkCommand(program: Command): void {
     .option('--repeat <n>', 'runs per point', positive('--repeat'), 20)
     .option('--low <values>', 'low ends of the components, in declaration order (comma separated)', integers('--low'))
     .option('--high <values>', 'high ends of the components, in declaration order (comma separated)', integers('--high'))
-    .option('--output <path>', 'write weights: a directory (<dir>/<pallet folder>/weights.ts, e.g. pallets) or one file')
+    .option('--output <path>', 'write weights: a directory (<dir>/<pallet dir>/weights.ts; . writes them in place) or one file')
     .option('--json-file <file>', 'write every run and the analysis as JSON')
     .option('--plot <dir>', 'write one SVG per benchmark: the runs and the fitted line of each component')
     .option('--chain <chain>', 'dev, or a chain spec file', 'dev')

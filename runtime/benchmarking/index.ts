@@ -33,8 +33,8 @@ export type PalletBenchmarks = Record<string, Benchmark>;
 /** One line of the runtime's define_benchmarks list: a pallet, its benchmarks and where its weights go. */
 export interface BenchmarkedPallet {
   pallet: AnyPallet;
-  /** The folder under pallets/ that holds its weights.ts. */
-  folder: string;
+  /** The folder (from the project root) that holds its weights.ts: `pallets/balances`. */
+  dir: string;
   /** The exported name of its weights object (`BalancesWeights`). */
   weightsName: string;
   benchmarks: PalletBenchmarks;
