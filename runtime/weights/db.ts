@@ -2,14 +2,14 @@
 // regenerate. A read is a value looked up in the node's state backend (the trie its LevelDB state
 // is loaded into); a write is a key set in the trie, its share of the state root and of the block's
 // atomic LevelDB batch. Measured on a store of 100000 entries; each weight is the median.
-// Command: npx slicechain benchmark storage --batches 10
-// Date: 2026-11-30T21:51:45.389Z
+// Command: npx slicechain benchmark storage
+// Date: 2026-11-30T22:43:48.548Z
 // CPU: Intel(R) Xeon(R) Processor, cores: 2, Node v20.20.2
-//   read: min 1.76 us, max 16.36 us, mean 8.74 us, median 9.04 us, p95 16.36 us, p99 16.36 us
-//   write: min 54.36 us, max 192.74 us, mean 102.83 us, median 81.56 us, p95 192.74 us, p99 192.74 us
+//   read: min 1.99 us, max 8.70 us, mean 3.13 us, median 2.27 us, p95 7.01 us, p99 8.70 us
+//   write: min 23.10 us, max 120.76 us, mean 40.62 us, median 35.11 us, p95 81.14 us, p99 120.76 us
 import type { Weight } from '../../primitives/types.ts';
 
-export const DB_WEIGHT = { read: 9_038_804n, write: 81_561_911n } as const;
+export const DB_WEIGHT = { read: 2_269_000n, write: 35_107_000n } as const;
 
 /** A generated weight: execution time and proof size, plus `reads` and `writes` at DB_WEIGHT. */
 export const benchmarked = (refTime: bigint, proofSize: bigint, reads: bigint, writes: bigint): Weight =>
