@@ -17,7 +17,7 @@ import { simulate, type SimulationReport } from './simulate.ts';
 import { defaultWorkloads } from './workloads/index.ts';
 import { registerNodeCommand } from './node.ts';
 import { registerBenchmarkCommand } from './benchmark/cli.ts';
-import { toAccount } from '../runtime/genesis-json.ts';
+import { toAccount } from '../frame/genesis-json.ts';
 import { operator as operatorInfo, quote } from '../pallets/services/index.ts';
 import type { Price } from '../pallets/services/types.ts';
 
@@ -78,7 +78,9 @@ export function buildProgram(): Command {
     .option('--raw', 'print genesis.raw.top (hex key -> hex value) instead of the genesis config')
     .action((opts: { chain: string; raw?: boolean }) => {
       const spec = loadChainSpec(opts.chain);
-      const out = opts.raw ? toRawSpec(spec, new Chain(spec).state) : spec;
+      // Building the genesis validates every section, so a bad spec is refused with or without --raw.
+      const { state } = new Chain(spec);
+      const out = opts.raw ? toRawSpec(spec, state) : spec;
       console.log(JSON.stringify(out, null, 2));
     });
 

@@ -9,8 +9,8 @@ import { ClassicLevel } from 'classic-level';
 import { hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { Trie } from '../primitives/trie.ts';
 import type { Hash } from '../primitives/types.ts';
-import { Block, blockHash, type BuiltBlock } from '../runtime/block.ts';
-import type { Change } from '../runtime/overlay.ts';
+import { Block, blockHash, type BuiltBlock } from '../frame/block.ts';
+import type { Change } from '../frame/overlay.ts';
 import type { ChainSpec } from '../genesis/spec.ts';
 import { Chain } from './chain.ts';
 

@@ -8,7 +8,7 @@ import { SingleBar } from 'cli-progress';
 import { loadChainSpec } from '../../genesis/spec.ts';
 import { initCrypto } from '../../primitives/crypto.ts';
 import { BENCHMARKS } from '../../runtime/benchmarks.ts';
-import type { BenchmarkedPallet } from '../../runtime/benchmarking/index.ts';
+import type { BenchmarkedPallet } from '../../frame/benchmarking/index.ts';
 import { Chain } from '../chain.ts';
 import { analyse, type Analysis } from './analysis.ts';
 import { runCheck } from './check.ts';

@@ -5,13 +5,13 @@
 // computes the root (timed apart: the database weight charges writes), then restores the state.
 import { u8aToHex } from '@polkadot/util';
 import { twox128 } from '../../primitives/hashing.ts';
-import { commitChanges, revertChanges } from '../../runtime/block.ts';
+import { commitChanges, revertChanges } from '../../frame/block.ts';
 import {
   BenchmarkContext, BenchmarkError, TrackingBackend, sweep, type Benchmark, type BenchmarkedPallet, type Components, type Measured,
-} from '../../runtime/benchmarking/index.ts';
-import type { Runtime } from '../../runtime/construct.ts';
-import { Overlay } from '../../runtime/overlay.ts';
-import { EVENTS_KEY, EXTRINSIC_INDEX_KEY } from '../../pallets/system/index.ts';
+} from '../../frame/benchmarking/index.ts';
+import type { Runtime } from '../../frame/construct.ts';
+import { Overlay } from '../../frame/overlay.ts';
+import { EVENTS_KEY, EXTRINSIC_INDEX_KEY } from '../../frame/system/index.ts';
 import type { Chain } from '../chain.ts';
 
 /**

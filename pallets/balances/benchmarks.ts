@@ -1,9 +1,9 @@
 // pallet_balances' benchmarks, each at its worst case: the recipient account is created, the
 // sender's is killed where the call allows it.
-import { ensure, type BenchmarkContext, type PalletBenchmarks } from '../../runtime/benchmarking/index.ts';
-import { Root, signed } from '../../runtime/dispatch.ts';
+import { ensure, type BenchmarkContext, type PalletBenchmarks } from '../../frame/benchmarking/index.ts';
+import { Root, signed } from '../../frame/dispatch.ts';
 import type { AccountId } from '../../primitives/types.ts';
-import { Account } from '../system/index.ts';
+import { Account } from '../../frame/system/index.ts';
 import { Balances, EXISTENTIAL_DEPOSIT, balancesCurrency } from './index.ts';
 
 const FUNDS = 1_000_000n * EXISTENTIAL_DEPOSIT;

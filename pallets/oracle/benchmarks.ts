@@ -1,6 +1,6 @@
 // The Oracle pallet's benchmark.
-import { ensure, type PalletBenchmarks } from '../../runtime/benchmarking/index.ts';
-import { Root } from '../../runtime/dispatch.ts';
+import { ensure, type PalletBenchmarks } from '../../frame/benchmarking/index.ts';
+import { Root } from '../../frame/dispatch.ts';
 import { Oracle, Price } from './index.ts';
 
 export const oracleBenchmarks: PalletBenchmarks = {

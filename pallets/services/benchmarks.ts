@@ -5,11 +5,11 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { u8aToHex } from '@polkadot/util';
 import { blake2_256 } from '../../primitives/hashing.ts';
 import type { AccountId } from '../../primitives/types.ts';
-import { ensure, type BenchmarkContext, type PalletBenchmarks } from '../../runtime/benchmarking/index.ts';
-import { Root, signed } from '../../runtime/dispatch.ts';
+import { ensure, type BenchmarkContext, type PalletBenchmarks } from '../../frame/benchmarking/index.ts';
+import { Root, signed } from '../../frame/dispatch.ts';
 import { Balances } from '../balances/index.ts';
 import { Price } from '../oracle/index.ts';
-import * as System from '../system/index.ts';
+import * as System from '../../frame/system/index.ts';
 import {
   AgendaIncompleteSince, MinNoticeBlocks, NextRequestId, NextServiceId, Operators, PendingPriceChanges, PriceChangeAgenda, Requests,
   Services as RunningServices, type createServices,

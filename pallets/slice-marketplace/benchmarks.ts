@@ -2,11 +2,11 @@
 // rentals with the most slices, and the agenda hook at its per-block bounds. Time passes in the
 // set-up by moving System.Number, as a chain would after the rentals were made.
 import type { AccountId } from '../../primitives/types.ts';
-import { ensure, type BenchmarkContext, type PalletBenchmarks } from '../../runtime/benchmarking/index.ts';
-import { Root, signed } from '../../runtime/dispatch.ts';
+import { ensure, type BenchmarkContext, type PalletBenchmarks } from '../../frame/benchmarking/index.ts';
+import { Root, signed } from '../../frame/dispatch.ts';
 import { Balances } from '../balances/index.ts';
 import { Price } from '../oracle/index.ts';
-import * as System from '../system/index.ts';
+import * as System from '../../frame/system/index.ts';
 import type { createSliceMarketplace } from './index.ts';
 import { AgendaCursor, BlocksPerMonth, NextNodeId, NextRentalId, Nodes, Rentals, nodeRentals, nodeSlices } from './storage.ts';
 import {

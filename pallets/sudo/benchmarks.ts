@@ -1,7 +1,7 @@
 // pallet_sudo's benchmarks: the key check and bookkeeping; a dispatched call adds its own weight.
-import { ensure, type BenchmarkContext, type PalletBenchmarks } from '../../runtime/benchmarking/index.ts';
-import { signed } from '../../runtime/dispatch.ts';
-import type { RuntimeCallValue } from '../../runtime/pallet.ts';
+import { ensure, type BenchmarkContext, type PalletBenchmarks } from '../../frame/benchmarking/index.ts';
+import { signed } from '../../frame/dispatch.ts';
+import type { RuntimeCallValue } from '../../frame/pallet.ts';
 import { Key, type createSudo } from './index.ts';
 
 export const sudoBenchmarks = (Sudo: ReturnType<typeof createSudo>, noop: RuntimeCallValue): PalletBenchmarks => {

@@ -1,6 +1,6 @@
 // pallet_timestamp's benchmarks: the inherent, and the finalize check it pays for in on_initialize.
-import { ensure, type PalletBenchmarks } from '../../runtime/benchmarking/index.ts';
-import { NoneOrigin } from '../../runtime/dispatch.ts';
+import { ensure, type PalletBenchmarks } from '../../frame/benchmarking/index.ts';
+import { NoneOrigin } from '../../frame/dispatch.ts';
 import { DidUpdate, Now, SLOT_DURATION_MS, Timestamp } from './index.ts';
 
 export const timestampBenchmarks: PalletBenchmarks = {

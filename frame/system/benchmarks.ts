@@ -1,8 +1,8 @@
 // frame_system's benchmarks: each call at the largest input its components allow.
 import { u8aConcat } from '@polkadot/util';
-import { ensure, type PalletBenchmarks } from '../../runtime/benchmarking/index.ts';
-import { Root, signed } from '../../runtime/dispatch.ts';
-import { storage } from '../../runtime/externalities.ts';
+import { ensure, type PalletBenchmarks } from '../benchmarking/index.ts';
+import { Root, signed } from '../dispatch.ts';
+import { storage } from '../externalities.ts';
 import { EventCount, type createSystem } from './index.ts';
 
 /** The longest remark a normal extrinsic may carry (75% of a 5 MiB block). */
