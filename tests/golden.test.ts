@@ -15,14 +15,14 @@ import { defaultWorkloads } from '../node/workloads/index.ts';
 
 // ---- the golden values (the one place to update them) ---------------------------------------------
 const GOLDEN = {
-  metadataV14: '0x8be405f5c905a8911fa80b6ae45cc0086233bdda0c36c6e60f3f52b8b8dc6822',
-  metadataV15: '0x6e3eadef75762de334eaff51e8592833c03e6d04e68708ec65af82416cc2a778',
+  metadataV14: '0xb1e967d518748fea2fc12b6f464d0560e67fc9806574079aa3c7de5661534cc9',
+  metadataV15: '0xf4e7b2f08b6db661544d5675a7d83876b069bdb0b673573b4f245df1ce5dad5d',
   /** blake2_256 over `Pallet.Item=0xprefix` lines, one per storage item, in metadata order. */
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
-  genesis: '0x18a11f9e1ecae39c72bbd96614b7892cdfb92bb09980622354b69df4e4601e3e',
+  genesis: '0x61a72444515b93cd24829156a442ebd298a3b0cba0207adb232697e0b87c9bd1',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0xd1a592a92a13933de2dd0b4bb2b9d0209e87fa68255626b34c07dfade1a75b68',
-  head: '0xd99ba4d35a80c00ee373d058125a36837a1b1f6a808aa9e76d884fbb46da290c',
+  blocks: '0xb2f2fbfe00fbe223c919c0dc4d27a5465ef65e9759956910bbd1d1ae5d6ca133',
+  head: '0x348482a9421582ed042f70b56669db8b58b68e89f2b19518926dbda376a657f7',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));
