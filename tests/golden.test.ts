@@ -15,14 +15,14 @@ import { defaultWorkloads } from '../node/workloads/index.ts';
 
 // ---- the golden values (the one place to update them) ---------------------------------------------
 const GOLDEN = {
-  metadataV14: '0xb1e967d518748fea2fc12b6f464d0560e67fc9806574079aa3c7de5661534cc9',
-  metadataV15: '0xf4e7b2f08b6db661544d5675a7d83876b069bdb0b673573b4f245df1ce5dad5d',
+  metadataV14: '0xc8e0ce5d62906384595f89552c285f9da621e78de4615bbca1a474a90d8b3fdf',
+  metadataV15: '0x8669bc1b51722ed2d183263b3e66ee2d67761251ea4b30dce796b410f930a4a8',
   /** blake2_256 over `Pallet.Item=0xprefix` lines, one per storage item, in metadata order. */
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
-  genesis: '0x61a72444515b93cd24829156a442ebd298a3b0cba0207adb232697e0b87c9bd1',
+  genesis: '0x2996f65be75a49a5957b0ed308106bf71552b9d75c56103e807e4fb802783282',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0xb2f2fbfe00fbe223c919c0dc4d27a5465ef65e9759956910bbd1d1ae5d6ca133',
-  head: '0x348482a9421582ed042f70b56669db8b58b68e89f2b19518926dbda376a657f7',
+  blocks: '0x9b2863cd17107de38f8c1faacf18fe6d7ce57574d5c535e3f6c73c32a75e4616',
+  head: '0xff25ab2b80293c441b55673d91f3243a60177734de783edf8122cc19610cb3e1',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));

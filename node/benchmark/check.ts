@@ -24,8 +24,8 @@ import { cpuTime } from './runner.ts';
 
 const TOKEN = 10n ** 12n;
 
-const accountOf = (pair: SigningPair): AccountId =>
-  u8aToHex(pair.type === 'ecdsa' ? blake2_256(pair.addressRaw) : pair.addressRaw) as AccountId;
+/** The account of a pair: its public key, or for ecdsa the keyring's blake2 hash of it. */
+const accountOf = (pair: SigningPair): AccountId => u8aToHex(pair.addressRaw) as AccountId;
 
 function sign(chain: Chain, pair: SigningPair, call: RuntimeCallValue, nonce: number): Uint8Array {
   return signExtrinsic(chain.runtime, pair, call, {
