@@ -3,12 +3,12 @@
 import { u8aConcat } from '@polkadot/util';
 import { extrinsicCodec, uncheckedExtrinsicType, type ExtrinsicCodec } from '../primitives/extrinsic.ts';
 import { Enum, Struct, Tuple, Vec, declare, type AnyType, type Type } from '../primitives/scale.ts';
-import { Header, MultiAddress, MultiSignature, type DispatchError, type Hash, type ModuleError } from '../primitives/types.ts';
+import { Header, MultiAddress, MultiSignature, type DispatchError, type Hash, type ModuleError, type Weight } from '../primitives/types.ts';
 import { depositEventRecord } from './system/index.ts';
 import { OpaqueExtrinsic, type Block } from './block.ts';
 import type { WeightLimits } from './system/extensions.ts';
 import { EventRecord, type EventRecord as EventRecordValue, type RuntimeVersion } from './system/types.ts';
-import { DispatchErrors, DispatchFailure, type DispatchInfo, type Origin, type PostDispatchInfo } from './dispatch.ts';
+import { DispatchErrors, DispatchFailure, addWeight, type DispatchInfo, type Origin, type PostDispatchInfo } from './dispatch.ts';
 import type { RuntimeApi } from './apis.ts';
 import type { AnyExtension } from './extensions.ts';
 import { storage, type RuntimeContext } from './externalities.ts';
@@ -29,6 +29,11 @@ export interface RuntimeSpec {
   inherents: (data: InherentData) => RuntimeCallValue[];
   /** The runtime APIs state_call reaches (impl_runtime_apis); Metadata V15 describes them. */
   apis?: readonly RuntimeApi[];
+  /**
+   * The benchmarked cost of verifying a signature of each scheme, added to a signed extrinsic's
+   * weight: the schemes differ by an order of magnitude, and each signer pays for its own.
+   */
+  signatureWeights?: Readonly<Record<MultiSignature['type'], Weight>>;
 }
 
 export interface InherentData {
@@ -125,6 +130,13 @@ export class Runtime implements RuntimeContext {
       class: { type: typeof def.class === 'function' ? def.class(args) : def.class ?? 'Normal' },
       pays_fee: { type: def.pays === false ? 'No' : 'Yes' },
     };
+  }
+
+  /** An extrinsic's dispatch info: its call's, plus the check of its signature when it has one. */
+  extrinsicDispatchInfo(call: RuntimeCallValue, signature?: MultiSignature): DispatchInfo {
+    const info = this.dispatchInfo(call);
+    const check = signature && this.spec.signatureWeights?.[signature.type];
+    return check ? { ...info, weight: addWeight(info.weight, check) } : info;
   }
 
   /** Dispatches `call` as `origin` in its own storage layer: a failure rolls back all the call wrote. */

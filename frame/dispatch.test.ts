@@ -1,7 +1,7 @@
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import type { AccountId } from '../primitives/types.ts';
-import { DispatchFailure, dbReadsWrites, lookupAddress } from './dispatch.ts';
+import { DispatchFailure, lookupAddress } from './dispatch.ts';
 
 const alice = u8aToHex(new Keyring({ type: 'sr25519' }).addFromUri('//Alice').publicKey) as AccountId;
 
@@ -19,10 +19,6 @@ describe('dispatch helpers', () => {
     expect(refused({ type: 'Address32', value: alice })).toEqual({ type: 'CannotLookup' });
     expect(refused({ type: 'Raw', value: new Uint8Array(32) })).toEqual({ type: 'CannotLookup' });
     expect(refused({ type: 'Index', value: undefined })).toEqual({ type: 'CannotLookup' });
-  });
-
-  it('prices database access at RocksDbWeight', () => {
-    expect(dbReadsWrites(2n, 1n)).toEqual({ ref_time: 150_000_000n, proof_size: 0n });
   });
 
 });

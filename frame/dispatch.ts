@@ -26,11 +26,6 @@ export const minWeight = (a: Weight, b: Weight): Weight => ({
   ref_time: a.ref_time < b.ref_time ? a.ref_time : b.ref_time,
   proof_size: a.proof_size < b.proof_size ? a.proof_size : b.proof_size,
 });
-/** frame_support's RocksDbWeight: the cost of one database read and one write, for placeholder weights. */
-export const ROCKS_DB_WEIGHT = { read: 25n * WEIGHT_REF_TIME_PER_MICROS, write: 100n * WEIGHT_REF_TIME_PER_MICROS } as const;
-/** `reads` database reads and `writes` writes at RocksDbWeight (DbWeight::reads_writes). */
-export const dbReadsWrites = (reads: bigint, writes: bigint): Weight =>
-  weight(reads * ROCKS_DB_WEIGHT.read + writes * ROCKS_DB_WEIGHT.write);
 /** True when `a` fits within `b` on both dimensions (Weight::all_lte). */
 export const weightFits = (a: Weight, b: Weight): boolean => a.ref_time <= b.ref_time && a.proof_size <= b.proof_size;
 

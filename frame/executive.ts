@@ -151,7 +151,7 @@ export class Executive {
   /** Decodes and builds the signed payload: what Substrate's `Checkable::check` does before verifying. */
   private prepare(bytes: Uint8Array): Prepared {
     const xt = this.runtime.extrinsic.dec(bytes);
-    const info = this.runtime.dispatchInfo(xt.call);
+    const info = this.runtime.extrinsicDispatchInfo(xt.call, xt.signature?.signature);
     if (!xt.signature) return { call: xt.call, info, len: bytes.length };
     const { address, signature, extra } = xt.signature;
     if (address.type !== 'Id') throw new TransactionInvalid({ type: 'Unknown', value: { type: 'CannotLookup' } });
@@ -202,7 +202,9 @@ export class Executive {
     const ctx: TransactionContext = { who: signer.signer, call, info, len };
     const pre = extensions.map((e, i) => e.preDispatch?.(ctx, signer.extra[i]));
     const outcome = this.runtime.dispatch(signed(signer.signer), call);
-    const actualWeight = minWeight(outcome.post.actualWeight ?? info.weight, info.weight);
+    // A call reporting what it used reports its own part: the signature check was spent regardless.
+    const reported = outcome.post.actualWeight && addWeight(outcome.post.actualWeight, subWeight(info.weight, this.runtime.dispatchInfo(call).weight));
+    const actualWeight = minWeight(reported ?? info.weight, info.weight);
     const paysFee = info.pays_fee.type === 'Yes' && outcome.post.paysFee !== false;
     extensions.forEach((e, i) => e.postDispatch?.(pre[i], { ...ctx, actualWeight, paysFee, result: outcome.error }));
     noteApplied(info, actualWeight, paysFee, outcome.error);

@@ -24,6 +24,7 @@ import {
   SweepError, checkCombinations, mergeSweeps, parseParam, parseSeeds, parseShard, plannedRuns, runSweep, type SweepParam, type SweepResult,
 } from './report/sweep.ts';
 import { registerNodeCommand } from './node.ts';
+import { registerBenchmarkCommand } from './benchmark/cli.ts';
 import { toAccount } from '../frame/genesis-json.ts';
 import { operator as operatorInfo, quote } from '../pallets/services/index.ts';
 import type { Price } from '../pallets/services/types.ts';
@@ -326,6 +327,7 @@ export function buildProgram(): Command {
     });
 
   registerNodeCommand(program);
+  registerBenchmarkCommand(program);
   return program;
 }
 

@@ -12,6 +12,7 @@ import * as System from '../frame/system/index.ts';
 import { CheckGenesis, CheckMortality, CheckNonZeroSender, CheckNonce, checkWeight, versionCheck } from '../frame/system/extensions.ts';
 import { blockLengthWithNormalRatio, sensibleBlockWeights } from '../frame/system/limits.ts';
 import { Now, Timestamp, nextTimestamp } from '../pallets/timestamp/index.ts';
+import { TimestampWeights } from '../pallets/timestamp/weights.ts';
 import { BlockBuilder, BlockRejected, buildGenesis, executeBlock, type BuiltBlock, type Genesis } from '../frame/block.ts';
 import { constructRuntime } from '../frame/construct.ts';
 import { weight } from '../frame/dispatch.ts';
@@ -161,7 +162,7 @@ describe('the executive on a test runtime', () => {
     expect(chain.events()).toEqual([{
       phase: { type: 'ApplyExtrinsic', value: 0 },
       event: { type: 'System', value: { type: 'ExtrinsicSuccess', value: { dispatch_info: {
-        weight: { ref_time: 3_000_000n, proof_size: 1_493n }, class: { type: 'Mandatory' }, pays_fee: { type: 'Yes' } } } } },
+        weight: TimestampWeights.set(), class: { type: 'Mandatory' }, pays_fee: { type: 'Yes' } } } } },
       topics: [],
     }]);
   });

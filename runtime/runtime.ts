@@ -17,8 +17,10 @@ import { servicesApi } from '../pallets/services/runtime-api.ts';
 import { createSliceMarketplace } from '../pallets/slice-marketplace/index.ts';
 import { apiVersions, runtimeTypes, standardApis, transactionPaymentApi } from '../frame/apis.ts';
 import { constructRuntime } from '../frame/construct.ts';
-import { WEIGHT_REF_TIME_PER_MICROS, WEIGHT_REF_TIME_PER_SECOND, weight } from '../frame/dispatch.ts';
+import { WEIGHT_REF_TIME_PER_SECOND, weight } from '../frame/dispatch.ts';
 import { Executive } from '../frame/executive.ts';
+import { DB_WEIGHT } from './weights/db.ts';
+import { BLOCK_EXECUTION_WEIGHT, EXTRINSIC_BASE_WEIGHT, SIGNATURE_CHECK_WEIGHTS } from './weights/overhead.ts';
 
 const SliceMarketplace = createSliceMarketplace({ currency: balancesCurrency, oracle: oraclePrice });
 
@@ -47,9 +49,8 @@ export const LIMITS = {
   blockWeights: sensibleBlockWeights(
     weight(2n * WEIGHT_REF_TIME_PER_SECOND, (1n << 64n) - 1n),
     75n,
-    // PLACEHOLDER (not yet benchmarked): an empty block's initialize/finalize, one extrinsic's decode + signature check.
-    weight(1_000n * WEIGHT_REF_TIME_PER_MICROS),
-    weight(150n * WEIGHT_REF_TIME_PER_MICROS),
+    BLOCK_EXECUTION_WEIGHT,
+    EXTRINSIC_BASE_WEIGHT,
   ),
   blockLength: blockLengthWithNormalRatio(5 * 1024 * 1024, 75),
 };
@@ -61,7 +62,7 @@ const System = createSystem({
   version: VERSION,
   ...LIMITS,
   blockHashCount: BLOCK_HASH_COUNT,
-  dbWeight: { read: 25n * WEIGHT_REF_TIME_PER_MICROS, write: 100n * WEIGHT_REF_TIME_PER_MICROS },
+  dbWeight: DB_WEIGHT,
   ss58Prefix: SS58_PREFIX,
   runtimeEvent: lazy(() => runtime.RuntimeEvent, 'RuntimeEvent'),
 });
@@ -103,6 +104,7 @@ export const runtime = constructRuntime({
   blockHashCount: BLOCK_HASH_COUNT,
   inherents: ({ timestamp }) => [Timestamp.tx.set({ now: timestamp })],
   apis: RUNTIME_APIS,
+  signatureWeights: SIGNATURE_CHECK_WEIGHTS,
 });
 
 export const executive = new Executive(runtime);

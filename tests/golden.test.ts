@@ -15,14 +15,14 @@ import { profileWorkloads } from '../node/workloads/profiles.ts';
 
 // ---- the golden values (the one place to update them) ---------------------------------------------
 const GOLDEN = {
-  metadataV14: '0x8be405f5c905a8911fa80b6ae45cc0086233bdda0c36c6e60f3f52b8b8dc6822',
-  metadataV15: '0x6e3eadef75762de334eaff51e8592833c03e6d04e68708ec65af82416cc2a778',
+  metadataV14: '0xc8e0ce5d62906384595f89552c285f9da621e78de4615bbca1a474a90d8b3fdf',
+  metadataV15: '0x8669bc1b51722ed2d183263b3e66ee2d67761251ea4b30dce796b410f930a4a8',
   /** blake2_256 over `Pallet.Item=0xprefix` lines, one per storage item, in metadata order. */
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
-  genesis: '0x18a11f9e1ecae39c72bbd96614b7892cdfb92bb09980622354b69df4e4601e3e',
+  genesis: '0x2996f65be75a49a5957b0ed308106bf71552b9d75c56103e807e4fb802783282',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0xd1a592a92a13933de2dd0b4bb2b9d0209e87fa68255626b34c07dfade1a75b68',
-  head: '0xd99ba4d35a80c00ee373d058125a36837a1b1f6a808aa9e76d884fbb46da290c',
+  blocks: '0x9b2863cd17107de38f8c1faacf18fe6d7ce57574d5c535e3f6c73c32a75e4616',
+  head: '0xff25ab2b80293c441b55673d91f3243a60177734de783edf8122cc19610cb3e1',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));

@@ -187,34 +187,34 @@ export function createSystem(config: SystemConfig) {
       EventCount, EventTopics, LastRuntimeUpgrade, ExecutionPhase],
     calls: {
       remark: call({
-        index: 0, origin: 'any', args: { remark: Bytes }, weight: SystemWeights.remark,
+        index: 0, origin: 'any', args: { remark: Bytes }, weight: ({ remark }) => SystemWeights.remark(remark.length),
         docs: 'Make some on-chain remark.',
         dispatch: (origin) => {
           if (origin.type === 'None') throw DispatchErrors.BadOrigin;
         },
       }),
       set_heap_pages: call({
-        index: 1, origin: 'root', args: { pages: alias(u32, 'u64') }, weight: SystemWeights.setStorage,
+        index: 1, origin: 'root', args: { pages: alias(u32, 'u64') }, weight: SystemWeights.setHeapPages,
         docs: 'Set the number of pages in the WebAssembly environment\'s heap (no effect here: there is no wasm heap).',
         dispatch: () => undefined,
       }),
       set_storage: call({
-        index: 4, origin: 'root', args: { items: Vec(Tuple(Bytes, Bytes)) }, weight: SystemWeights.setStorage,
+        index: 4, origin: 'root', args: { items: Vec(Tuple(Bytes, Bytes)) }, weight: ({ items }) => SystemWeights.setStorage(items.length),
         docs: 'Set some items of storage.',
         dispatch: ({ items }) => { for (const [key, value] of items) storage().set(key, value); },
       }),
       kill_storage: call({
-        index: 5, origin: 'root', args: { keys: Vec(Bytes) }, weight: SystemWeights.setStorage,
+        index: 5, origin: 'root', args: { keys: Vec(Bytes) }, weight: ({ keys }) => SystemWeights.killStorage(keys.length),
         docs: 'Kill some items from storage.',
         dispatch: ({ keys }) => { for (const key of keys) storage().delete(key); },
       }),
       kill_prefix: call({
-        index: 6, origin: 'root', args: { prefix: Bytes, subkeys: u32 }, weight: SystemWeights.setStorage,
+        index: 6, origin: 'root', args: { prefix: Bytes, subkeys: u32 }, weight: ({ subkeys }) => SystemWeights.killPrefix(subkeys),
         docs: 'Kill all storage items with a key that starts with the given prefix (at most `subkeys` of them).',
         dispatch: ({ prefix, subkeys }) => { storage().clearPrefix(prefix, subkeys); },
       }),
       remark_with_event: call({
-        index: 7, origin: 'signed', args: { remark: Bytes }, weight: SystemWeights.remark,
+        index: 7, origin: 'signed', args: { remark: Bytes }, weight: ({ remark }) => SystemWeights.remarkWithEvent(remark.length),
         docs: 'Make some on-chain remark and emit an event.',
         dispatch: (sender, { remark }) => SystemEvents.deposit({ type: 'Remarked', value: { sender, hash: blake2Hex(remark) } }),
       }),

@@ -122,7 +122,10 @@ describe('transfers', () => {
   it('transfer_keep_alive refuses to reap the sender (Token::NotExpendable) and allows leaving exactly the deposit', () => {
     const chain = new TestChain();
     const before = chain.userState();
-    const refusedSend = chain.apply(dave, tx.Balances.transfer_keep_alive({ dest: id(BOB), value: TOKEN / 10n - TOKEN / 1000n }));
+    // One planck more than leaves the deposit after the fee (computed from the weights, as a wallet would).
+    const probe = chain.sign(dave, tx.Balances.transfer_keep_alive({ dest: id(BOB), value: chain.free(DAVE) / 2n }));
+    const probeFee = chain.query(() => TransactionPayment.queryInfo(probe, probe.length)).partial_fee;
+    const refusedSend = chain.apply(dave, tx.Balances.transfer_keep_alive({ dest: id(BOB), value: chain.free(DAVE) - probeFee - ED + 1n }));
     expect(refusedSend.result).toEqual(failed(token('NotExpendable')));
     expect(chain.userState()).toEqual(afterFeeAndNonce(before, DAVE, feePaid(refusedSend.events)));
     const free = chain.free(DAVE);

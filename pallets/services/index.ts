@@ -6,7 +6,7 @@
 import { BoundedVec, FixedBytes, Tuple, u32, type HexString } from '../../primitives/scale.ts';
 import { AccountId32, Balance, BlockNumber, PERMILL, Permill, type AccountId, type Weight as WeightValue } from '../../primitives/types.ts';
 import * as System from '../../frame/system/index.ts';
-import { DispatchErrors, DispatchFailure, U64_MAX, ZERO_WEIGHT, addWeight, weightFits } from '../../frame/dispatch.ts';
+import { DispatchErrors, DispatchFailure, U64_MAX, ZERO_WEIGHT, subWeight, weightFits } from '../../frame/dispatch.ts';
 import { storage } from '../../frame/externalities.ts';
 import {
   SpecError, onlyKeys, requireArray, requireObject, toAccount, toInteger,
@@ -214,12 +214,7 @@ function applyDueChanges(now: number, maxChanges: number): WeightValue {
     PriceChangeAgenda.remove(block);
   }
   if (block <= now) AgendaIncompleteSince.put(block);
-  const perVisit = ServicesWeights.agendaVisit();
-  const perChange = ServicesWeights.applyPriceChange();
-  return addWeight(ServicesWeights.onInitializeBase(), {
-    ref_time: BigInt(visits) * perVisit.ref_time + BigInt(applied) * perChange.ref_time,
-    proof_size: BigInt(visits) * perVisit.proof_size + BigInt(applied) * perChange.proof_size,
-  });
+  return ServicesWeights.onInitialize(visits, applied);
 }
 
 // ---- requests and services -----------------------------------------------------------------------
@@ -363,8 +358,8 @@ export function createServices(config: ServicesConfig) {
    * service whose settlement fails (no oracle price) is left for a later visit.
    */
   function sweep(now: number, remaining: WeightValue): WeightValue {
-    const base = ServicesWeights.onIdleBase();
-    const perService = ServicesWeights.sweepService();
+    const base = ServicesWeights.onIdle(0);
+    const perService = subWeight(ServicesWeights.onIdle(1), base);
     if (!weightFits(base, remaining)) return ZERO_WEIGHT;
     const fitting = (left: bigint, per: bigint) => (per === 0n ? maxSweepPerBlock : Number(left / per));
     const budget = Math.min(maxSweepPerBlock,
@@ -385,7 +380,7 @@ export function createServices(config: ServicesConfig) {
     }
     if (entries.length === budget) SweepCursor.put(entries[entries.length - 1][0][0]);
     else SweepCursor.remove();
-    return addWeight(base, { ref_time: BigInt(entries.length) * perService.ref_time, proof_size: BigInt(entries.length) * perService.proof_size });
+    return ServicesWeights.onIdle(entries.length);
   }
 
   /** The runtime API `service`: None when no running service has this id. Fails without an oracle price. */
@@ -474,7 +469,7 @@ export function createServices(config: ServicesConfig) {
       request: call({
         index: 7, origin: 'signed',
         args: { operators: ServiceOperators, resources: Resources, ttl_blocks: BlockNumber, deposit: Balance },
-        weight: ServicesWeights.request,
+        weight: ({ operators }) => ServicesWeights.request(operators.length),
         docs: [
           'Request a service on `operators` for `ttl_blocks` blocks, holding `deposit` to pay for it. Operators that',
           'require approval must approve; the others approve at once. When all have, the service starts.',

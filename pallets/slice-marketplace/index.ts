@@ -261,7 +261,7 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
       cursor++;
     }
     AgendaCursor.put(cursor);
-    return Weights.onInitialize(looked, expired, freed);
+    return Weights.onInitialize(looked, expired, expired === 0 ? 1 : Math.ceil(freed / expired));
   }
 
   const marketplace = pallet({
@@ -328,7 +328,7 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
         },
       }),
       unlock_price: call({
-        index: 5, origin: 'signed', args: { node: NodeId }, weight: Weights.lockPrice,
+        index: 5, origin: 'signed', args: { node: NodeId }, weight: Weights.unlockPrice,
         docs: 'Unlock the node\'s slice price.',
         dispatch: (who, { node: id }) => {
           const node = ownedNode(who, id);
@@ -338,7 +338,7 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
         },
       }),
       set_node_status: call({
-        index: 6, origin: 'signed', args: { node: NodeId, status: NodeStatus }, weight: () => Weights.setNodeStatus(),
+        index: 6, origin: 'signed', args: { node: NodeId, status: NodeStatus }, weight: () => Weights.setNodeStatus(MAX_EXPIRIES_PER_BLOCK, MAX_SLICES_PER_NODE),
         docs: 'Mark a node Up, Down or Standby. While it is Down its rentals earn nothing and its free slices are off the market.',
         dispatch: (who, { node: id, status }): PostDispatchInfo => {
           ownedNode(who, id);
@@ -362,7 +362,7 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
             }
             MarketplaceEvents.deposit({ type: 'NodeStatusChanged', value: { node: id, status } });
           }
-          return { actualWeight: Weights.setNodeStatus(expired, freed, flipped) };
+          return { actualWeight: Weights.setNodeStatus(expired, Math.max(freed, flipped)) };
         },
       }),
       remove_node: call({

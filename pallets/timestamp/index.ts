@@ -40,7 +40,7 @@ export const Timestamp = pallet({
     MinimumPeriod: constant(u64, MINIMUM_PERIOD_MS, 'The minimum period between blocks (half the 6 s slot).'),
   },
   hooks: {
-    onInitialize: TimestampWeights.onFinalize,
+    onInitialize: () => TimestampWeights.onFinalize(),
     onFinalize: () => {
       // A block without its timestamp inherent is invalid: the executive refuses it.
       if (!DidUpdate.take()) throw new Error('Timestamp must be updated once in the block');

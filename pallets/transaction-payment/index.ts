@@ -54,7 +54,7 @@ export interface TransactionPaymentConfig {
   /** The block's weight and length limits: base extrinsic weights per class, and the bounds for priority. */
   limits: WeightLimits;
   /** The runtime, for the fee queries (lazy: the runtime is built after its pallets). */
-  runtime: () => Pick<Runtime, 'extrinsic' | 'dispatchInfo'>;
+  runtime: () => Pick<Runtime, 'extrinsic' | 'extrinsicDispatchInfo'>;
 }
 
 /** What pre-dispatch withdrew, for post-dispatch to correct. */
@@ -157,7 +157,7 @@ export function createTransactionPayment(config: TransactionPaymentConfig) {
   function decode(extrinsic: Uint8Array): { info: DispatchInfo; signed: boolean } {
     const runtime = config.runtime();
     const xt = runtime.extrinsic.dec(extrinsic);
-    return { info: runtime.dispatchInfo(xt.call), signed: xt.signature !== undefined };
+    return { info: runtime.extrinsicDispatchInfo(xt.call, xt.signature?.signature), signed: xt.signature !== undefined };
   }
 
   /** TransactionPaymentApi_query_info: weight, class and the fee the extrinsic pays before any tip. */

@@ -1,0 +1,66 @@
+// frame_system's benchmarks: each call at the largest input its components allow.
+import { u8aConcat } from '@polkadot/util';
+import { ensure, type PalletBenchmarks } from '../benchmarking/index.ts';
+import { Root, signed } from '../dispatch.ts';
+import { storage } from '../externalities.ts';
+import { EventCount, type createSystem } from './index.ts';
+
+/** The longest remark a normal extrinsic may carry (75% of a 5 MiB block). */
+const MAX_REMARK = 3_932_160;
+const ITEMS = 1_000;
+
+/** `count` distinct 32-byte keys under `prefix`. */
+const keys = (prefix: Uint8Array, count: number) =>
+  Array.from({ length: count }, (_, i) => u8aConcat(prefix, new Uint8Array(28).fill(i % 251), new Uint8Array([i >> 24, i >> 16, i >> 8, i])));
+const PREFIX = new TextEncoder().encode('bnch');
+
+export const systemBenchmarks = (System: ReturnType<typeof createSystem>): PalletBenchmarks => ({
+  remark: {
+    components: { b: [0, MAX_REMARK] },
+    setup: ({ b }, ctx) => ({ origin: signed(ctx.account('caller', 0)), call: System.tx.remark({ remark: new Uint8Array(b) }) }),
+  },
+  remark_with_event: {
+    components: { b: [0, MAX_REMARK] },
+    setup: ({ b }, ctx) => {
+      const events = EventCount.get();
+      return {
+        origin: signed(ctx.account('caller', 0)), call: System.tx.remark_with_event({ remark: new Uint8Array(b) }),
+        verify: () => ensure(EventCount.get() === events + 1, 'no Remarked event'),
+      };
+    },
+  },
+  set_heap_pages: {
+    setup: () => ({ origin: Root, call: System.tx.set_heap_pages({ pages: 64 }) }),
+  },
+  set_storage: {
+    components: { i: [0, ITEMS] },
+    setup: ({ i }) => {
+      const items = keys(PREFIX, i).map((key): [Uint8Array, Uint8Array] => [key, key]);
+      return {
+        origin: Root, call: System.tx.set_storage({ items }),
+        verify: () => ensure(items.every(([key]) => storage().get(key) !== undefined), 'an item was not set'),
+      };
+    },
+  },
+  kill_storage: {
+    components: { i: [0, ITEMS] },
+    setup: ({ i }) => {
+      const killed = keys(PREFIX, i);
+      for (const key of killed) storage().set(key, key);
+      return {
+        origin: Root, call: System.tx.kill_storage({ keys: killed }),
+        verify: () => ensure(killed.every((key) => storage().get(key) === undefined), 'an item survived'),
+      };
+    },
+  },
+  kill_prefix: {
+    components: { p: [0, ITEMS] },
+    setup: ({ p }) => {
+      for (const key of keys(PREFIX, p)) storage().set(key, key);
+      return {
+        origin: Root, call: System.tx.kill_prefix({ prefix: PREFIX, subkeys: p }),
+        verify: () => ensure([...storage().keys(PREFIX)].length === 0, 'keys under the prefix survived'),
+      };
+    },
+  },
+});

@@ -1,0 +1,164 @@
+// `benchmark check`: blocks filled with one kind of transaction, built on the dev chain and taken
+// back, each reported as its measured execution time over the weight the block declared
+// (System.BlockWeight). A ratio above 1.0 means the weights under-charge; far below, over-charge.
+import { blake2_256 } from '../../primitives/hashing.ts';
+import type { AccountId } from '../../primitives/types.ts';
+import { u8aToHex } from '@polkadot/util';
+import type { ChainSpec } from '../../genesis/spec.ts';
+import type { RuntimeCallValue } from '../../frame/pallet.ts';
+import { Now, nextTimestamp } from '../../pallets/timestamp/index.ts';
+import { Balances, Sudo, System } from '../../runtime/runtime.ts';
+import { Account, BlockWeight, accountNonce } from '../../frame/system/index.ts';
+import { BlockBuilder, commitChanges, revertChanges } from '../../frame/block.ts';
+import { BENCHMARKS } from '../../runtime/benchmarks.ts';
+import { BenchmarkContext, type BenchmarkedPallet } from '../../frame/benchmarking/index.ts';
+import { Overlay } from '../../frame/overlay.ts';
+import { Key } from '../../pallets/sudo/index.ts';
+import { deterministicPair } from '../keys.ts';
+import { sr25519Sign } from '@polkadot/util-crypto';
+import type { Keypair } from '@polkadot/util-crypto/types';
+import { Chain } from '../chain.ts';
+import { signExtrinsic, type SigningPair } from '../signer.ts';
+import { SCHEMES, schemePair, type Scheme } from './overhead.ts';
+import { cpuTime } from './runner.ts';
+
+const TOKEN = 10n ** 12n;
+
+/** The account of a pair: its public key, or for ecdsa the keyring's blake2 hash of it. */
+const accountOf = (pair: SigningPair): AccountId => u8aToHex(pair.addressRaw) as AccountId;
+
+function sign(chain: Chain, pair: SigningPair, call: RuntimeCallValue, nonce: number): Uint8Array {
+  return signExtrinsic(chain.runtime, pair, call, {
+    nonce, genesisHash: chain.genesisHash, specVersion: chain.runtime.version.spec_version, transactionVersion: chain.runtime.version.transaction_version,
+  });
+}
+
+export interface CheckRow { name: string; extrinsics: number; included: number; failed: number; ms: number; declaredMs: number; ratio: number }
+
+/** Builds a block of `extrinsics` on the head, reads what it declared, and takes it back. */
+export function measureBlock(chain: Chain, name: string, extrinsics: readonly Uint8Array[]): CheckRow {
+  const timestamp = nextTimestamp(chain.read(() => Now.get()));
+  let included = 0;
+  let failed = 0;
+  let built: ReturnType<BlockBuilder['build']> | undefined;
+  const ms = cpuTime(() => {
+    const builder = new BlockBuilder(chain.executive, chain.state, chain.head, { timestamp });
+    for (const xt of extrinsics) {
+      const result = builder.push(xt);
+      if (result.success) included++;
+      if (result.success && !result.value.success) failed++;
+    }
+    built = builder.build();
+  }) / 1e6;
+  if (!built) throw new Error('the block was not built');
+  const consumed = chain.read(blockWeightOf);
+  revertChanges(chain.state, built.undo);
+  const declaredMs = Number(consumed) / 1e9;
+  return { name, extrinsics: extrinsics.length, included, failed, ms, declaredMs, ratio: ms / declaredMs };
+}
+
+function blockWeightOf(): bigint {
+  const { normal, operational, mandatory } = BlockWeight.get();
+  return normal.ref_time + operational.ref_time + mandatory.ref_time;
+}
+
+/** Funds //Alice's ed25519 and ecdsa accounts from the sr25519 one, in a block of their own. */
+function fundSchemes(chain: Chain): Record<Scheme, SigningPair> {
+  const pairs = Object.fromEntries(SCHEMES.map((s) => [s, schemePair(s)])) as Record<Scheme, SigningPair>;
+  const alice = pairs.Sr25519;
+  const transfers = (['Ed25519', 'Ecdsa'] as const).map((s, i) =>
+    sign(chain, alice, Balances.tx.transfer_keep_alive({ dest: { type: 'Id', value: accountOf(pairs[s]) }, value: 1_000n * TOKEN }), i));
+  chain.author(transfers);
+  return pairs;
+}
+
+const nonceOf = (chain: Chain, pair: SigningPair) => chain.read(() => accountNonce(accountOf(pair)));
+
+/** The most worst cases of one call put in a block: enough to fill it, few enough to set up quickly. */
+const MAX_PER_BLOCK = 100;
+
+const pairOf = (keypair: Keypair): SigningPair => ({
+  type: 'sr25519', address: u8aToHex(keypair.publicKey), addressRaw: keypair.publicKey, sign: (message) => sr25519Sign(message as Uint8Array, keypair),
+});
+
+/**
+ * A block of one call at its worst case (components at their high ends), as many as fit the
+ * normal class: each set up independently (its own accounts), signed by its origin; Root calls
+ * go through Sudo.sudo from the sudo key. Undefined for calls no signed extrinsic can carry.
+ */
+function checkCall(chain: Chain, entry: BenchmarkedPallet, name: string): CheckRow | undefined {
+  const bench = entry.benchmarks[name];
+  const high = Object.fromEntries(Object.entries(bench.components ?? {}).map(([c, [, h]]) => [c, h]));
+  const runtime = chain.runtime;
+  const layer = new Overlay(chain.state);
+  chain.executive.initializeBlock(layer, chain.head.number + 1, chain.head.hash, { logs: [] });
+  const calls = chain.executive.run(layer, () => {
+    const first = bench.setup(high, new BenchmarkContext(runtime, 'check 0'));
+    if (!('call' in first) || first.origin.type === 'None') return [];
+    const limits = runtime.spec.limits.blockWeights;
+    const per = runtime.extrinsicDispatchInfo(first.call, { type: 'Sr25519', value: `0x${'00'.repeat(64)}` }).weight.ref_time + limits.per_class.normal.base_extrinsic.ref_time;
+    const byWeight = Number((limits.per_class.normal.max_total?.ref_time ?? 0n) / per);
+    const byLength = Math.floor(runtime.spec.limits.blockLength.max.normal / (runtime.RuntimeCall.enc(first.call).length + 200));
+    const count = Math.max(1, Math.min(MAX_PER_BLOCK, byWeight, byLength));
+    const all = [first, ...Array.from({ length: count - 1 }, (_, k) => bench.setup(high, new BenchmarkContext(runtime, `check ${k + 1}`)))];
+    return all.flatMap((m) => ('call' in m ? [m] : []));
+  });
+  if (calls.length === 0) return undefined;
+  const sudoKey = chain.executive.run(layer, () => Key.get());
+  const alice = deterministicPair('//Alice');
+  const signers = calls.map(({ origin }) => (origin.type === 'Signed' ? BenchmarkContext.keypairOf(origin.value) : undefined));
+  // Signers pay fees: top each up, as a faucet would, without touching what the set-up holds.
+  chain.executive.run(layer, () => {
+    for (const keypair of signers) {
+      if (!keypair) continue;
+      const who = u8aToHex(keypair.publicKey) as AccountId;
+      runtime.dispatch({ type: 'Root' }, Balances.tx.force_set_balance({ who: { type: 'Id', value: who }, new_free: Account.get(who).data.free + 1_000n * TOKEN }));
+    }
+  });
+  const undo = commitChanges(chain.state, layer.drain());
+  try {
+    const nonces = new Map<string, number>();
+    const extrinsics = calls.flatMap(({ origin, call }, k) => {
+      const keypair = signers[k];
+      const [pair, wrapped] = origin.type === 'Root' && sudoKey === accountOf(alice) ? [alice, Sudo.tx.sudo({ call })]
+        : keypair ? [pairOf(keypair), call] : [undefined, call];
+      if (!pair) return [];
+      const who = accountOf(pair);
+      const nonce = nonces.get(who) ?? nonceOf(chain, pair);
+      nonces.set(who, nonce + 1);
+      return [sign(chain, pair, wrapped, nonce)];
+    });
+    return measureBlock(chain, `${entry.pallet.name}.${name} x ${extrinsics.length}`, extrinsics);
+  } finally {
+    revertChanges(chain.state, undo);
+  }
+}
+
+export function runCheck(spec: ChainSpec, onRow?: (row: CheckRow | undefined) => void): string[] {
+  const chain = new Chain(spec);
+  const pairs = fundSchemes(chain);
+  const remark = System.tx.remark({ remark: new Uint8Array(0) });
+  const remarks = (pair: SigningPair, count: number) => {
+    const first = nonceOf(chain, pair);
+    return Array.from({ length: count }, (_, i) => sign(chain, pair, remark, first + i));
+  };
+  const rows: CheckRow[] = [];
+  rows.push(measureBlock(chain, '450 remarks, 150 per scheme', SCHEMES.flatMap((s) => remarks(pairs[s], 150))));
+  for (const s of SCHEMES) rows.push(measureBlock(chain, `450 remarks, ${s}`, remarks(pairs[s], 450)));
+  const alice = pairs.Sr25519;
+  const first = nonceOf(chain, alice);
+  const dest = (i: number) => ({ type: 'Id' as const, value: u8aToHex(blake2_256(new TextEncoder().encode(`check ${i}`))) as AccountId });
+  rows.push(measureBlock(chain, 'transfer_keep_alive to new accounts (normal class limit)',
+    Array.from({ length: 3000 }, (_, i) => sign(chain, alice, Balances.tx.transfer_keep_alive({ dest: dest(i), value: TOKEN }), first + i))));
+  for (const entry of BENCHMARKS) {
+    for (const name of Object.keys(entry.benchmarks)) {
+      const row = checkCall(chain, entry, name);
+      if (row) rows.push(row);
+      onRow?.(row);
+    }
+  }
+  return [
+    'block                                                     included  failed   exec ms   declared ms   ratio',
+    ...rows.map((r) => `${r.name.padEnd(58)}${String(r.included).padStart(8)}${String(r.failed).padStart(8)}${r.ms.toFixed(1).padStart(10)}${r.declaredMs.toFixed(1).padStart(14)}${r.ratio.toFixed(2).padStart(8)}`),
+  ];
+}

@@ -1,0 +1,151 @@
+// `benchmark overhead` and `benchmark storage`, as Substrate's: the execution time of an empty
+// block (initialize, the timestamp inherent, finalize, state root), of one no-op remark through
+// validation and application with its signature already verified (the extrinsic base weight), of
+// a signature check per scheme, and of a database read and write through the node's store.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Keyring } from '@polkadot/keyring';
+import { blake2_256 } from '../../primitives/hashing.ts';
+import { Trie } from '../../primitives/trie.ts';
+import { BlockBuilder, commitChanges, revertChanges } from '../../frame/block.ts';
+import { Executive } from '../../frame/executive.ts';
+import type { Change } from '../../frame/overlay.ts';
+import { Overlay } from '../../frame/overlay.ts';
+import type { RuntimeCallValue } from '../../frame/pallet.ts';
+import { Now, nextTimestamp } from '../../pallets/timestamp/index.ts';
+import { Balances, System } from '../../runtime/runtime.ts';
+import { Root } from '../../frame/dispatch.ts';
+import type { AccountId } from '../../primitives/types.ts';
+import { u8aToHex } from '@polkadot/util';
+import type { Chain } from '../chain.ts';
+import { ChainDatabase } from '../database.ts';
+import { signExtrinsic, type SigningPair } from '../signer.ts';
+import { cpuTime } from './runner.ts';
+
+export type Scheme = 'Sr25519' | 'Ed25519' | 'Ecdsa';
+export const SCHEMES: readonly Scheme[] = ['Sr25519', 'Ed25519', 'Ecdsa'];
+
+
+/** A signer of `scheme` (the dev phrase's //Alice derivation of that scheme). */
+export function schemePair(scheme: Scheme, name = 'Alice'): SigningPair {
+  return new Keyring({ type: scheme.toLowerCase() as 'sr25519' | 'ed25519' | 'ecdsa', ss58Format: 42 }).addFromUri(`//${name}`);
+}
+
+/** `count` signed no-op remarks of `signer` from nonce `nonce`, for the block after the head. */
+export function remarks(chain: Chain, signer: SigningPair, count: number, nonce: number): Uint8Array[] {
+  const call: RuntimeCallValue = System.tx.remark({ remark: new Uint8Array(0) });
+  return Array.from({ length: count }, (_, i) => signExtrinsic(chain.runtime, signer, call, {
+    nonce: nonce + i, genesisHash: chain.genesisHash, specVersion: chain.runtime.version.spec_version,
+    transactionVersion: chain.runtime.version.transaction_version,
+  }));
+}
+
+/** Builds a block of `extrinsics` on the head with `executive` and takes it back; returns CPU nanoseconds and how many were included. */
+export function timeBlock(chain: Chain, extrinsics: readonly Uint8Array[], executive: Executive = chain.executive): { time: number; included: number } {
+  let included = 0;
+  let undo: Change[] = [];
+  const timestamp = nextTimestamp(chain.read(() => Now.get()));
+  const time = cpuTime(() => {
+    const builder = new BlockBuilder(executive, chain.state, chain.head, { timestamp });
+    for (const xt of extrinsics) if (builder.push(xt).success) included++;
+    undo = builder.build().undo;
+  });
+  revertChanges(chain.state, undo);
+  return { time, included };
+}
+
+export interface Overhead {
+  /** Nanoseconds per empty block. */
+  block: number[];
+  /** Nanoseconds per no-op remark applied, its signature known to verify. */
+  extrinsic: number[];
+  /** Nanoseconds per signature check in a block, by scheme. */
+  signatures: Record<Scheme, number[]>;
+}
+
+/**
+ * Blocks of `perBlock` no-op remarks, each from its own funded account as in a real block (every
+ * sender's account is read, charged, written back and committed), per signature scheme. With the
+ * signatures known to verify (as block import checks them ahead), a remark's share is the
+ * extrinsic base; checking them in the block (a fresh executive, no verdict remembered) adds each
+ * scheme's signature check, as a block pays it.
+ */
+export function measureOverhead(chain: Chain, repeat: number, perBlock = 100, onStep: () => void = () => undefined): Overhead {
+  const pairs = Object.fromEntries(SCHEMES.map((scheme) =>
+    [scheme, Array.from({ length: perBlock }, (_, i) => schemePair(scheme, `Overhead${i}`))])) as Record<Scheme, SigningPair[]>;
+  const funding = new Overlay(chain.state);
+  chain.executive.run(funding, () => {
+    for (const pair of SCHEMES.flatMap((scheme) => pairs[scheme])) {
+      const outcome = chain.runtime.dispatch(Root, Balances.tx.force_set_balance({ who: { type: 'Id', value: u8aToHex(pair.addressRaw) as AccountId }, new_free: 10n ** 15n }));
+      if (outcome.error) throw new Error(`funding a sender failed: ${chain.runtime.describeError(outcome.error)}`);
+    }
+  });
+  const undo = commitChanges(chain.state, funding.drain());
+  const block: number[] = [];
+  const extrinsic: number[] = [];
+  const signatures = Object.fromEntries(SCHEMES.map((scheme) => [scheme, [] as number[]])) as Record<Scheme, number[]>;
+  try {
+    const batches = Object.fromEntries(SCHEMES.map((scheme) => [scheme, pairs[scheme].flatMap((pair) => remarks(chain, pair, 1, 0))])) as Record<Scheme, Uint8Array[]>;
+    for (const scheme of SCHEMES) {
+      chain.executive.noteVerified(chain.executive.signedPayloads(new Overlay(chain.state), chain.head.number + 1, chain.head.hash, batches[scheme]));
+    }
+    const perRemark = (time: number, empty: number) => Math.max(0, (time - empty) / perBlock);
+    for (let r = 0; r < repeat; r++) {
+      const empty = timeBlock(chain, []).time;
+      block.push(empty);
+      for (const scheme of SCHEMES) {
+        const verified = timeBlock(chain, batches[scheme]);
+        const checked = timeBlock(chain, batches[scheme], new Executive(chain.runtime));
+        if (verified.included !== perBlock || checked.included !== perBlock) throw new Error(`not every ${scheme} remark was included`);
+        if (scheme === 'Sr25519') extrinsic.push(perRemark(verified.time, empty));
+        signatures[scheme].push(Math.max(0, (checked.time - verified.time) / perBlock));
+      }
+      onStep();
+    }
+  } finally {
+    revertChanges(chain.state, undo);
+  }
+  onStep();
+  return { block, extrinsic, signatures };
+}
+
+export interface DbCosts { read: number[]; write: number[]; entries: number }
+
+/**
+ * A read: a state value looked up in the node's state backend (the trie the database is loaded
+ * into). A write: the key set in the trie, its share of the root computation, and its share of
+ * the block's atomic LevelDB batch through ChainDatabase, as a committed block does.
+ */
+export async function measureDatabase(entries: number, batches: number, perBatch = 1000): Promise<DbCosts> {
+  const dir = mkdtempSync(join(tmpdir(), 'slicechain-db-bench-'));
+  const db = await ChainDatabase.open(dir);
+  try {
+    const state = new Trie();
+    const keyOf = (i: number) => blake2_256(new TextEncoder().encode(`key ${i}`));
+    const valueOf = (i: number) => blake2_256(new TextEncoder().encode(`value ${i}`)).subarray(0, 24 + (i % 64));
+    for (let i = 0; i < entries; i++) state.set(keyOf(i), valueOf(i));
+    await db.writeGenesis(`0x${'00'.repeat(32)}`, state);
+    const read: number[] = [];
+    for (let b = 0; b < batches; b++) {
+      const keys = Array.from({ length: perBatch }, (_, i) => keyOf((b * 7919 + i * 104729) % entries));
+      read.push(cpuTime(() => { for (const key of keys) state.get(key); }) / perBatch);
+    }
+    const write: number[] = [];
+    for (let b = 0; b < batches; b++) {
+      const changes: Change[] = Array.from({ length: perBatch }, (_, i): Change => [keyOf((b * 6151 + i * 7907) % entries), valueOf(b + i)]);
+      // The CPU of the whole process: LevelDB writes on libuv's threads count too.
+      const start = process.cpuUsage();
+      const undo = commitChanges(state, changes);
+      db.enqueueEdit(changes, state.root());
+      await db.flush();
+      const { user, system } = process.cpuUsage(start);
+      write.push(((user + system) * 1000) / perBatch);
+      revertChanges(state, undo);
+    }
+    return { read, write, entries };
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,189 @@
+// The benchmark runner, as frame-benchmarking's: for each point of a component sweep, sets the
+// worst case up in a block of the dev chain (committed to the state trie), then for each repeat
+// dispatches the measured call in a fresh overlay over the trie, timing the dispatch and counting
+// the distinct keys it reads and writes; verifies the outcome, commits the writes to the trie and
+// computes the root (timed apart: the database weight charges writes), then restores the state.
+import { u8aToHex } from '@polkadot/util';
+import { twox128 } from '../../primitives/hashing.ts';
+import { commitChanges, revertChanges } from '../../frame/block.ts';
+import {
+  BenchmarkContext, BenchmarkError, TrackingBackend, sweep, type Benchmark, type BenchmarkedPallet, type Components, type Measured,
+} from '../../frame/benchmarking/index.ts';
+import type { Runtime } from '../../frame/construct.ts';
+import { Overlay } from '../../frame/overlay.ts';
+import { EVENTS_KEY, EXTRINSIC_INDEX_KEY } from '../../frame/system/index.ts';
+import type { Chain } from '../chain.ts';
+
+/**
+ * The CPU time `body` takes, in nanoseconds (the process's user + system time, microsecond
+ * resolution): unlike wall time, other processes on a busy machine do not inflate it.
+ */
+export function cpuTime(body: () => unknown): number {
+  const start = process.cpuUsage();
+  body();
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) * 1000;
+}
+
+export interface RunSample {
+  components: Components;
+  /** Nanoseconds of CPU time the dispatch (or hook) took. */
+  time: number;
+  /** Distinct keys read from committed state (whitelisted per-block keys left out). */
+  reads: number;
+  /** Distinct keys written. */
+  writes: number;
+  /** Bytes of the keys and values read: the run's proof size. */
+  proof: number;
+  /** Nanoseconds committing the writes to the trie and computing the root took. */
+  commit: number;
+}
+
+export interface BenchmarkResult {
+  pallet: string;
+  name: string;
+  /** Component names in declaration order. */
+  components: string[];
+  /** For each run: which component it sweeps (undefined for a benchmark without components). */
+  samples: (RunSample & { sweeping?: string })[];
+  /** The storage items touched, `Pallet::Item` -> distinct keys read and written in the heaviest run. */
+  storage: Record<string, { reads: number; writes: number }>;
+}
+
+export interface RunOptions {
+  steps: number;
+  repeat: number;
+  /** Overrides of components' low / high ends, by name. */
+  low?: Record<string, number>;
+  high?: Record<string, number>;
+}
+
+/** The keys System writes in every block: their cost is part of the block and extrinsic base weights (FRAME's whitelist). */
+function whitelist(): Set<string> {
+  const system = twox128(new TextEncoder().encode('System'));
+  const item = (name: string) => u8aToHex(new Uint8Array([...system, ...twox128(new TextEncoder().encode(name))]));
+  return new Set([
+    ...['Number', 'ParentHash', 'Digest', 'ExecutionPhase', 'BlockWeight', 'ExtrinsicCount', 'AllExtrinsicsLen', 'EventCount'].map(item),
+    u8aToHex(EVENTS_KEY), u8aToHex(EXTRINSIC_INDEX_KEY),
+  ]);
+}
+
+/** `Pallet::Item` of a storage key, from the runtime's storage declarations. */
+export function storageItemNamer(runtime: Runtime): (hex: string) => string {
+  const names = new Map<string, string>();
+  const enc = (text: string) => twox128(new TextEncoder().encode(text));
+  for (const { pallet } of runtime.pallets) {
+    for (const { metadata } of pallet.storage ?? []) {
+      names.set(u8aToHex(new Uint8Array([...enc(metadata.pallet), ...enc(metadata.name)])), `${metadata.pallet}::${metadata.name}`);
+    }
+  }
+  return (hex) => names.get(hex.slice(0, 66)) ?? (hex.startsWith('0x3a') ? new TextDecoder().decode(Buffer.from(hex.slice(2), 'hex')) : `Unknown ${hex.slice(0, 66)}`);
+}
+
+/** The points a benchmark runs at: each component swept with the others at their high end. */
+export function points(bench: Benchmark, opts: RunOptions): { sweeping?: string; components: Components }[] {
+  const ranges = Object.entries(bench.components ?? {}).map(([name, [low, high]]): [string, [number, number]] =>
+    [name, [opts.low?.[name] ?? low, opts.high?.[name] ?? high]]);
+  for (const [name, [low, high]] of ranges) {
+    if (!(low <= high)) throw new BenchmarkError(`component ${name}: low ${low} is above high ${high}`);
+  }
+  const highs = Object.fromEntries(ranges.map(([name, [, high]]) => [name, high]));
+  if (ranges.length === 0) return [{ components: {} }];
+  return ranges.flatMap(([name, range]) => sweep(range, opts.steps).map((value) => ({ sweeping: name, components: { ...highs, [name]: value } })));
+}
+
+export class BenchmarkRunner {
+  private readonly whitelisted = whitelist();
+  private readonly itemName: (hex: string) => string;
+
+  constructor(readonly chain: Chain) {
+    this.itemName = storageItemNamer(chain.runtime);
+  }
+
+  /** Runs one benchmark at every point, `repeat` times; `onRun` ticks after each run. */
+  run(entry: BenchmarkedPallet, name: string, opts: RunOptions, onRun: () => void = () => undefined): BenchmarkResult {
+    const bench = entry.benchmarks[name];
+    if (!bench) throw new BenchmarkError(`no benchmark ${entry.pallet.name}.${name}`);
+    const samples: BenchmarkResult['samples'] = [];
+    let heaviest: { touched: Map<string, { reads: number; writes: number }>; accesses: number } | undefined;
+    for (const point of points(bench, opts)) {
+      for (const { sample, touched } of this.atPoint(entry, name, bench, point.components, opts.repeat, onRun)) {
+        samples.push({ ...sample, sweeping: point.sweeping });
+        const accesses = sample.reads + sample.writes;
+        if (!heaviest || accesses > heaviest.accesses) heaviest = { touched, accesses };
+      }
+    }
+    return {
+      pallet: entry.pallet.name, name, components: Object.keys(bench.components ?? {}), samples,
+      storage: Object.fromEntries([...heaviest?.touched ?? []].sort(([a], [b]) => a.localeCompare(b))),
+    };
+  }
+
+  /**
+   * Sets the worst case for `components` up once, committed to the trie (with its root, as the
+   * block before would leave it), then measures `repeat` runs, each from that same state.
+   */
+  private atPoint(entry: BenchmarkedPallet, name: string, bench: Benchmark, components: Components, repeat: number, onRun: () => void) {
+    const { chain } = this;
+    const { executive, runtime, state } = chain;
+    const label = `${entry.pallet.name}.${name}(${JSON.stringify(components)})`;
+    const setupLayer = new Overlay(state);
+    executive.initializeBlock(setupLayer, chain.head.number + 1, chain.head.hash, { logs: [] });
+    const measured = executive.run(setupLayer, () => bench.setup(components, new BenchmarkContext(runtime)));
+    const undoSetup = commitChanges(state, setupLayer.drain());
+    state.root();
+    const runs: { sample: RunSample; touched: Map<string, { reads: number; writes: number }> }[] = [];
+    try {
+      for (let r = 0; r < repeat; r++) {
+        runs.push(this.once(label, measured, components));
+        onRun();
+      }
+    } finally {
+      revertChanges(state, undoSetup);
+    }
+    return runs;
+  }
+
+  /** One measured run from the state as set up; leaves the state as it found it. */
+  private once(label: string, measured: Measured, components: Components) {
+    const { executive, runtime, state } = this.chain;
+    const tracking = new TrackingBackend(state, (hex) => this.whitelisted.has(hex));
+    const layer = new Overlay(tracking);
+    let time = 0;
+    executive.run(layer, () => {
+      if ('call' in measured) {
+        let outcome: ReturnType<typeof runtime.dispatch> | undefined;
+        time = cpuTime(() => { outcome = runtime.dispatch(measured.origin, measured.call); });
+        if (outcome?.error) throw new BenchmarkError(`${label} failed: ${runtime.describeError(outcome.error)}`);
+      } else {
+        time = cpuTime(measured.hook);
+      }
+    });
+    const read = new Map(tracking.read);
+    const proof = tracking.proofSize;
+    try {
+      if (measured.verify) executive.run(layer, measured.verify);
+    } catch (error) {
+      throw new BenchmarkError(`${label} verify failed: ${(error as Error).message}`);
+    }
+    const changes = layer.drain().filter(([key]) => !this.whitelisted.has(u8aToHex(key)));
+    let undo: ReturnType<typeof commitChanges> = [];
+    const commit = cpuTime(() => {
+      undo = commitChanges(state, changes);
+      state.root();
+    });
+    revertChanges(state, undo);
+    state.root();
+    const touched = new Map<string, { reads: number; writes: number }>();
+    const touch = (hex: string, kind: 'reads' | 'writes') => {
+      const item = this.itemName(hex);
+      const counts = touched.get(item) ?? { reads: 0, writes: 0 };
+      counts[kind]++;
+      touched.set(item, counts);
+    };
+    for (const hex of read.keys()) touch(hex, 'reads');
+    for (const [key] of changes) touch(u8aToHex(key), 'writes');
+    const sample: RunSample = { components, time, reads: read.size, writes: changes.length, proof, commit };
+    return { sample, touched };
+  }
+}
