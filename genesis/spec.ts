@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { hexToU8a, isHex, u8aToHex } from '@polkadot/util';
 import { Trie } from '../primitives/trie.ts';
 import { H256, ZERO_HASH, type Header } from '../primitives/types.ts';
-import { blockHash, buildGenesis, extrinsicsRoot, type Genesis } from '../frame/block.ts';
+import { blockHash, extrinsicsRoot } from '../frame/block.ts';
+import { buildGenesis, type Genesis } from '../frame/block-builder.ts';
 import type { Executive } from '../frame/executive.ts';
 import { SpecError, onlyKeys, requireObject } from '../frame/genesis-json.ts';
 

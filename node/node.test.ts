@@ -1,12 +1,12 @@
 // The dev node's pool and sealing, without a server: what a user of `slicechain --dev` relies on.
 import { Keyring } from '@polkadot/keyring';
 import { loadChainSpec } from '../genesis/spec.ts';
-import { Balances } from '../pallets/balances/index.ts';
 import { accountNonce } from '../frame/system/index.ts';
 import type { RuntimeCallValue } from '../frame/pallet.ts';
 import { DevNode } from './node.ts';
 import { PoolError } from './pool.ts';
 import { accountOf, signExtrinsic, type SigningPair } from './signer.ts';
+import { Balances } from '../runtime/runtime.ts';
 
 const keyring = new Keyring({ type: 'sr25519' });
 const [alice, bob] = ['//Alice', '//Bob'].map((uri) => keyring.addFromUri(uri));

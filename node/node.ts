@@ -192,7 +192,7 @@ export class DevNode {
 
   /** state_call: a runtime API at a block. */
   call(method: string, input: Uint8Array, hash?: Hash): Uint8Array {
-    return this.at(hash, (state, at) => callRuntimeApi({ executive: this.chain.executive, state, at, apis: this.chain.runtime.spec.apis ?? [] }, method, input));
+    return this.at(hash, (state, at) => callRuntimeApi({ executive: this.chain.executive, state, at }, method, input));
   }
 
   /**

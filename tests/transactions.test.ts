@@ -5,11 +5,11 @@ import { Metadata, TypeRegistry } from '@polkadot/types';
 import { TestChain } from '../node/harness.ts';
 import { deterministicPair } from '../node/keys.ts';
 import { accountOf } from '../node/signer.ts';
-import { Balances, TotalIssuance } from '../pallets/balances/index.ts';
+import { TotalIssuance } from '../pallets/balances/index.ts';
 import { Account, EVENTS_KEY } from '../frame/system/index.ts';
 import { storage } from '../frame/externalities.ts';
 import { buildMetadata } from '../frame/metadata.ts';
-import { RUNTIME_APIS, Sudo, System, runtime } from '../runtime/runtime.ts';
+import { Balances, Sudo, System, runtime } from '../runtime/runtime.ts';
 
 const TOKEN = 10n ** 12n;
 const id = (pair: { addressRaw: Uint8Array }) => ({ type: 'Id' as const, value: accountOf(pair as never) });
@@ -123,7 +123,7 @@ describe('events as Substrate stores them', () => {
     const raw = chain.query(() => storage().get(EVENTS_KEY))!;
 
     const registry = new TypeRegistry();
-    registry.setMetadata(new Metadata(registry, buildMetadata(runtime, RUNTIME_APIS, 14)));
+    registry.setMetadata(new Metadata(registry, buildMetadata(runtime, 14)));
     const records = registry.createType('Vec<EventRecord>', raw);
     expect(records.toU8a()).toEqual(raw);
     const mine = chain.events();

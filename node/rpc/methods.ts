@@ -191,7 +191,7 @@ function registerState(server: RpcServer, node: DevNode): void {
   }), { aliases: ['chain_getRuntimeVersion'] });
   server.method('state_getMetadata', (params) => guarded(() => {
     node.resolve(optionalHash(params, 0));
-    return u8aToHex(buildMetadata(node.chain.runtime, node.chain.runtime.spec.apis ?? [], 14));
+    return u8aToHex(buildMetadata(node.chain.runtime, 14));
   }));
   server.method('state_call', (params) => {
     const method = params[0];

@@ -376,7 +376,7 @@ function buildGenesis({ balances }: BalancesGenesis): void {
 
 // ---- the pallet ----------------------------------------------------------------------------------
 
-export const Balances = pallet({
+const balances = pallet({
   name: PALLET,
   docs: 'Accounts and balances of the native token: transfers, named reserves, issuance.',
   storage: [TotalIssuance, InactiveIssuance, Reserves],
@@ -444,3 +444,7 @@ export const Balances = pallet({
   },
   genesis: { parse: parseGenesis, build: buildGenesis },
 });
+
+/** Balances takes nothing from the runtime; other pallets reach it through its `currency`. */
+export type BalancesConfig = Record<string, never>;
+export const createBalances = (_config: BalancesConfig) => ({ ...balances, currency: balancesCurrency });

@@ -27,6 +27,7 @@ import {
   type ServiceRequest as ServiceRequestValue, type ServiceStatus, type TerminationReason as TerminationReasonValue,
 } from './types.ts';
 import { ServicesWeights } from './weights.ts';
+import { servicesApi, type ServicesQueries } from './runtime-api.ts';
 
 const PALLET = 'Services';
 
@@ -389,6 +390,8 @@ export function createServices(config: ServicesConfig) {
   }
 
   /** The runtime API `service`: None when no running service has this id. Fails without an oracle price. */
+  const api: ServicesQueries = { quote, operator, service: serviceStatus };
+
   function serviceStatus(serviceId: bigint): ServiceStatus | undefined {
     const service = Services.get(serviceId);
     if (!service) return undefined;
@@ -587,8 +590,9 @@ export function createServices(config: ServicesConfig) {
       onIdle: sweep,
     },
     genesis: { parse: parseGenesis, build: buildGenesis },
+    apis: () => [servicesApi(api)],
   });
-  return Object.assign(services, { api: { quote, operator, service: serviceStatus } });
+  return Object.assign(services, { api });
 }
 
 // ---- runtime API ---------------------------------------------------------------------------------

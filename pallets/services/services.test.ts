@@ -11,12 +11,12 @@ import { TestChain, type BlockReport, type ExtrinsicReport, type RuntimeEvent } 
 import { accountOf } from '../../node/signer.ts';
 import * as System from '../../frame/system/index.ts';
 import type { RuntimeCallValue } from '../../frame/pallet.ts';
-import { RUNTIME_APIS, Services as ServicesPallet, Sudo, VERSION, executive, runtime } from '../../runtime/runtime.ts';
+import { Balances, Services as ServicesPallet, Sudo, VERSION, executive, runtime } from '../../runtime/runtime.ts';
 import { buildMetadata } from '../../frame/metadata.ts';
 import { decAnyMetadata } from '@polkadot-api/substrate-bindings';
-import { ApiCallError, apiId, callRuntimeApi, type ApiContext } from '../../frame/apis.ts';
+import { ApiCallError, callRuntimeApi, type ApiContext } from '../../frame/apis.ts';
+import { apiId } from '../../frame/runtime-api.ts';
 import { genesisOf, loadChainSpec, parseChainSpec } from '../../genesis/spec.ts';
-import { Balances } from '../balances/index.ts';
 import { oraclePrice as oracle } from '../oracle/index.ts';
 import { differingEntries } from '../../tests/state-diff.ts';
 import {
@@ -662,7 +662,7 @@ describe('ServicesApi through state_call', () => {
     for (let i = 0; i < 20; i++) dev.chain.submit(dev.pairs.ferdie, tx.request({ operators: [dev.ids.bob], resources: SMALL, ttl_blocks: 3, deposit: TOKEN }));
     const started = dev.chain.newBlock().number;
     dev.chain.runTo(started + 3);
-    const ctx: ApiContext = { executive, state: dev.chain.chain.state, at: dev.chain.head, apis: RUNTIME_APIS };
+    const ctx: ApiContext = { executive, state: dev.chain.chain.state, at: dev.chain.head };
     const call = (name: string, input: Uint8Array) => callRuntimeApi(ctx, `ServicesApi_${name}`, input);
 
     const quoted = Option(Quote).dec(call('quote', u8aConcat(AccountId32.enc(dev.ids.bob), Resources.enc(SMALL))));
@@ -682,7 +682,7 @@ describe('ServicesApi through state_call', () => {
 
   it('is listed in the runtime version and described in the V15 metadata', () => {
     expect(VERSION.apis).toContainEqual([apiId('ServicesApi'), 1]);
-    const v15 = decAnyMetadata(buildMetadata(runtime, RUNTIME_APIS, 15)).metadata.value as { apis: { name: string; methods: { name: string }[] }[] };
+    const v15 = decAnyMetadata(buildMetadata(runtime, 15)).metadata.value as { apis: { name: string; methods: { name: string }[] }[] };
     expect(v15.apis.find((api) => api.name === 'ServicesApi')?.methods.map((m) => m.name)).toEqual(['quote', 'operator', 'service']);
   });
 });

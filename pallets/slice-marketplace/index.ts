@@ -163,6 +163,7 @@ function addNode(spec: NewNode): number {
 
 export function createSliceMarketplace(config: SliceMarketplaceConfig) {
   const { currency, oracle } = config;
+  const api = createRuntimeApi(oracle);
 
   /** Pays the farmer what the rental has earned by block `at` and not yet been paid; returns it. */
   function settle(rental: RentalValue, node: NodeValue, at: number): bigint {
@@ -449,6 +450,7 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
       MaxPageSize: constant(u32, MAX_PAGE_SIZE, 'The largest page `list_slices` returns.'),
     },
     hooks: { onInitialize: processAgenda },
+    apis: () => [sliceMarketplaceRuntimeApi(api)],
     genesis: {
       parse: parseGenesis,
       build: ({ priceBand, blocksPerMonth, nodes }: MarketplaceGenesis) => {
@@ -462,6 +464,5 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
       },
     },
   });
-  const api = createRuntimeApi(oracle);
-  return Object.assign(marketplace, { api, runtimeApi: sliceMarketplaceRuntimeApi(api) });
+  return Object.assign(marketplace, { api });
 }

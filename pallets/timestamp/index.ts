@@ -18,7 +18,7 @@ export const DidUpdate = StorageValue(PALLET, 'DidUpdate', bool, { default: fals
 
 const mandatoryFailure = (message: string) => new DispatchFailure({ type: 'Other' }, message);
 
-export const Timestamp = pallet({
+const timestamp = pallet({
   name: PALLET,
   storage: [Now, DidUpdate],
   calls: {
@@ -56,6 +56,10 @@ export const Timestamp = pallet({
     build: ({ now }: { now: bigint }) => Now.put(now),
   },
 });
+
+/** Timestamp takes nothing from the runtime. */
+export type TimestampConfig = Record<string, never>;
+export const createTimestamp = (_config: TimestampConfig) => timestamp;
 
 /** The timestamp inherent of the block after one whose time is `parentNow`. */
 export const nextTimestamp = (parentNow: bigint): bigint => parentNow + SLOT_DURATION_MS;
