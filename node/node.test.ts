@@ -3,7 +3,7 @@ import { Keyring } from '@polkadot/keyring';
 import { loadChainSpec } from '../genesis/spec.ts';
 import { accountNonce } from '../frame/system/index.ts';
 import type { RuntimeCallValue } from '../frame/pallet.ts';
-import { DevNode } from './node.ts';
+import { DevNode } from './dev-node.ts';
 import { PoolError } from './pool.ts';
 import { accountOf, signExtrinsic, type SigningPair } from './signer.ts';
 import { Balances } from '../runtime/runtime.ts';
@@ -109,7 +109,7 @@ describe('the dev node with a base path', () => {
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const { startNode } = await import('./node.ts');
-    const { UnknownBlock } = await import('./node.ts');
+    const { UnknownBlock } = await import('./dev-node.ts');
     const basePath = mkdtempSync(join(tmpdir(), 'slicechain-node-'));
     const key = new TextEncoder().encode(':slicechain-test');
     let running = await startNode({ port: 0, sealing: 'manual', basePath });

@@ -1,7 +1,7 @@
 // Substrate's legacy JSON-RPC methods (chain_*, state_*, system_*, author_*, payment_*) and the dev
 // methods (dev_*), in the JSON shapes polkadot.js expects: hex for bytes and block numbers, headers
 // with SCALE-encoded digest logs, runtime versions in camelCase.
-import { isHex, hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { isHex, u8aConcat, u8aToHex } from '@polkadot/util';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { blake2_256 } from '../../primitives/hashing.ts';
 import { Tuple, u32 } from '../../primitives/scale.ts';
@@ -14,28 +14,13 @@ import { ApplyExtrinsicResult } from '../../frame/apis.ts';
 import { buildMetadata } from '../../frame/metadata.ts';
 import type { Change } from '../../frame/overlay.ts';
 import { BlockRejected } from '../../frame/block.ts';
-import { UnknownBlock, type DevNode, type NewBlock, type TransactionEvent } from '../node.ts';
+import { UnknownBlock, type DevNode, type NewBlock, type TransactionEvent } from '../dev-node.ts';
 import { PoolError, extrinsicHash } from '../pool.ts';
 import { registerChainHead } from './chain-head.ts';
+import { bytesParam, hashParam, optionalHash } from './params.ts';
 import { RpcError, invalidParams, type RpcServer } from './server.ts';
 
 // ---- parameters --------------------------------------------------------------------------------
-
-export function bytesParam(params: unknown[], i: number, name: string): Uint8Array {
-  const value = params[i];
-  if (typeof value !== 'string' || !isHex(value)) throw invalidParams(`${name}: expected 0x-prefixed hex, got ${JSON.stringify(value)}`);
-  return hexToU8a(value);
-}
-
-export function hashParam(params: unknown[], i: number, name = 'hash'): Hash {
-  const value = params[i];
-  if (typeof value !== 'string' || !isHex(value, 256)) throw invalidParams(`${name}: expected a 32-byte 0x-hex block hash, got ${JSON.stringify(value)}`);
-  return value.toLowerCase() as Hash;
-}
-
-/** An optional trailing block hash: absent or null means the best block. */
-export const optionalHash = (params: unknown[], i: number): Hash | undefined =>
-  params[i] === undefined || params[i] === null ? undefined : hashParam(params, i, 'at');
 
 function countParam(params: unknown[], i: number, name: string): number {
   const value = params[i];
