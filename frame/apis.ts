@@ -92,6 +92,13 @@ export function callRuntimeApi(ctx: ApiContext, name: string, input: Uint8Array)
   }
 }
 
+/** A call with values in and out: the inputs and the output pass through their SCALE codecs, as over state_call. */
+export function queryRuntimeApi<O>(ctx: ApiContext, name: string, args: readonly unknown[]): O {
+  const found = findMethod(ctx.executive.runtime.apis, name);
+  if (!found) throw new ApiCallError(`Exported method ${name} is not found`);
+  return found.def.output.dec(callRuntimeApi(ctx, name, inputTuple(found.def).enc([...args]))) as O;
+}
+
 // ---- the standard APIs ---------------------------------------------------------------------------
 
 export const ExtrinsicInclusionMode = Enum('sp_runtime::ExtrinsicInclusionMode', { AllExtrinsics: 0, OnlyInherents: 1 });

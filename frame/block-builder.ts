@@ -8,7 +8,7 @@ import type { InherentData } from './construct.ts';
 import { describeValidityError } from './extensions.ts';
 import type { ApplyExtrinsicResult, Executive } from './executive.ts';
 import { CODE_KEY, runtimeCode } from './metadata.ts';
-import { Overlay } from './overlay.ts';
+import { Overlay, type Change } from './overlay.ts';
 
 const describeApply = (result: ApplyExtrinsicResult): string | undefined =>
   result.success ? undefined : describeValidityError(result.value);
@@ -18,6 +18,8 @@ export class BlockBuilder {
   private readonly overlay: Overlay;
   private readonly extrinsics: Uint8Array[] = [];
   readonly number: number;
+  /** How many inherents the block starts with: the extrinsics pushed after them are numbered from here. */
+  readonly inherentCount: number;
 
   constructor(private readonly executive: Executive, private readonly state: Trie, private readonly parent: { hash: Hash; number: number },
     inherentData: InherentData, private readonly digest: Digest = { logs: [] }) {
@@ -29,6 +31,12 @@ export class BlockBuilder {
       const result = this.push(xt);
       if (!result.success) throw new Error(`inherent ${call.type}.${call.value.type} refused: ${describeApply(result)}`);
     }
+    this.inherentCount = this.extrinsics.length;
+  }
+
+  /** The storage changes so far, leaving the state untouched (a dry run's diff); the builder is spent. */
+  drain(): Change[] {
+    return this.overlay.drain();
   }
 
   /** Applies an extrinsic; included when valid (even if its call fails), left out when refused. */

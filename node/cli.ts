@@ -17,8 +17,7 @@ import { simulate, type SimulationReport } from './simulate.ts';
 import { defaultWorkloads } from './workloads/index.ts';
 import { registerNodeCommand } from './node.ts';
 import { toAccount } from '../frame/genesis-json.ts';
-import { operator as operatorInfo, quote } from '../pallets/services/index.ts';
-import type { Price } from '../pallets/services/types.ts';
+import type { OperatorInfo, Price, Quote } from '../pallets/services/types.ts';
 
 const integer = (name: string) => (value: string): number => {
   const n = Number(value);
@@ -186,7 +185,7 @@ export function buildProgram(): Command {
       const account = toAccount(who, '<operator>');
       const { chain, db } = await open(loadChainSpec(opts.chain), opts.basePath);
       await db?.close();
-      const answer = chain.read(() => quote(account, resources));
+      const answer = chain.api<Quote | undefined>('ServicesApi_quote', [account, resources]);
       if (!answer) throw new Error(`${who} is not a registered operator, or the price does not fit a u64`);
       const after = answer.after_pending_change;
       report(!!opts.json, { now: answer.now, after_pending_change: after ? { price: after[0], effective_at: after[1] } : null }, [
@@ -204,7 +203,7 @@ export function buildProgram(): Command {
       const account = toAccount(who, '<account>');
       const { chain, db } = await open(loadChainSpec(opts.chain), opts.basePath);
       await db?.close();
-      const info = chain.read(() => operatorInfo(account));
+      const info = chain.api<OperatorInfo | undefined>('ServicesApi_operator', [account]);
       if (!info) throw new Error(`${who} is not a registered operator`);
       report(true, { ...info, pending_change: info.pending_change ?? null }, []);
     });

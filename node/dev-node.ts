@@ -6,12 +6,13 @@ import { u8aToHex } from '@polkadot/util';
 import type { Trie } from '../primitives/trie.ts';
 import type { Hash, Header } from '../primitives/types.ts';
 import type { ChainSpec } from '../genesis/spec.ts';
-import { Now, nextTimestamp } from '../pallets/timestamp/index.ts';
-import { callRuntimeApi } from '../frame/apis.ts';
+import { callRuntimeApi, queryRuntimeApi } from '../frame/apis.ts';
+import { BlockBuilder } from '../frame/block-builder.ts';
 import { commitChanges, revertChanges, type Block } from '../frame/block.ts';
 import type { ApplyExtrinsicResult } from '../frame/executive.ts';
 import { Overlay, type Change } from '../frame/overlay.ts';
 import { Chain, type Head } from './chain.ts';
+import { inherentDataAt } from './inherents.ts';
 import { TransactionPool, extrinsicHash, type PoolEvent, type PoolOptions } from './pool.ts';
 
 export type Sealing = 'instant' | 'interval' | 'manual';
@@ -195,17 +196,16 @@ export class DevNode {
    * Applies `extrinsic` in a block on top of `hash` (after its inherents) without keeping anything:
    * the outcome and the storage such a block would have changed so far (system_dryRun, dev_dryRun).
    */
+  /** Calls a runtime API at `hash` (the best block when absent) with values in and out. */
+  api<O>(name: string, args: readonly unknown[], hash?: Hash): O {
+    return this.at(hash, (state, at) => queryRuntimeApi<O>({ executive: this.chain.executive, state, at }, name, args));
+  }
+
   dryRun(extrinsic: Uint8Array, hash?: Hash): { outcome: ApplyExtrinsicResult; storageDiff: Change[] } {
     return this.at(hash, (state, at) => {
-      const { executive } = this.chain;
-      const overlay = new Overlay(state);
-      executive.initializeBlock(overlay, at.number + 1, at.hash, { logs: [] });
-      const now = executive.run(overlay, () => Now.get());
-      for (const call of executive.runtime.spec.inherents({ timestamp: nextTimestamp(now) })) {
-        executive.applyExtrinsic(overlay, executive.runtime.extrinsic.enc({ call }));
-      }
-      const outcome = executive.applyExtrinsic(overlay, extrinsic);
-      return { outcome, storageDiff: overlay.drain() };
+      const builder = new BlockBuilder(this.chain.executive, state, at, inherentDataAt(this.chain.executive, state));
+      const outcome = builder.push(extrinsic);
+      return { outcome, storageDiff: builder.drain() };
     });
   }
 
@@ -225,9 +225,9 @@ export class DevNode {
   seal(extra: readonly Uint8Array[] = []): NewBlock {
     const ready = this.pool.ready();
     const offered = [...extra, ...ready.map((tx) => tx.bytes)];
-    const { built, results } = this.chain.author(offered);
+    const { built, results, inherents } = this.chain.author(offered);
     const included: { hash: Hash; index: number }[] = [];
-    let index = built.block.extrinsics.length - results.filter((r) => r.success).length;
+    let index = inherents;
     results.forEach((result: ApplyExtrinsicResult, i) => {
       const hash = extrinsicHash(offered[i]);
       if (result.success) included.push({ hash, index: index++ });

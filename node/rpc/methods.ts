@@ -6,7 +6,6 @@ import { decodeAddress } from '@polkadot/util-crypto';
 import { blake2_256 } from '../../primitives/hashing.ts';
 import { Tuple, u32 } from '../../primitives/scale.ts';
 import { AccountId32, DigestItem, type AccountId, type Hash, type Header } from '../../primitives/types.ts';
-import { accountNonce } from '../../frame/system/index.ts';
 import type { RuntimeVersion } from '../../frame/system/types.ts';
 import { FeeDetails, RuntimeDispatchInfo } from '../../pallets/transaction-payment/types.ts';
 import { ApiCallError } from '../../frame/apis.ts';
@@ -102,7 +101,7 @@ const nonceTag = Tuple(AccountId32, u32);
 
 /** The next nonce of `who`: the chain's, then past every one its pool transactions provide. */
 export function nextNonce(node: DevNode, who: AccountId): number {
-  let nonce = node.read(undefined, () => accountNonce(who));
+  let nonce = node.api<number>('AccountNonceApi_account_nonce', [who]);
   while (node.pool.provides(u8aToHex(nonceTag.enc([who, nonce])))) nonce++;
   return nonce;
 }

@@ -1,13 +1,44 @@
 // ServicesApi, as a pallet's runtime-api crate declares it: quote, operator and service, reached
-// through state_call("ServicesApi_<method>", SCALE(inputs)) and described in Metadata V15.
+// through state_call("ServicesApi_<method>", SCALE(inputs)) and described in Metadata V15; and the
+// two queries that only read storage (`service` needs the pallet's settlement, in index.ts).
 import { Option } from '../../primitives/scale.ts';
 import { AccountId32 } from '../../primitives/types.ts';
 import { method, runtimeApi, type RuntimeApi } from '../../frame/runtime-api.ts';
 import type { AccountId } from '../../primitives/types.ts';
+import { hourlyPrice, priceOf } from './pricing.ts';
+import { OperatorRequests, OperatorServices, Operators, PendingPriceChanges } from './storage.ts';
 import {
   OperatorInfo, Quote, Resources, ServiceId, ServiceStatus, type OperatorInfo as OperatorInfoValue, type Quote as QuoteValue,
   type Resources as ResourcesValue, type ServiceStatus as ServiceStatusValue,
 } from './types.ts';
+
+/**
+ * ServicesApi_quote: what `resources` cost at `operator`, in micro-USD, now and once its pending
+ * change applies. None for an account that is not an operator or a price over u64.
+ */
+export function quote(operator: AccountId, resources: ResourcesValue): QuoteValue | undefined {
+  const prefs = Operators.get(operator);
+  const perHour = prefs && hourlyPrice(prefs.price_targets, resources);
+  if (perHour === undefined) return undefined;
+  const pending = PendingPriceChanges.get(operator);
+  const after = pending && hourlyPrice(pending.price_targets, resources);
+  return {
+    now: priceOf(perHour),
+    after_pending_change: pending && after !== undefined ? [priceOf(after), pending.effective_at] : undefined,
+  };
+}
+
+/** ServicesApi_operator: an operator's preferences, pending change, running services and pending requests. */
+export function operator(account: AccountId): OperatorInfoValue | undefined {
+  const preferences = Operators.get(account);
+  if (!preferences) return undefined;
+  return {
+    preferences,
+    pending_change: PendingPriceChanges.get(account),
+    services: OperatorServices.get(account),
+    pending_requests: OperatorRequests.get(account),
+  };
+}
 
 /** What ServicesApi asks of the Services pallet. */
 export interface ServicesQueries {

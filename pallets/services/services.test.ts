@@ -21,8 +21,9 @@ import { oraclePrice as oracle } from '../oracle/index.ts';
 import { differingEntries } from '../../tests/state-diff.ts';
 import {
   AgendaIncompleteSince, MinNoticeBlocks, MaxPriceIncrease, OperatorKeys, OperatorRequests, OperatorServices, Operators,
-  PendingPriceChanges, PriceChangeAgenda, Requests, Services, operator, quote,
-} from './index.ts';
+  PendingPriceChanges, PriceChangeAgenda, ServiceRequests, Services,
+} from './storage.ts';
+import { operator, quote } from './runtime-api.ts';
 import { chargeBetween, hourlyPrice } from './pricing.ts';
 import {
   OperatorInfo, OperatorPreferences, PriceTargets, Quote, Resources, ServiceStatus, type PriceTargets as Targets,
@@ -195,7 +196,7 @@ describe('operators', () => {
       { type: 'ApprovalPreferenceUpdated', value: { operator: dev.ids.bob, approval: { type: 'Required' } } }]);
     expect(dev.query(() => Operators.get(dev.ids.bob)?.approval)).toEqual({ type: 'Required' });
     dev.request([dev.ids.bob]);
-    expect(dev.query(() => Requests.get(0n)?.operators)).toEqual([[dev.ids.bob, { type: 'Pending' }]]);
+    expect(dev.query(() => ServiceRequests.get(0n)?.operators)).toEqual([[dev.ids.bob, { type: 'Pending' }]]);
     dev.failsCleanly(dev.pairs.eve, tx.update_approval_preference({ approval: { type: 'None' } }), 'Services.NotRegistered');
   });
 
@@ -394,7 +395,7 @@ describe('requests', () => {
     const after = dev.account(dev.ids.eve);
     expect(after.data.reserved - eve.data.reserved).toBe(10n * TOKEN);
     expect(eve.data.free - after.data.free).toBe(10n * TOKEN + feePaid(report.extrinsics[0]));
-    expect(dev.query(() => [OperatorServices.get(dev.ids.bob), Requests.get(0n)])).toEqual([[0n], undefined]);
+    expect(dev.query(() => [OperatorServices.get(dev.ids.bob), ServiceRequests.get(0n)])).toEqual([[0n], undefined]);
   });
 
   it('operators that require approval must approve; the last approval starts the service', () => {
@@ -402,7 +403,7 @@ describe('requests', () => {
     dev.registerDave(LOW, 'Required');
     const requested = dev.request([dev.ids.bob, dev.ids.charlie, dev.ids.dave]);
     expect(servicesEvents(requested.extrinsics[0].events).map((e) => e.type)).toEqual(['ServiceRequested']);
-    expect(dev.query(() => Requests.get(0n)?.operators)).toEqual([
+    expect(dev.query(() => ServiceRequests.get(0n)?.operators)).toEqual([
       [dev.ids.bob, { type: 'Approved' }], [dev.ids.charlie, { type: 'Pending' }], [dev.ids.dave, { type: 'Pending' }]]);
     expect(dev.query(() => [OperatorRequests.get(dev.ids.bob), OperatorRequests.get(dev.ids.dave)])).toEqual([[0n], [0n]]);
     dev.failsCleanly(dev.pairs.bob, tx.approve({ request_id: 0n }), 'Services.AlreadyApproved');
@@ -424,7 +425,7 @@ describe('requests', () => {
         { operator: dev.ids.dave, per_hour: hourlyPrice({ ...LOW, cpu: 600n }, SMALL) },
       ] } },
     ]);
-    expect(dev.query(() => [Requests.get(0n), OperatorRequests.get(dev.ids.dave), OperatorServices.get(dev.ids.dave)]))
+    expect(dev.query(() => [ServiceRequests.get(0n), OperatorRequests.get(dev.ids.dave), OperatorServices.get(dev.ids.dave)]))
       .toEqual([undefined, [], [0n]]);
   });
 
@@ -442,7 +443,7 @@ describe('requests', () => {
     expect(servicesEvents(cancelled.extrinsics[0].events)).toEqual([{ type: 'ServiceRequestCancelled', value: { request_id: 1n } }]);
     const after = dev.account(dev.ids.eve).data;
     expect([after.reserved, eve.free - after.free]).toEqual([eve.reserved, fees]);
-    expect(dev.query(() => [Requests.get(0n), Requests.get(1n), OperatorRequests.get(dev.ids.charlie), OperatorRequests.get(dev.ids.bob)]))
+    expect(dev.query(() => [ServiceRequests.get(0n), ServiceRequests.get(1n), OperatorRequests.get(dev.ids.charlie), OperatorRequests.get(dev.ids.bob)]))
       .toEqual([undefined, undefined, [], []]);
     dev.failsCleanly(dev.pairs.eve, tx.cancel_request({ request_id: 1n }), 'Services.RequestNotFound');
   });
