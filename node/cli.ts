@@ -17,6 +17,7 @@ import { simulate, type SimulationReport } from './simulate.ts';
 import { defaultWorkloads } from './workloads/index.ts';
 import { registerNodeCommand } from './node.ts';
 import { toAccount } from '../frame/genesis-json.ts';
+import { BLOCKS_PER_HOUR } from '../frame/units.ts';
 import type { OperatorInfo, Price, Quote } from '../pallets/services/types.ts';
 
 const integer = (name: string) => (value: string): number => {
@@ -167,7 +168,7 @@ export function buildProgram(): Command {
       console.log(JSON.stringify(toRawSpec(spec, chain.state), null, 2));
     });
 
-  const perHourAndBlock = (price: Price) => `${price.per_hour} micro-USD/h, ${price.per_block} micro-USD/block (+1 in ${price.per_block_remainder} of every 600 blocks)`;
+  const perHourAndBlock = (price: Price) => `${price.per_hour} micro-USD/h, ${price.per_block} micro-USD/block (+1 in ${price.per_block_remainder} of every ${BLOCKS_PER_HOUR} blocks)`;
 
   program.command('services-quote')
     .description('The Services runtime API `quote`: what resources cost at an operator (micro-USD), now and once its pending change applies.')

@@ -10,9 +10,10 @@ import { DispatchErrors, DispatchFailure, ZERO_WEIGHT, addWeight, weightFits } f
 import { storage } from '../../frame/externalities.ts';
 import { call, constant, errors, events, pallet } from '../../frame/pallet.ts';
 import type { Currency, PriceOracle, ReserveId } from '../../frame/traits.ts';
+import { BLOCKS_PER_HOUR } from '../../frame/units.ts';
 import { buildGenesis, parseGenesis } from './genesis.ts';
 import {
-  BLOCKS_PER_HOUR, hourlyPrice, limitsConsistent, planSettlement, raisesAnyField, risesTooMuch, withinLimits,
+  hourlyPrice, limitsConsistent, planSettlement, raisesAnyField, risesTooMuch, withinLimits,
   type SettlementPlan,
 } from './pricing.ts';
 import { operator, quote, servicesApi, type ServicesQueries } from './runtime-api.ts';

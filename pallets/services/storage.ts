@@ -3,6 +3,7 @@ import { BoundedVec } from '../../primitives/scale.ts';
 import { AccountId32, BlockNumber, Permill, type AccountId } from '../../primitives/types.ts';
 import { U64_MAX } from '../../frame/dispatch.ts';
 import { StorageMap, StorageValue } from '../../frame/storage.ts';
+import { BLOCKS_PER_DAY } from '../../frame/units.ts';
 import {
   EcdsaPublic, MAX_PENDING_REQUESTS_PER_OPERATOR, MAX_SCHEDULED_PER_BLOCK, MAX_SERVICES_PER_OPERATOR, OperatorPreferences,
   PRICE_FIELDS, PendingPriceChange, PriceLimits as PriceLimitsType, RequestId, Service, ServiceId, ServiceRequest,
@@ -11,7 +12,8 @@ import {
 
 const PALLET = 'Services';
 
-export const DEFAULT_MIN_NOTICE_BLOCKS = 14_400;
+/** A day. */
+export const DEFAULT_MIN_NOTICE_BLOCKS = BLOCKS_PER_DAY;
 /** 50%, in parts per million. */
 export const DEFAULT_MAX_PRICE_INCREASE = 500_000;
 export const U32_MAX = 0xffff_ffff;

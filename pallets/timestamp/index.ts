@@ -6,10 +6,11 @@ import { DispatchFailure } from '../../frame/dispatch.ts';
 import { call, constant, pallet } from '../../frame/pallet.ts';
 import { StorageValue } from '../../frame/storage.ts';
 import { onlyKeys, requireInteger, requireObject } from '../../frame/genesis-json.ts';
+import { MILLISECS_PER_BLOCK } from '../../frame/units.ts';
 import { TimestampWeights } from './weights.ts';
 
 const PALLET = 'Timestamp';
-export const SLOT_DURATION_MS = 6000n;
+export const SLOT_DURATION_MS = MILLISECS_PER_BLOCK;
 /** Substrate sets it to half the slot. */
 export const MINIMUM_PERIOD_MS = SLOT_DURATION_MS / 2n;
 
