@@ -8,6 +8,7 @@ import {
 } from '../../primitives/types.ts';
 import { DispatchErrors, DispatchInfo, PerDispatchClassWeight, ZERO_WEIGHT } from '../dispatch.ts';
 import { storage } from '../externalities.ts';
+import { onlyKeys, requireObject } from '../genesis-json.ts';
 import { call, constant, events, lazyConstant, pallet } from '../pallet.ts';
 import { StorageAppendable, StorageMap, StorageValue } from '../storage.ts';
 import {
@@ -230,7 +231,8 @@ export function createSystem(config: SystemConfig) {
       SS58Prefix: constant(u16, config.ss58Prefix, 'The designated SS58 prefix of this chain.'),
     },
     genesis: {
-      parse: () => ({}),
+      // No fields: anything in the section is a mistake.
+      parse: (json, path) => onlyKeys(requireObject(json ?? {}, path), [], path),
       build: () => {
         storage().set(EXTRINSIC_INDEX_KEY, u32.enc(0));
         BlockHash.insert(0, HASH69);
