@@ -1,3 +1,5 @@
+// Over 400 lines: the pallet, its Currency implementation and the fungible rules (existential
+// deposit, reserves, issuance) they share, which read best in one place.
 // pallet_balances with the fungible-era "new logic": balances live in System.Account's `data`; an
 // account's free balance at or above the existential deposit gives it a provider reference, a
 // non-zero reserve makes it a consumer, and an account whose free balance drops below the deposit

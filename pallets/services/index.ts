@@ -1,3 +1,5 @@
+// Over 400 lines because it is one declaration: 13 calls with their bodies, the hooks, events,
+// errors and the settlement closure they share (storage, genesis, API and pricing live beside it).
 // pallet_services: operators register with a key, an approval preference and price targets;
 // price increases wait a notice period and are capped per change; customers request services
 // whose price per operator is locked when they start, paid per block out of a held deposit.

@@ -1,3 +1,4 @@
+// Over 400 lines: the pallet's behaviour tests, one describe per call group.
 // The Services pallet on the slicechain runtime, through the test harness: what a user sees in
 // storage, events, errors and balances when operators register and change prices and customers
 // run services.

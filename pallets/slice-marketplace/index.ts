@@ -1,3 +1,5 @@
+// Over 400 lines because it is one declaration: the calls with their bodies, the agenda hook,
+// events, errors and constants (storage, genesis, API and billing live beside it).
 // pallet_slice_marketplace: farmers register compute nodes; the chain cuts each node's free capacity
 // into slices (1 vCPU, 4 GB RAM, 200 GB storage) and rents them atomically: a rental checks
 // availability, holds its whole cost from the renter at the price locked at rental, and allocates

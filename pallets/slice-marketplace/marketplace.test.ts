@@ -1,3 +1,4 @@
+// Over 400 lines: the pallet's behaviour tests, one describe per call group.
 // SliceMarketplace on the real runtime, through signed extrinsics on the dev chain: every call's
 // success and each of its errors (a failed call changes nothing but its signer's fee and nonce),
 // atomic single and multi-slice rentals, billing net of downtime, cancellation and expiry.
