@@ -77,7 +77,9 @@ export function buildProgram(): Command {
     .option('--raw', 'print genesis.raw.top (hex key -> hex value) instead of the genesis config')
     .action((opts: { chain: string; raw?: boolean }) => {
       const spec = loadChainSpec(opts.chain);
-      const out = opts.raw ? toRawSpec(spec, new Chain(spec).state) : spec;
+      // Building the genesis validates every section, so a bad spec is refused with or without --raw.
+      const { state } = new Chain(spec);
+      const out = opts.raw ? toRawSpec(spec, state) : spec;
       console.log(JSON.stringify(out, null, 2));
     });
 
