@@ -169,13 +169,6 @@ export function dispatchErrorOf(body: () => unknown) {
   throw new Error('expected a dispatch failure');
 }
 
-/** The fee TransactionFeePaid reports among `events`. */
-export function feePaid(events: readonly Event[]): bigint {
-  const paid = events.find((e) => e.type === 'TransactionPayment' && e.value.type === 'TransactionFeePaid');
-  if (!paid) throw new Error(`no TransactionFeePaid among ${names(events).join(', ')}`);
-  return (paid.value.value as { actual_fee: bigint }).actual_fee;
-}
-
 /**
  * What `before` becomes when `who` pays `fee` and bumps its nonce and nothing else happens: the
  * state a failed or refused-by-its-call extrinsic must leave.

@@ -10,6 +10,7 @@ import { Account, EVENTS_KEY } from '../frame/system/index.ts';
 import { storage } from '../frame/externalities.ts';
 import { buildMetadata } from '../frame/metadata.ts';
 import { Balances, Sudo, System, runtime } from '../runtime/runtime.ts';
+import { feePaid } from './support.ts';
 
 const TOKEN = 10n ** 12n;
 const id = (pair: { addressRaw: Uint8Array }) => ({ type: 'Id' as const, value: accountOf(pair as never) });
@@ -92,7 +93,7 @@ describe('a failing call', () => {
     const before = chain.query(() => ({ charlie: Account.get(charlie), issuance: TotalIssuance.get() }));
     const { result, events } = chain.apply(chain.accounts.charlie, Balances.tx.transfer_allow_death({ dest: id(chain.accounts.bob), value: 10n ** 9n * TOKEN }));
     expect(result).toEqual({ success: true, value: { success: false, value: { type: 'Token', value: { type: 'FundsUnavailable' } } } });
-    const fee = (events.find((e) => e.value.type === 'TransactionFeePaid')!.value.value as { actual_fee: bigint }).actual_fee;
+    const fee = feePaid(events);
     expect(fee).toBeGreaterThan(0n);
     const after = chain.query(() => ({ charlie: Account.get(charlie), issuance: TotalIssuance.get() }));
     expect(after).toEqual({

@@ -19,7 +19,7 @@ import { ApiCallError, callRuntimeApi, type ApiContext } from '../../frame/apis.
 import { apiId } from '../../frame/runtime-api.ts';
 import { genesisOf, loadChainSpec, parseChainSpec } from '../../genesis/spec.ts';
 import { oraclePrice as oracle } from '../oracle/index.ts';
-import { differingEntries } from '../../tests/state-diff.ts';
+import { differingEntries, feePaid } from '../../tests/support.ts';
 import {
   AgendaIncompleteSince, MinNoticeBlocks, MaxPriceIncrease, OperatorKeys, OperatorRequests, OperatorServices, Operators,
   PendingPriceChanges, PriceChangeAgenda, ServiceRequests, Services,
@@ -53,9 +53,6 @@ const ok = (xt: ExtrinsicReport): ExtrinsicReport => {
 const servicesEvents = (events: RuntimeEvent[]) => events.filter((e) => e.type === 'Services').map((e) => e.value);
 const blockEvents = (report: BlockReport, phase?: string) =>
   servicesEvents(report.events.filter((r) => phase === undefined || r.phase.type === phase).map((r) => r.event));
-const feePaid = (xt: ExtrinsicReport): bigint => xt.events
-  .filter((e) => e.type === 'TransactionPayment' && e.value.type === 'TransactionFeePaid')
-  .reduce((sum, e) => sum + (e.value.value as { actual_fee: bigint }).actual_fee, 0n);
 
 class Dev {
   readonly chain = new TestChain('dev');
@@ -100,7 +97,7 @@ class Dev {
     const [tried, untried] = [this.account(who), control.query(() => System.Account.get(who))];
     expect(tried.nonce).toBe(untried.nonce + 1);
     expect(tried.data.reserved).toBe(untried.data.reserved);
-    expect(untried.data.free - tried.data.free).toBe(feePaid(xt));
+    expect(untried.data.free - tried.data.free).toBe(feePaid(xt.events));
     this.expectOnlyFeeAndNonce(control, who);
     expect(servicesEvents(xt.events)).toEqual([]);
     return xt;
@@ -395,7 +392,7 @@ describe('requests', () => {
     });
     const after = dev.account(dev.ids.eve);
     expect(after.data.reserved - eve.data.reserved).toBe(10n * TOKEN);
-    expect(eve.data.free - after.data.free).toBe(10n * TOKEN + feePaid(report.extrinsics[0]));
+    expect(eve.data.free - after.data.free).toBe(10n * TOKEN + feePaid(report.extrinsics[0].events));
     expect(dev.query(() => [OperatorServices.get(dev.ids.bob), ServiceRequests.get(0n)])).toEqual([[0n], undefined]);
   });
 
@@ -433,14 +430,14 @@ describe('requests', () => {
   it('a rejection or the owner\'s cancellation drops the request and returns the deposit', () => {
     const dev = new Dev();
     const eve = dev.account(dev.ids.eve).data;
-    let fees = feePaid(dev.request([dev.ids.charlie], 5n * TOKEN).extrinsics[0]);
-    fees += feePaid(dev.request([dev.ids.bob, dev.ids.charlie], 7n * TOKEN).extrinsics[0]);
+    let fees = feePaid(dev.request([dev.ids.charlie], 5n * TOKEN).extrinsics[0].events);
+    fees += feePaid(dev.request([dev.ids.bob, dev.ids.charlie], 7n * TOKEN).extrinsics[0].events);
     dev.failsCleanly(dev.pairs.dave, tx.reject({ request_id: 0n }), 'Services.NotRequestOperator');
     dev.failsCleanly(dev.pairs.dave, tx.cancel_request({ request_id: 0n }), 'Services.NotOwner');
     const rejected = dev.block([dev.pairs.charlie, tx.reject({ request_id: 0n })]);
     expect(servicesEvents(rejected.extrinsics[0].events)).toEqual([{ type: 'ServiceRequestRejected', value: { request_id: 0n, operator: dev.ids.charlie } }]);
     const cancelled = dev.block([dev.pairs.eve, tx.cancel_request({ request_id: 1n })]);
-    fees += feePaid(cancelled.extrinsics[0]);
+    fees += feePaid(cancelled.extrinsics[0].events);
     expect(servicesEvents(cancelled.extrinsics[0].events)).toEqual([{ type: 'ServiceRequestCancelled', value: { request_id: 1n } }]);
     const after = dev.account(dev.ids.eve).data;
     expect([after.reserved, eve.free - after.free]).toEqual([eve.reserved, fees]);
@@ -514,15 +511,15 @@ describe('running services', () => {
     expect(settled.map((e) => e.charged_through - started)).toEqual([600, 1200, topUp.number - started, topUp.number - started + 600, end.number - started]);
     const paid = (who: AccountId) => settled.flatMap((s) => s.payments).filter(([to]) => to === who).reduce((sum, [, amount]) => sum + amount, 0n);
     const { refund } = events.find((e) => e.type === 'ServiceTerminated')!.value as { refund: bigint };
-    const eveFees = reports.flatMap((r) => r.extrinsics).map(feePaid).reduce((a, b) => a + b, 0n);
+    const eveFees = reports.flatMap((r) => r.extrinsics).map((x) => feePaid(x.events)).reduce((a, b) => a + b, 0n);
 
     const after = { eve: dev.account(dev.ids.eve).data, bob: dev.account(dev.ids.bob).data.free, charlie: dev.account(dev.ids.charlie).data.free };
     const debit = before.eve.free - after.eve.free - eveFees;
-    const credit = (after.bob - before.bob) + (after.charlie - before.charlie + feePaid(approve.extrinsics[0]));
+    const credit = (after.bob - before.bob) + (after.charlie - before.charlie + feePaid(approve.extrinsics[0].events));
     expect(after.eve.reserved).toBe(before.eve.reserved);
     expect(debit + refund).toBe(5n * TOKEN);
     expect(debit).toBe(credit);
-    expect([paid(dev.ids.bob), paid(dev.ids.charlie)]).toEqual([after.bob - before.bob, after.charlie - before.charlie + feePaid(approve.extrinsics[0])]);
+    expect([paid(dev.ids.bob), paid(dev.ids.charlie)]).toEqual([after.bob - before.bob, after.charlie - before.charlie + feePaid(approve.extrinsics[0].events)]);
   });
 
   it('ends OutOfFunds when the deposit cannot pay the next block: no block after it is charged', () => {
