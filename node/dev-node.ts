@@ -13,7 +13,8 @@ import type { ApplyExtrinsicResult } from '../frame/executive.ts';
 import { Overlay, type Change } from '../frame/overlay.ts';
 import { Chain, type Head } from './chain.ts';
 import { inherentDataAt } from './inherents.ts';
-import { TransactionPool, extrinsicHash, type PoolEvent, type PoolOptions } from './pool.ts';
+import { ScaleError } from '../primitives/scale.ts';
+import { TransactionPool, extrinsicHash, undecodableReason, validityReason, type PoolEvent, type PoolOptions } from './pool.ts';
 
 export type Sealing = 'instant' | 'interval' | 'manual';
 
@@ -73,6 +74,8 @@ interface NodeEvents {
   /** The head's state was edited in place (dev_setStorage). */
   storage: [NewBlock];
   transaction: [Hash, TransactionEvent];
+  /** A transaction dev_newBlock was given and left out of the block, with the reason. */
+  refused: [Hash, string];
 }
 
 export class DevNode {
@@ -218,19 +221,37 @@ export class DevNode {
     return hash;
   }
 
+  /** Decodes `bytes` as an extrinsic of the runtime, or says why they are not one. */
+  undecodable(bytes: Uint8Array): string | undefined {
+    try {
+      this.chain.runtime.extrinsic.dec(bytes);
+      return undefined;
+    } catch (error) {
+      if (error instanceof ScaleError) return undecodableReason(error);
+      throw error;
+    }
+  }
+
   /**
    * Seals one block: `extra` transactions first (dev_newBlock), then the pool's ready ones in order.
    * What a block refuses for lack of room stays in the pool; what it refuses as invalid leaves it.
+   * An `extra` one that does not decode or is refused is left out and reported ('refused').
    */
   seal(extra: readonly Uint8Array[] = []): NewBlock {
+    const decodable = extra.filter((xt) => {
+      const reason = this.undecodable(xt);
+      if (reason) this.events.emit('refused', extrinsicHash(xt), reason);
+      return !reason;
+    });
     const ready = this.pool.ready();
-    const offered = [...extra, ...ready.map((tx) => tx.bytes)];
+    const offered = [...decodable, ...ready.map((tx) => tx.bytes)];
     const { built, results, inherents } = this.chain.author(offered);
     const included: { hash: Hash; index: number }[] = [];
     let index = inherents;
     results.forEach((result: ApplyExtrinsicResult, i) => {
       const hash = extrinsicHash(offered[i]);
       if (result.success) included.push({ hash, index: index++ });
+      else if (i < decodable.length) this.events.emit('refused', hash, validityReason(result.value));
       else if (!(result.value.type === 'Invalid' && KEPT_FOR_LATER.includes(result.value.value.type))) {
         this.pool.drop(hash, { type: 'invalid', error: result.value });
       }
@@ -239,7 +260,8 @@ export class DevNode {
     const block: NewBlock = { hash: built.hash, header: built.block.header, changes: built.changes };
     for (const { hash, index: at } of included) this.events.emit('transaction', hash, { type: 'inBlock', block: built.hash, index: at });
     this.events.emit('block', block);
-    this.pool.revalidate();
+    // The pool follows its own included transactions by their tags; dev_newBlock's may change any of its transactions.
+    this.pool.revalidate(decodable.length > 0);
     // Transactions that waited for a nonce this block used are ready now: instant sealing takes them
     // in the next block without waiting for another submission (unless this block made no progress).
     if (this.sealing === 'instant' && included.length > 0) this.scheduleSeal();
@@ -265,7 +287,7 @@ export class DevNode {
       head.undo.push(...undo.filter(([key]) => !touched.has(u8aToHex(key))));
       head.changes = [...head.changes.filter(([key]) => !changes.some(([k]) => u8aToHex(k) === u8aToHex(key))), ...changes];
     }
-    this.pool.revalidate();
+    this.pool.revalidate(true);
     this.events.emit('storage', { hash: this.head.hash, header: this.header(this.head.hash) as Header, changes });
   }
 
@@ -282,7 +304,7 @@ export class DevNode {
     }
     this.recent.splice(this.recent.length - since.length);
     this.chain.truncate(number);
-    this.pool.revalidate();
+    this.pool.revalidate(true);
     const hash = this.head.hash;
     this.events.emit('reorg', { hash, header: this.header(hash) as Header, changes: [...changes.values()] });
   }
@@ -296,7 +318,7 @@ export class DevNode {
     this.sealPending = true;
     setImmediate(() => {
       this.sealPending = false;
-      if (this.pool.ready().length > 0) this.seal();
+      if (this.pool.counts.ready > 0) this.seal();
     });
   }
 }

@@ -1,10 +1,11 @@
-// `slicechain --dev`: a DevNode (dev-node.ts) with the JSON-RPC server in front of it.
+// `slicechain --dev`: a DevNode (dev-node.ts) with the JSON-RPC server (and the web app) in front of it.
 import type { Command } from 'commander';
 import { loadChainSpec, type ChainSpec } from '../genesis/spec.ts';
 import { openChain } from './database.ts';
 import { DevNode, type DevNodeOptions, type Sealing } from './dev-node.ts';
 import { RpcServer, type RpcServerOptions } from './rpc/server.ts';
 import { registerMethods } from './rpc/methods.ts';
+import { staticFiles } from './web-ui.ts';
 
 // ---- running it ------------------------------------------------------------------------------------
 
@@ -14,6 +15,8 @@ export interface StartOptions extends Omit<DevNodeOptions, 'spec' | 'chain'>, Pa
   basePath?: string;
   /** Whether unsafe RPC methods (dev_*, system_dryRun) are served. */
   unsafe?: boolean;
+  /** Serve the marketplace web app (web/dist) over HTTP GET on the RPC port. */
+  ui?: boolean;
 }
 
 export interface RunningNode {
@@ -21,6 +24,8 @@ export interface RunningNode {
   server: RpcServer;
   /** ws://host:port */
   url: string;
+  /** http://host:port/ when the web app is served. */
+  uiUrl?: string;
   close(): Promise<void>;
 }
 
@@ -36,14 +41,22 @@ export async function startNode(opts: StartOptions = {}): Promise<RunningNode> {
     node.events.on('reorg', ({ header, changes }) => stored.db.enqueueTruncate(header.number, changes, root()));
   }
   const server = new RpcServer({
-    host: opts.host ?? '127.0.0.1', port: opts.port ?? 9944, maxRequestBytes: opts.maxRequestBytes,
-    maxSubscriptionsPerConnection: opts.maxSubscriptionsPerConnection, maxConnections: opts.maxConnections, unsafe: opts.unsafe ?? false,
+    host: opts.host ?? '127.0.0.1', port: opts.port ?? 9944, maxRequestBytes: opts.maxRequestBytes, maxResponseBytes: opts.maxResponseBytes,
+    maxBatchLength: opts.maxBatchLength, maxSubscriptionsPerConnection: opts.maxSubscriptionsPerConnection,
+    maxConnections: opts.maxConnections, unsafe: opts.unsafe ?? false,
+    serveGet: opts.ui ? staticFiles() : undefined,
   });
   registerMethods(server, node);
-  const url = await server.listen();
+  let url: string;
+  try {
+    url = await server.listen();
+  } catch (error) {
+    await stored?.db.close();
+    throw error;
+  }
   node.start();
   return {
-    node, server, url,
+    node, server, url, uiUrl: opts.ui ? `http://${url.slice('ws://'.length)}/` : undefined,
     async close() {
       node.stop();
       await server.close();
@@ -53,6 +66,33 @@ export async function startNode(opts: StartOptions = {}): Promise<RunningNode> {
 }
 
 const SEALING: readonly Sealing[] = ['instant', 'interval', 'manual'];
+const RPC_METHODS = ['auto', 'safe', 'unsafe'] as const;
+type RpcMethods = (typeof RPC_METHODS)[number];
+
+/**
+ * Substrate's exposure rule: on loopback every method is served; listening beyond it serves only
+ * safe ones unless the operator insists (--unsafe-rpc-external, or --rpc-methods unsafe), and then
+ * the node warns. --dev changes nothing here.
+ */
+export function rpcExposure(flags: { rpcExternal?: boolean; unsafeRpcExternal?: boolean; rpcMethods: RpcMethods }): { host: string; unsafe: boolean; warning?: string } {
+  const external = !!flags.rpcExternal || !!flags.unsafeRpcExternal;
+  const unsafe = flags.rpcMethods === 'unsafe' || (flags.rpcMethods === 'auto' && (!external || !!flags.unsafeRpcExternal));
+  const warning = !external ? undefined : unsafe
+    ? 'warning: unsafe RPC methods (dev_*, system_dryRun) are served to the network: it isn\'t safe to expose RPC publicly without a proxy server that filters available set of RPC methods.'
+    : 'note: unsafe RPC methods (dev_*, system_dryRun) are refused on --rpc-external; --unsafe-rpc-external serves them.';
+  return { host: external ? '0.0.0.0' : '127.0.0.1', unsafe, warning };
+}
+
+const megabytes = (flag: string, value: unknown): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag}: expected a positive whole number of megabytes, got ${String(value)}`);
+  return n * 1024 * 1024;
+};
+const count = (flag: string, value: unknown): number => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${flag}: expected a non-negative integer, got ${String(value)}`);
+  return n;
+};
 
 /** `slicechain --dev` and its flags, on the CLI's root command. */
 export function registerNodeCommand(program: Command): void {
@@ -61,9 +101,16 @@ export function registerNodeCommand(program: Command): void {
     .option('--chain <spec>', 'chain spec: "dev" or a path', 'dev')
     .option('--sealing <mode>', `block sealing: ${SEALING.join(' | ')} (interval: every 6 s)`, 'instant')
     .option('--rpc-port <port>', 'JSON-RPC port (WebSocket and HTTP)', '9944')
-    .option('--rpc-external', 'listen on all interfaces, not only 127.0.0.1')
-    .option('--rpc-methods <kind>', 'safe | unsafe (dev_*, system_dryRun); unsafe by default with --dev')
+    .option('--rpc-external', 'listen on all interfaces, not only 127.0.0.1 (then only safe methods, unless --unsafe-rpc-external)')
+    .option('--unsafe-rpc-external', 'listen on all interfaces and serve unsafe methods too (prints a warning)')
+    .option('--rpc-methods <kind>', `${RPC_METHODS.join(' | ')}: unsafe methods are dev_* and system_dryRun; auto serves them on loopback only`, 'auto')
     .option('--rpc-max-connections <n>', 'concurrent connections served', '100')
+    .option('--rpc-max-request-size <MB>', 'largest request (or WebSocket frame) served', '15')
+    .option('--rpc-max-response-size <MB>', 'largest response sent; a larger one becomes an error', '15')
+    .option('--rpc-max-batch-request-len <n>', 'longest batch served (unlimited when absent)')
+    .option('--rpc-disable-batch-requests', 'refuse batch requests')
+    .option('--rpc-max-subscriptions-per-connection <n>', 'subscriptions one connection may hold', '1024')
+    .option('--no-ui', 'do not serve the marketplace web app on the RPC port')
     .option('--base-path <dir>', 'keep the chain in a database there and continue it on the next start (in memory when absent)')
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       if (!flags.dev) {
@@ -74,16 +121,25 @@ export function registerNodeCommand(program: Command): void {
       if (!SEALING.includes(sealing)) program.error(`--sealing: expected one of ${SEALING.join(', ')}, got ${String(sealing)}`);
       const port = Number(flags.rpcPort);
       if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`--rpc-port: ${String(flags.rpcPort)} is not a port`);
-      const rpcMethods = flags.rpcMethods ?? 'unsafe';
-      if (rpcMethods !== 'safe' && rpcMethods !== 'unsafe') program.error(`--rpc-methods: expected safe or unsafe, got ${String(rpcMethods)}`);
+      const rpcMethods = flags.rpcMethods as RpcMethods;
+      if (!RPC_METHODS.includes(rpcMethods)) program.error(`--rpc-methods: expected one of ${RPC_METHODS.join(', ')}, got ${String(rpcMethods)}`);
+      const { host, unsafe, warning } = rpcExposure({ rpcExternal: !!flags.rpcExternal, unsafeRpcExternal: !!flags.unsafeRpcExternal, rpcMethods });
       const running = await startNode({
-        chain: flags.chain as string, sealing, port, host: flags.rpcExternal ? '0.0.0.0' : '127.0.0.1',
-        unsafe: rpcMethods === 'unsafe', maxConnections: Number(flags.rpcMaxConnections), basePath: flags.basePath as string | undefined,
+        chain: flags.chain as string, sealing, port, host, unsafe, basePath: flags.basePath as string | undefined,
+        maxConnections: count('--rpc-max-connections', flags.rpcMaxConnections),
+        maxRequestBytes: megabytes('--rpc-max-request-size', flags.rpcMaxRequestSize),
+        maxResponseBytes: megabytes('--rpc-max-response-size', flags.rpcMaxResponseSize),
+        maxBatchLength: flags.rpcDisableBatchRequests ? 0 : flags.rpcMaxBatchRequestLen === undefined ? undefined : count('--rpc-max-batch-request-len', flags.rpcMaxBatchRequestLen),
+        maxSubscriptionsPerConnection: count('--rpc-max-subscriptions-per-connection', flags.rpcMaxSubscriptionsPerConnection),
+        ui: flags.ui !== false,
       });
+      if (warning) console.warn(warning);
       const { node } = running;
       console.log(`slicechain dev node: ${node.spec.name} (${node.spec.id}), genesis ${node.chain.genesisHash}, ${sealing} sealing`);
       node.events.on('block', ({ hash, header }) => console.log(`sealed #${header.number} ${hash}`));
-      console.log(`ready: JSON-RPC on ${running.url} (and http://${running.url.slice('ws://'.length)})`);
+      node.events.on('refused', (hash, reason) => console.log(`dev_newBlock left out transaction ${hash}: ${reason}`));
+      const ui = running.uiUrl ? `; web app on ${running.uiUrl}` : '';
+      console.log(`ready: JSON-RPC on ${running.url} (and http://${running.url.slice('ws://'.length)})${ui}`);
       const shutdown = () => void running.close().then(() => process.exit(0));
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
