@@ -30,4 +30,29 @@ export default tseslint.config(
       }],
     },
   },
+  // The floors: frame/ imports nothing above it; a pallet imports only frame/, primitives/ and its
+  // own folder (it reaches other pallets through the small interfaces of frame/traits.ts).
+  {
+    files: ['frame/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ioModules.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'I/O inside the runtime' })),
+        patterns: [{ group: ['**/pallets/**', '**/runtime/**', '**/node/**', '**/genesis/**'], message: 'the framework imports nothing above it' }],
+      }],
+    },
+  },
+  {
+    files: ['pallets/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ioModules.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'I/O inside the runtime' })),
+        patterns: [
+          { group: ['../*/**', '!../../**'], message: 'a pallet imports no other pallet: take it through a frame/traits.ts interface in its config' },
+          { group: ['**/runtime/**', '**/node/**', '**/genesis/**'], message: 'a pallet imports only frame/, primitives/ and its own folder' },
+        ],
+      }],
+    },
+  },
 );

@@ -9,7 +9,7 @@
 import { Keyring } from '@polkadot/keyring';
 import { WebSocket } from 'ws';
 import { initCrypto } from '../primitives/crypto.ts';
-import { Balances } from '../pallets/balances/index.ts';
+import { Balances } from '../runtime/runtime.ts';
 import { startNode, type RunningNode } from '../node/node.ts';
 import { PoolError } from '../node/pool.ts';
 import { accountOf, signExtrinsic, type SigningPair } from '../node/signer.ts';

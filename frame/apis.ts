@@ -1,40 +1,34 @@
-// Runtime APIs, as sp_api's decl_runtime_apis / impl_runtime_apis: each API has a name, a version
-// and methods with typed inputs and output. They are reached through `state_call("<Api>_<method>",
-// SCALE(inputs))`, listed in RuntimeVersion.apis by blake2_64(name), and described in Metadata V15.
-// A call runs against the state of one block and keeps none of its writes.
+// Calling runtime APIs (state_call("<Api>_<method>", SCALE(inputs))) and the standard APIs every
+// runtime has, as frame_executive implements them: Core, Metadata, BlockBuilder,
+// TaggedTransactionQueue, AccountNonceApi. A call runs against the state of one block and keeps
+// none of its writes. Declaring an API is runtime-api.ts; a pallet's APIs sit in its declaration.
 import { u8aToHex } from '@polkadot/util';
-import { blake2b } from '@polkadot/wasm-crypto';
 import {
-  Bytes, Enum, FixedBytes, Newtype, Option, Result, Struct, Tuple, Vec, alias, bool, lazy, u32, u64, unit,
-  type HexString, type Infer, type Type,
+  Bytes, Enum, FixedBytes, Newtype, Option, Result, Struct, Tuple, Vec, alias, bool, u32, u64, unit,
+  type Infer, type Type,
 } from '../primitives/scale.ts';
 import {
-  AccountId32, Balance, DispatchError, H256, Header, Nonce, TransactionSource, TransactionValidity, TransactionValidityError, Weight,
+  AccountId32, DispatchError, H256, Header, Nonce, TransactionSource, TransactionValidity, TransactionValidityError,
   type Hash, type Header as HeaderValue,
 } from '../primitives/types.ts';
 import { Trie } from '../primitives/trie.ts';
 import * as System from './system/index.ts';
-import { LENGTH_FEE_PER_BYTE, WEIGHT_FEE_PER_REF_TIME } from '../pallets/transaction-payment/index.ts';
-import {
-  FeeDetails, RuntimeDispatchInfo, type FeeDetails as FeeDetailsValue, type RuntimeDispatchInfo as RuntimeDispatchInfoValue,
-} from '../pallets/transaction-payment/types.ts';
 import { RuntimeVersion } from './system/types.ts';
-import { commitChanges, executeBlock, extrinsicsRoot, revertChanges, type Block } from './block.ts';
-import type { Runtime } from './construct.ts';
+import { commitChanges, extrinsicsRoot, revertChanges } from './block.ts';
+import { executeBlock } from './block-builder.ts';
 import type { Executive } from './executive.ts';
 import { Overlay } from './overlay.ts';
 import { buildMetadata, METADATA_VERSIONS, type MetadataVersion } from './metadata.ts';
-import type { Args, ArgsValue } from './pallet.ts';
+import type { Args } from './dispatch.ts';
+import { runtimeApi, type ApiMethod, type RuntimeApi, type RuntimeTypes } from './runtime-api.ts';
 
-// ---- declarations --------------------------------------------------------------------------------
+// ---- where a call runs --------------------------------------------------------------------------------
 
 /** Where a runtime API call runs: the state of block `at`, which the call reads and never changes. */
 export interface ApiContext {
   executive: Executive;
   state: Trie;
   at: { hash: Hash; number: number };
-  /** The runtime's APIs (Metadata describes them). */
-  apis: readonly RuntimeApi[];
 }
 
 /** What a method body gets: the context and a scratch overlay on its state, installed for storage reads. */
@@ -42,33 +36,8 @@ export interface ApiEnv extends ApiContext {
   overlay: Overlay;
 }
 
-export interface ApiMethod<I extends Args = Args, O = any> {
-  inputs: I;
-  output: Type<O>;
-  docs?: readonly string[];
-  /** Runs inside the executive with `env.overlay` as storage. */
-  call(args: ArgsValue<I>, env: ApiEnv): NoInfer<O>;
-}
-
-export interface RuntimeApi {
-  name: string;
-  version: number;
-  docs: readonly string[];
-  // methods with differing input and output types
-  methods: Record<string, ApiMethod<any, any>>;
-}
-
-/** Declares one method with its body typed by its inputs. */
-export const method = <I extends Args, O>(def: ApiMethod<I, O>): ApiMethod<I, O> => def;
-
-export const runtimeApi = (name: string, version: number, methods: Record<string, ApiMethod<any, any>>, docs: readonly string[] = []): RuntimeApi =>
-  ({ name, version, methods, docs });
-
-/** An API's id in RuntimeVersion.apis: blake2_64 of its trait name. */
-export const apiId = (name: string): HexString => u8aToHex(blake2b(new TextEncoder().encode(name), new Uint8Array(0), 8)) as HexString;
-
-/** RuntimeVersion.apis of a list of APIs. */
-export const apiVersions = (apis: readonly RuntimeApi[]): [HexString, number][] => apis.map((api) => [apiId(api.name), api.version]);
+/** Declares a standard API's method: its body gets the call's environment. */
+const standardMethod = <I extends Args, O>(def: ApiMethod<I, O, ApiEnv>): ApiMethod<I, O, ApiEnv> => def;
 
 // ---- calling -------------------------------------------------------------------------------------
 
@@ -104,7 +73,7 @@ export function findMethod(apis: readonly RuntimeApi[], name: string): { api: Ru
 
 /** state_call: decodes `input` as the method's inputs, runs it at `ctx.at`, returns its encoded output. */
 export function callRuntimeApi(ctx: ApiContext, name: string, input: Uint8Array): Uint8Array {
-  const found = findMethod(ctx.apis, name);
+  const found = findMethod(ctx.executive.runtime.apis, name);
   if (!found) throw new ApiCallError(`Exported method ${name} is not found`);
   let values: unknown[];
   try {
@@ -123,6 +92,13 @@ export function callRuntimeApi(ctx: ApiContext, name: string, input: Uint8Array)
   }
 }
 
+/** A call with values in and out: the inputs and the output pass through their SCALE codecs, as over state_call. */
+export function queryRuntimeApi<O>(ctx: ApiContext, name: string, args: readonly unknown[]): O {
+  const found = findMethod(ctx.executive.runtime.apis, name);
+  if (!found) throw new ApiCallError(`Exported method ${name} is not found`);
+  return found.def.output.dec(callRuntimeApi(ctx, name, inputTuple(found.def).enc([...args]))) as O;
+}
+
 // ---- the standard APIs ---------------------------------------------------------------------------
 
 export const ExtrinsicInclusionMode = Enum('sp_runtime::ExtrinsicInclusionMode', { AllExtrinsics: 0, OnlyInherents: 1 });
@@ -139,19 +115,6 @@ export const CheckInherentsResult = Struct('sp_inherents::CheckInherentsResult',
 
 /** pallet_timestamp's inherent identifier, b"timstap0": the data is the u64 moment. */
 export const TIMESTAMP_INHERENT = u8aToHex(new TextEncoder().encode('timstap0'));
-
-/** The types of the runtime an API talks about, resolved once the runtime exists. */
-export interface RuntimeTypes {
-  extrinsic: Type<Uint8Array>;
-  block: Type<Block>;
-}
-
-export function runtimeTypes(runtime: () => Runtime): RuntimeTypes {
-  return {
-    extrinsic: lazy(() => runtime().UncheckedExtrinsic, 'Extrinsic'),
-    block: lazy(() => runtime().Block, 'Block'),
-  };
-}
 
 /** The header of the block built in `env`; its state root comes from applying the overlay to the state and reverting it. */
 function pendingHeader(env: ApiEnv, extrinsics: readonly Uint8Array[]): HeaderValue {
@@ -174,11 +137,11 @@ export function standardApis(types: RuntimeTypes): RuntimeApi[] {
   const { extrinsic: Extrinsic, block: BlockType } = types;
   return [
     runtimeApi('Core', 5, {
-      version: method({
+      version: standardMethod({
         inputs: {}, output: RuntimeVersion, docs: ['Returns the version of the runtime.'],
         call: (_args, env) => env.executive.runtime.version,
       }),
-      execute_block: method({
+      execute_block: standardMethod({
         inputs: { block: BlockType }, output: unit, docs: ['Execute the given block.'],
         call: ({ block }, env) => {
           const parent = { hash: block.header.parent_hash, number: block.header.number - 1 };
@@ -187,7 +150,7 @@ export function standardApis(types: RuntimeTypes): RuntimeApi[] {
           return undefined;
         },
       }),
-      initialize_block: method({
+      initialize_block: standardMethod({
         inputs: { header: Header }, output: ExtrinsicInclusionMode, docs: ['Initialize a block with the given header and return the runtime executive mode.'],
         call: ({ header }, env) => {
           env.executive.initializeBlock(env.overlay, header.number, header.parent_hash, header.digest);
@@ -197,35 +160,35 @@ export function standardApis(types: RuntimeTypes): RuntimeApi[] {
     }, ['The `Core` runtime api that every Substrate runtime needs to implement.']),
 
     runtimeApi('Metadata', 2, {
-      metadata: method({
+      metadata: standardMethod({
         inputs: {}, output: OpaqueMetadata, docs: ['Returns the metadata of a runtime.'],
         call: (_args, env) => encodeMetadata(env, 14),
       }),
-      metadata_at_version: method({
+      metadata_at_version: standardMethod({
         inputs: { version: u32 }, output: Option(OpaqueMetadata),
         docs: ['Returns the metadata at a given version.', '', 'If the given `version` isn\'t supported, this will return `None`.'],
         call: ({ version }, env) => ((METADATA_VERSIONS as readonly number[]).includes(version) ? encodeMetadata(env, version as MetadataVersion) : undefined),
       }),
-      metadata_versions: method({
+      metadata_versions: standardMethod({
         inputs: {}, output: Vec(u32), docs: ['Returns the supported metadata versions.'],
         call: () => [...METADATA_VERSIONS],
       }),
     }, ['The `Metadata` api trait that returns metadata for the runtime.']),
 
     runtimeApi('BlockBuilder', 6, {
-      apply_extrinsic: method({
+      apply_extrinsic: standardMethod({
         inputs: { extrinsic: Extrinsic }, output: ApplyExtrinsicResult,
         docs: ['Apply the given extrinsic.', '', 'Returns an inclusion outcome which specifies if this extrinsic is included in', 'this block or not.'],
         call: ({ extrinsic }, env) => env.executive.applyExtrinsic(env.overlay, extrinsic),
       }),
-      finalize_block: method({
+      finalize_block: standardMethod({
         inputs: {}, output: Header, docs: ['Finish the current block.'],
         call: (_args, env) => {
           env.executive.finalizeBlock(env.overlay);
           return pendingHeader(env, []);
         },
       }),
-      inherent_extrinsics: method({
+      inherent_extrinsics: standardMethod({
         inputs: { inherent: InherentData }, output: Vec(Extrinsic), docs: ['Generate inherent extrinsics. The inherent data will vary from chain to chain.'],
         call: ({ inherent }, env) => {
           const moment = inherent.data.find(([id]) => id === TIMESTAMP_INHERENT);
@@ -234,7 +197,7 @@ export function standardApis(types: RuntimeTypes): RuntimeApi[] {
           return runtime.spec.inherents({ timestamp: u64.dec(moment[1]) }).map((call) => runtime.extrinsic.enc({ call }));
         },
       }),
-      check_inherents: method({
+      check_inherents: standardMethod({
         inputs: { block: BlockType, data: InherentData }, output: CheckInherentsResult,
         docs: ['Check that the inherents are valid. The inherent data will vary from chain to chain.'],
         // The timestamp is checked when the block executes (Timestamp.set refuses a time too early).
@@ -243,7 +206,7 @@ export function standardApis(types: RuntimeTypes): RuntimeApi[] {
     }, ['The `BlockBuilder` api trait that provides the required functionality for building a block.']),
 
     runtimeApi('TaggedTransactionQueue', 3, {
-      validate_transaction: method({
+      validate_transaction: standardMethod({
         inputs: { source: TransactionSource, tx: Extrinsic, block_hash: H256 }, output: TransactionValidity,
         docs: ['Validate the transaction.', '', 'This method is invoked by the transaction pool to learn details about given transaction.'],
         call: ({ tx, block_hash }, env) => env.executive.validateTransaction(env.overlay, tx, block_hash),
@@ -251,7 +214,7 @@ export function standardApis(types: RuntimeTypes): RuntimeApi[] {
     }, ['The `TaggedTransactionQueue` api trait for interfering with the transaction queue.']),
 
     runtimeApi('AccountNonceApi', 1, {
-      account_nonce: method({
+      account_nonce: standardMethod({
         inputs: { account: AccountId32 }, output: Nonce, docs: ['Get current account nonce of given `AccountId`.'],
         call: ({ account }) => System.accountNonce(account),
       }),
@@ -259,32 +222,4 @@ export function standardApis(types: RuntimeTypes): RuntimeApi[] {
   ];
 }
 
-/** What TransactionPaymentApi asks of the TransactionPayment pallet. */
-export interface FeeQueries {
-  queryInfo(extrinsic: Uint8Array, len: number): RuntimeDispatchInfoValue;
-  queryFeeDetails(extrinsic: Uint8Array, len: number): FeeDetailsValue;
-}
-
-/** pallet_transaction_payment's runtime API, version 4, over the runtime's fee queries. */
-export function transactionPaymentApi(types: RuntimeTypes, fees: () => FeeQueries): RuntimeApi {
-  return runtimeApi('TransactionPaymentApi', 4, {
-    query_info: method({
-      inputs: { uxt: types.extrinsic, len: u32 }, output: RuntimeDispatchInfo, docs: [],
-      call: ({ uxt, len }) => fees().queryInfo(uxt, len),
-    }),
-    query_fee_details: method({
-      inputs: { uxt: types.extrinsic, len: u32 }, output: FeeDetails, docs: [],
-      call: ({ uxt, len }) => fees().queryFeeDetails(uxt, len),
-    }),
-    query_weight_to_fee: method({
-      inputs: { weight: Weight }, output: Balance, docs: [],
-      call: ({ weight }) => weight.ref_time * WEIGHT_FEE_PER_REF_TIME,
-    }),
-    query_length_to_fee: method({
-      inputs: { length: u32 }, output: Balance, docs: [],
-      call: ({ length }) => BigInt(length) * LENGTH_FEE_PER_BYTE,
-    }),
-  });
-}
-
-const encodeMetadata = (env: ApiEnv, version: MetadataVersion): Uint8Array => buildMetadata(env.executive.runtime, env.apis, version);
+const encodeMetadata = (env: ApiEnv, version: MetadataVersion): Uint8Array => buildMetadata(env.executive.runtime, version);

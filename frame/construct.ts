@@ -2,14 +2,14 @@
 // enums and the extrinsic format, and dispatches calls to their pallets in a storage layer.
 import { u8aConcat } from '@polkadot/util';
 import { extrinsicCodec, uncheckedExtrinsicType, type ExtrinsicCodec } from '../primitives/extrinsic.ts';
-import { Enum, Struct, Tuple, Vec, declare, type AnyType, type Type } from '../primitives/scale.ts';
+import { Enum, Struct, Tuple, Vec, declare, lazy, type AnyType, type Type } from '../primitives/scale.ts';
 import { Header, MultiAddress, MultiSignature, type DispatchError, type Hash, type ModuleError, type Weight } from '../primitives/types.ts';
 import { depositEventRecord } from './system/index.ts';
 import { OpaqueExtrinsic, type Block } from './block.ts';
 import type { WeightLimits } from './system/extensions.ts';
 import { EventRecord, type EventRecord as EventRecordValue, type RuntimeVersion } from './system/types.ts';
 import { DispatchErrors, DispatchFailure, addWeight, type DispatchInfo, type Origin, type PostDispatchInfo } from './dispatch.ts';
-import type { RuntimeApi } from './apis.ts';
+import { apiVersions, type RuntimeApi, type RuntimeTypes } from './runtime-api.ts';
 import type { AnyExtension } from './extensions.ts';
 import { storage, type RuntimeContext } from './externalities.ts';
 import { TransactionalLimitReached } from './overlay.ts';
@@ -22,13 +22,14 @@ export interface RuntimeSpec {
   pallets: readonly (readonly [index: number, pallet: AnyPallet])[];
   /** Signed extensions, in the order their data appears in an extrinsic. */
   extensions: readonly AnyExtension[];
-  version: RuntimeVersion;
+  /** The version; its `apis` are derived from the runtime's APIs. */
+  version: Omit<RuntimeVersion, 'apis'>;
   limits: WeightLimits;
   blockHashCount: number;
   /** Builds the unsigned inherent extrinsics' calls for a block (the timestamp). */
   inherents: (data: InherentData) => RuntimeCallValue[];
-  /** The runtime APIs state_call reaches (impl_runtime_apis); Metadata V15 describes them. */
-  apis?: readonly RuntimeApi[];
+  /** The runtime's own APIs (the standard ones, frame/apis.ts), listed before the pallets' APIs. */
+  apis?: (types: RuntimeTypes) => readonly RuntimeApi[];
   /**
    * The benchmarked cost of verifying a signature of each scheme, added to a signed extrinsic's
    * weight: the schemes differ by an order of magnitude, and each signer pays for its own.
@@ -69,6 +70,9 @@ export class Runtime implements RuntimeContext {
   /** `Block<Header, UncheckedExtrinsic>`, the type Core_execute_block takes. */
   readonly Block: Type<Block>;
   readonly pallets: readonly PalletEntry[];
+  /** The runtime APIs state_call reaches (impl_runtime_apis): the runtime's own, then each pallet's in pallet order. */
+  readonly apis: readonly RuntimeApi[];
+  readonly version: RuntimeVersion;
   private readonly byName = new Map<string, PalletEntry>();
   private readonly byIndex = new Map<number, PalletEntry>();
 
@@ -97,10 +101,9 @@ export class Runtime implements RuntimeContext {
       { typeName: 'UncheckedExtrinsic' });
     this.Block = Struct('sp_runtime::generic::block::Block', { header: Header, extrinsics: Vec(this.UncheckedExtrinsic) },
       { params: [{ name: 'Header', type: Header }, { name: 'Extrinsic', type: this.UncheckedExtrinsic }] });
-  }
-
-  get version(): RuntimeVersion {
-    return this.spec.version;
+    const types: RuntimeTypes = { extrinsic: lazy(() => this.UncheckedExtrinsic, 'Extrinsic'), block: lazy(() => this.Block, 'Block') };
+    this.apis = [...spec.apis?.(types) ?? [], ...this.pallets.flatMap(({ pallet }) => pallet.apis?.(types) ?? [])];
+    this.version = { ...spec.version, apis: apiVersions(this.apis) };
   }
 
   pallet(name: string): PalletEntry {

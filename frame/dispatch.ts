@@ -1,8 +1,12 @@
 // The vocabulary of dispatch, as frame-support: origins, weights, dispatch classes, and dispatch
 // errors. Pallet code fails a call by throwing a DispatchFailure; the runtime turns it into the
 // DispatchError it reports, after rolling back everything the call wrote.
-import { Enum, Struct, type Infer } from '../primitives/scale.ts';
+import { Enum, Struct, type AnyType, type Infer } from '../primitives/scale.ts';
 import { Weight, type AccountId, type DispatchError, type MultiAddress } from '../primitives/types.ts';
+
+/** Named, typed arguments: of a call, or of a runtime API method. */
+export type Args = Record<string, AnyType>;
+export type ArgsValue<A extends Args> = { [K in keyof A]: Infer<A[K]> };
 
 export type Origin = { type: 'Root' } | { type: 'Signed'; value: AccountId } | { type: 'None' };
 export const Root: Origin = { type: 'Root' };

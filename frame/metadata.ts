@@ -8,9 +8,8 @@ import { blake2_256 } from '../primitives/hashing.ts';
 import { PortableRegistry, Struct, Tuple, type HexString } from '../primitives/scale.ts';
 import { EXTRINSIC_FORMAT_VERSION } from '../primitives/extrinsic.ts';
 import { MultiAddress, MultiSignature } from '../primitives/types.ts';
-import type { RuntimeApi } from './apis.ts';
+import type { Args } from './dispatch.ts';
 import type { Runtime } from './construct.ts';
-import type { Args } from './pallet.ts';
 import type { Hasher } from './storage.ts';
 
 /** `meta` as a little-endian u32, the prefix of every encoded metadata. */
@@ -34,7 +33,7 @@ const NONE: HexString = '0x00';
 
 const hex = (bytes: Uint8Array): HexString => u8aToHex(bytes) as HexString;
 
-function describe(runtime: Runtime, apis: readonly RuntimeApi[]): { v15: V15; extrinsicType: number } {
+function describe(runtime: Runtime): { v15: V15; extrinsicType: number } {
   const registry = new PortableRegistry();
   const id = registry.id.bind(registry);
   const pallets: Pallets = runtime.pallets.map(({ index, pallet }) => ({
@@ -75,7 +74,7 @@ function describe(runtime: Runtime, apis: readonly RuntimeApi[]): { v15: V15; ex
   const extrinsicType = id(runtime.UncheckedExtrinsic);
   const runtimeType = id(Struct(`${runtime.spec.name}::Runtime`, {}));
   const outerEnums = { call: id(runtime.RuntimeCall), event: id(runtime.RuntimeEvent), error: id(runtime.RuntimeError) };
-  const apiEntries: V15['apis'] = apis.map((api) => ({
+  const apiEntries: V15['apis'] = runtime.apis.map((api) => ({
     name: api.name,
     docs: [...api.docs],
     methods: Object.entries(api.methods).map(([name, def]) => ({
@@ -102,18 +101,16 @@ function toV14(v15: V15, extrinsicType: number): V14 {
   };
 }
 
-// Built once per runtime and API list: a few hundred types, asked for by every client that connects.
-const cache = new WeakMap<Runtime, WeakMap<readonly RuntimeApi[], Map<MetadataVersion, Uint8Array>>>();
+// Built once per runtime: a few hundred types, asked for by every client that connects.
+const cache = new WeakMap<Runtime, Map<MetadataVersion, Uint8Array>>();
 
 /** The runtime's metadata at `version`, `meta`-prefixed (what Metadata_metadata_at_version wraps in Option<OpaqueMetadata>). */
-export function buildMetadata(runtime: Runtime, apis: readonly RuntimeApi[], version: MetadataVersion): Uint8Array {
-  const perRuntime = cache.get(runtime) ?? new WeakMap();
-  cache.set(runtime, perRuntime);
-  const built = perRuntime.get(apis) ?? new Map<MetadataVersion, Uint8Array>();
-  perRuntime.set(apis, built);
+export function buildMetadata(runtime: Runtime, version: MetadataVersion): Uint8Array {
+  const built = cache.get(runtime) ?? new Map<MetadataVersion, Uint8Array>();
+  cache.set(runtime, built);
   let bytes = built.get(version);
   if (!bytes) {
-    const { v15, extrinsicType } = describe(runtime, apis);
+    const { v15, extrinsicType } = describe(runtime);
     bytes = metadataCodec.enc({
       magicNumber: METADATA_MAGIC,
       metadata: version === 15 ? { tag: 'v15', value: v15 } : { tag: 'v14', value: toV14(v15, extrinsicType) },
@@ -134,5 +131,5 @@ export const CODE_KEY = new TextEncoder().encode(':code');
  */
 export function runtimeCode(runtime: Runtime): Uint8Array {
   const { spec_name, spec_version } = runtime.version;
-  return u8aConcat(new TextEncoder().encode(`${spec_name}-runtime:${spec_version}:`), blake2_256(buildMetadata(runtime, runtime.spec.apis ?? [], 15)));
+  return u8aConcat(new TextEncoder().encode(`${spec_name}-runtime:${spec_version}:`), blake2_256(buildMetadata(runtime, 15)));
 }

@@ -2,10 +2,11 @@
 // weight, origin rule, body), events, errors with docs, constants, hooks and genesis config. From
 // it come the pallet's Call, Event and Error enums (codec, TS type, scale-info) and, through
 // construct_runtime, its place in RuntimeCall and RuntimeEvent.
-import { Enum, type AnyType, type EnumValue, type Infer, type Type, type VariantSpec } from '../primitives/scale.ts';
+import { Enum, type AnyType, type EnumValue, type Type, type VariantSpec } from '../primitives/scale.ts';
 import type { AccountId, Hash, Weight } from '../primitives/types.ts';
-import { DispatchFailure, type DispatchClass, type Origin, type PostDispatchInfo } from './dispatch.ts';
+import { DispatchFailure, type Args, type ArgsValue, type DispatchClass, type Origin, type PostDispatchInfo } from './dispatch.ts';
 import { runtimeContext } from './externalities.ts';
+import type { RuntimeApi, RuntimeTypes } from './runtime-api.ts';
 import type { StorageMetadata } from './storage.ts';
 
 /** The Rust crate a pallet's types live in, for their scale-info paths: frame_system, pallet_balances, ... */
@@ -19,8 +20,6 @@ const docLines = (docs: string | readonly string[] | undefined): readonly string
 
 /** Who may dispatch a call: a signed account, root, no origin (inherents), or any (the body decides). */
 export type OriginRule = 'signed' | 'root' | 'none' | 'any';
-export type Args = Record<string, AnyType>;
-export type ArgsValue<A extends Args> = { [K in keyof A]: Infer<A[K]> };
 type Outcome = void | PostDispatchInfo;
 export type CallBody<R extends OriginRule, A> =
   R extends 'signed' ? (who: AccountId, args: A) => Outcome
@@ -113,6 +112,9 @@ export function errors<E extends Record<string, readonly [number, string]>>(pall
 // `any` default: a record of constants holds values of differing types.
 export interface ConstantDef<T = any> { type: Type<T>; value: T; docs: readonly string[] }
 export const constant = <T>(type: Type<T>, value: T, docs?: string | readonly string[]): ConstantDef<T> => ({ type, value, docs: docLines(docs) });
+/** A constant known once the runtime exists (System's Version lists the runtime's APIs). */
+export const lazyConstant = <T>(type: Type<T>, value: () => T, docs?: string | readonly string[]): ConstantDef<T> =>
+  ({ type, get value() { return value(); }, docs: docLines(docs) });
 
 /** Hooks run by the executive in construct_runtime order, as FRAME's Hooks. */
 export interface Hooks {
@@ -143,6 +145,8 @@ export interface PalletSpec<C extends Calls = Calls> {
   hooks?: Hooks;
   // each pallet has its own config type
   genesis?: GenesisDef<any>;
+  /** The pallet's runtime APIs (its runtime-api.ts); the runtime collects them in pallet order. */
+  apis?: (types: RuntimeTypes) => readonly RuntimeApi[];
 }
 
 export interface Pallet<C extends Calls = Calls> extends PalletSpec<C> {

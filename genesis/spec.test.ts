@@ -48,4 +48,24 @@ describe('chain specs', () => {
     expect(refused({ ...dev, genesis: {} })).toThrow('genesis: expected "runtimeGenesis" or "raw"');
     expect(() => loadChainSpec('/nonexistent/spec.json')).toThrow(/^--chain: cannot read \/nonexistent\/spec\.json/);
   });
+  it('refuses out-of-range properties, duplicate accounts, negative or fractional numbers and unknown keys, naming the field', () => {
+    const refused = (json: unknown) => () => genesisOf(executive, parseChainSpec(json));
+    const balances = (devPatch.balances as { balances: [string, unknown][] }).balances;
+    const withBalances = (list: unknown[]) => withPatch({ ...devPatch, balances: { balances: list } });
+    expect(refused({ ...dev, properties: { ...dev.properties, ss58Format: 16_384 } })).toThrow('properties.ss58Format: 16384 exceeds the maximum 16383');
+    expect(refused({ ...dev, properties: { ...dev.properties, ss58Format: -1 } })).toThrow('properties.ss58Format: -1 is negative');
+    expect(refused({ ...dev, properties: { ...dev.properties, tokenDecimals: 256 } })).toThrow('properties.tokenDecimals: 256 exceeds the maximum 255');
+    expect(refused({ ...dev, properties: { ...dev.properties, tokenDecimals: 12.5 } })).toThrow('properties.tokenDecimals: 12.5 is not an integer');
+    expect(refused({ ...dev, properties: { ...dev.properties, tokenSymbol: '' } })).toThrow('properties.tokenSymbol: expected a non-empty string');
+    expect(refused(withBalances([...balances, [balances[0][0], '20000000000']])))
+      .toThrow(`genesis.runtimeGenesis.patch.balances.balances[${balances.length}][0]: duplicate account`);
+    expect(refused(withBalances([[balances[0][0], -5]]))).toThrow('genesis.runtimeGenesis.patch.balances.balances[0][1]: -5 is negative');
+    expect(refused(withBalances([[balances[0][0], 1.5]]))).toThrow('genesis.runtimeGenesis.patch.balances.balances[0][1]: 1.5 is not an integer');
+    expect(refused(withPatch({ ...devPatch, services: { ...(devPatch.services as object), minNoticeBlocks: -1 } })))
+      .toThrow('genesis.runtimeGenesis.patch.services.minNoticeBlocks: -1 is negative');
+    for (const section of ['system', 'balances', 'transactionPayment', 'sudo', 'oracle', 'services', 'sliceMarketplace']) {
+      expect(refused(withPatch({ ...devPatch, [section]: { ...(devPatch[section] as object), misspelt: 1 } })))
+        .toThrow(`genesis.runtimeGenesis.patch.${section}.misspelt: unknown field`);
+    }
+  });
 });

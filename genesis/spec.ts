@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
 import { hexToU8a, isHex, u8aToHex } from '@polkadot/util';
 import { Trie } from '../primitives/trie.ts';
 import { H256, ZERO_HASH, type Header } from '../primitives/types.ts';
-import { blockHash, buildGenesis, extrinsicsRoot, type Genesis } from '../frame/block.ts';
+import { blockHash, extrinsicsRoot } from '../frame/block.ts';
+import { buildGenesis, type Genesis } from '../frame/block-builder.ts';
 import type { Executive } from '../frame/executive.ts';
-import { SpecError, onlyKeys, requireObject } from '../frame/genesis-json.ts';
+import { SpecError, onlyKeys, requireObject, toInteger } from '../frame/genesis-json.ts';
 
 export interface ChainSpec {
   name: string;
@@ -56,8 +57,15 @@ export function parseChainSpec(json: unknown): ChainSpec {
   }
   const properties = requireObject(spec.properties ?? {}, 'properties');
   const defaults = { ss58Format: 42, tokenDecimals: 12, tokenSymbol: 'UNIT' };
-  for (const [key, kind] of [['ss58Format', 'number'], ['tokenDecimals', 'number'], ['tokenSymbol', 'string']] as const) {
-    if (properties[key] !== undefined && typeof properties[key] !== kind) throw new SpecError(`properties.${key}`, `expected a ${kind}`);
+  // An SS58 prefix is 14 bits; token decimals are a u8 in Substrate's chain properties.
+  for (const [key, max] of [['ss58Format', 16_383n], ['tokenDecimals', 255n]] as const) {
+    if (properties[key] !== undefined) {
+      if (typeof properties[key] !== 'number') throw new SpecError(`properties.${key}`, 'expected a number');
+      toInteger(properties[key], `properties.${key}`, { max });
+    }
+  }
+  if (properties.tokenSymbol !== undefined && (typeof properties.tokenSymbol !== 'string' || properties.tokenSymbol === '')) {
+    throw new SpecError('properties.tokenSymbol', 'expected a non-empty string');
   }
   const genesis = requireObject(spec.genesis, 'genesis');
   if ('runtimeGenesis' in genesis) {

@@ -5,12 +5,14 @@ import { hexToU8a, u8aToHex } from '@polkadot/util';
 import type { Trie } from '../primitives/trie.ts';
 import type { Hash, TransactionValidity } from '../primitives/types.ts';
 import { genesisOf, type ChainSpec } from '../genesis/spec.ts';
-import { Now, nextTimestamp } from '../pallets/timestamp/index.ts';
-import { BlockBuilder, executeBlock, type Block, type BuiltBlock, type Genesis } from '../frame/block.ts';
+import type { Block, BuiltBlock } from '../frame/block.ts';
+import { queryRuntimeApi } from '../frame/apis.ts';
+import { BlockBuilder, executeBlock, type Genesis } from '../frame/block-builder.ts';
 import type { ApplyExtrinsicResult } from '../frame/executive.ts';
 import { Overlay } from '../frame/overlay.ts';
 import type { Executive } from '../frame/executive.ts';
 import { executive as slicechain } from '../runtime/runtime.ts';
+import { inherentDataAt } from './inherents.ts';
 import type { SignaturePool } from './signature-pool.ts';
 
 export interface Head {
@@ -23,6 +25,8 @@ export interface Authored {
   built: BuiltBlock;
   /** One per extrinsic offered: included (with the call's outcome) or refused. */
   results: ApplyExtrinsicResult[];
+  /** How many inherents precede the included extrinsics in the block. */
+  inherents: number;
 }
 
 export interface ChainOptions {
@@ -77,11 +81,16 @@ export class Chain {
     return this.executive.run(new Overlay(this.state), body);
   }
 
+  /** Calls a runtime API at the head: `chain.api('AccountNonceApi_account_nonce', [who])`. */
+  api<O>(name: string, args: readonly unknown[]): O {
+    return queryRuntimeApi<O>({ executive: this.executive, state: this.state, at: this.head }, name, args);
+  }
+
   /** Authors the next block with the timestamp inherent and as many of `extrinsics` as are valid. */
   author(extrinsics: readonly Uint8Array[]): Authored {
-    const builder = new BlockBuilder(this.executive, this.state, this.head, { timestamp: nextTimestamp(this.read(() => Now.get())) });
+    const builder = new BlockBuilder(this.executive, this.state, this.head, inherentDataAt(this.executive, this.state));
     const results = extrinsics.map((xt) => builder.push(xt));
-    return { built: this.commit(builder.build()), results };
+    return { built: this.commit(builder.build()), results, inherents: builder.inherentCount };
   }
 
   /** Imports a block: re-executes it on the head state and checks its roots; a bad block changes nothing. */

@@ -26,8 +26,8 @@ import {
 import { registerNodeCommand } from './node.ts';
 import { registerBenchmarkCommand } from './benchmark/cli.ts';
 import { toAccount } from '../frame/genesis-json.ts';
-import { operator as operatorInfo, quote } from '../pallets/services/index.ts';
-import type { Price } from '../pallets/services/types.ts';
+import { BLOCKS_PER_HOUR } from '../frame/units.ts';
+import type { OperatorInfo, Price, Quote } from '../pallets/services/types.ts';
 
 const integer = (name: string) => (value: string): number => {
   const n = Number(value);
@@ -268,7 +268,7 @@ export function buildProgram(): Command {
       console.log(JSON.stringify(toRawSpec(spec, chain.state), null, 2));
     });
 
-  const perHourAndBlock = (price: Price) => `${price.per_hour} micro-USD/h, ${price.per_block} micro-USD/block (+1 in ${price.per_block_remainder} of every 600 blocks)`;
+  const perHourAndBlock = (price: Price) => `${price.per_hour} micro-USD/h, ${price.per_block} micro-USD/block (+1 in ${price.per_block_remainder} of every ${BLOCKS_PER_HOUR} blocks)`;
 
   program.command('services-quote')
     .description('The Services runtime API `quote`: what resources cost at an operator (micro-USD), now and once its pending change applies.')
@@ -286,7 +286,7 @@ export function buildProgram(): Command {
       const account = toAccount(who, '<operator>');
       const { chain, db } = await open(loadChainSpec(opts.chain), opts.basePath);
       await db?.close();
-      const answer = chain.read(() => quote(account, resources));
+      const answer = chain.api<Quote | undefined>('ServicesApi_quote', [account, resources]);
       if (!answer) throw new Error(`${who} is not a registered operator, or the price does not fit a u64`);
       const after = answer.after_pending_change;
       report(!!opts.json, { now: answer.now, after_pending_change: after ? { price: after[0], effective_at: after[1] } : null }, [
@@ -304,7 +304,7 @@ export function buildProgram(): Command {
       const account = toAccount(who, '<account>');
       const { chain, db } = await open(loadChainSpec(opts.chain), opts.basePath);
       await db?.close();
-      const info = chain.read(() => operatorInfo(account));
+      const info = chain.api<OperatorInfo | undefined>('ServicesApi_operator', [account]);
       if (!info) throw new Error(`${who} is not a registered operator`);
       report(true, { ...info, pending_change: info.pending_change ?? null }, []);
     });

@@ -6,7 +6,7 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import type { DispatchError, Era, TransactionValidity, TransactionValidityError } from '../primitives/types.ts';
 import { mortalEra } from '../primitives/types.ts';
 import { loadChainSpec, type ChainSpec } from '../genesis/spec.ts';
-import { EVENTS_KEY, accountNonce } from '../frame/system/index.ts';
+import { EVENTS_KEY } from '../frame/system/index.ts';
 import type { EventRecord } from '../frame/system/types.ts';
 import type { Block } from '../frame/block.ts';
 import type { RuntimeEventValue as RuntimeEvent } from '../frame/construct.ts';
@@ -95,7 +95,7 @@ export class TestChain {
     const head = this.chain.head;
     const era: Era | undefined = opts.mortality ? mortalEra(opts.mortality, head.number) : undefined;
     return signExtrinsic(this.chain.runtime, signer, call, {
-      nonce: opts.nonce ?? this.query(() => accountNonce(who)) + queued,
+      nonce: opts.nonce ?? this.chain.api<number>('AccountNonceApi_account_nonce', [who]) + queued,
       era,
       eraBlockHash: era ? head.hash : undefined,
       tip: opts.tip,
@@ -134,9 +134,9 @@ export class TestChain {
   newBlock(): BlockReport {
     const queue = this.queue;
     this.queue = [];
-    const { built, results } = this.chain.author(queue.map((q) => q.extrinsic));
+    const { built, results, inherents } = this.chain.author(queue.map((q) => q.extrinsic));
     const events = this.events();
-    let index = 1; // after the timestamp inherent
+    let index = inherents;
     const runtime = this.chain.runtime;
     const extrinsics = results.map((result): ExtrinsicReport => {
       if (!result.success) return { result, included: false, refused: describeValidityError(result.value), validityError: result.value, events: [] };

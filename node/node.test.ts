@@ -1,12 +1,12 @@
 // The dev node's pool and sealing, without a server: what a user of `slicechain --dev` relies on.
 import { Keyring } from '@polkadot/keyring';
 import { loadChainSpec } from '../genesis/spec.ts';
-import { Balances } from '../pallets/balances/index.ts';
 import { accountNonce } from '../frame/system/index.ts';
 import type { RuntimeCallValue } from '../frame/pallet.ts';
-import { DevNode } from './node.ts';
+import { DevNode } from './dev-node.ts';
 import { PoolError } from './pool.ts';
 import { accountOf, signExtrinsic, type SigningPair } from './signer.ts';
+import { Balances } from '../runtime/runtime.ts';
 
 const keyring = new Keyring({ type: 'sr25519' });
 const [alice, bob] = ['//Alice', '//Bob'].map((uri) => keyring.addFromUri(uri));
@@ -109,7 +109,7 @@ describe('the dev node with a base path', () => {
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const { startNode } = await import('./node.ts');
-    const { UnknownBlock } = await import('./node.ts');
+    const { UnknownBlock } = await import('./dev-node.ts');
     const basePath = mkdtempSync(join(tmpdir(), 'slicechain-node-'));
     const key = new TextEncoder().encode(':slicechain-test');
     let running = await startNode({ port: 0, sealing: 'manual', basePath });

@@ -4,10 +4,10 @@
 // grow with the future queue. Small limits stand in for Substrate's defaults (same rules).
 import { Keyring } from '@polkadot/keyring';
 import { loadChainSpec } from '../genesis/spec.ts';
-import { Balances } from '../pallets/balances/index.ts';
+import { Balances } from '../runtime/runtime.ts';
 import { accountNonce } from '../frame/system/index.ts';
 import type { Hash } from '../primitives/types.ts';
-import { DevNode, type DevNodeOptions } from './node.ts';
+import { DevNode, type DevNodeOptions } from './dev-node.ts';
 import { PoolError } from './pool.ts';
 import { accountOf, signExtrinsic, type SigningPair } from './signer.ts';
 

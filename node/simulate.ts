@@ -5,7 +5,6 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { u8aToHex } from '@polkadot/util';
-import { accountNonce } from '../frame/system/index.ts';
 import type { Chain } from './chain.ts';
 import { accountOf, signExtrinsic, type SigningPair } from './signer.ts';
 import type { PlannedCall, Rng, Workload } from './workloads/types.ts';
@@ -86,7 +85,7 @@ function signAll(chain: Chain, plans: readonly PlannedCall[]): Uint8Array[] {
   const { spec_version: specVersion, transaction_version: transactionVersion } = chain.runtime.version;
   return plans.map((plan) => {
     const who = accountOf(plan.signer);
-    const next = nextNonce.get(who) ?? chain.read(() => accountNonce(who));
+    const next = nextNonce.get(who) ?? chain.api<number>('AccountNonceApi_account_nonce', [who]);
     if (plan.nonce === undefined && plan.expect !== 'refused') nextNonce.set(who, next + 1);
     return signExtrinsic(chain.runtime, plan.signer, plan.call, {
       nonce: plan.nonce ?? next, tip: plan.tip, genesisHash: chain.genesisHash, specVersion, transactionVersion,

@@ -1,3 +1,5 @@
+// Over 400 lines: one data structure, the incremental sp-trie LayoutV1 with its node encoding
+// and root computation; splitting it would scatter its invariants.
 // Substrate's state trie (sp-trie LayoutV0/LayoutV1): a base-16 Patricia trie without extension
 // nodes, hashed with blake2_256, whose root is the chain's state root.
 //

@@ -6,13 +6,14 @@ import { Option, Vec, u32, u64 } from '../primitives/scale.ts';
 import { AccountId32, H256, Header, Nonce, TransactionSource, TransactionValidity } from '../primitives/types.ts';
 import { accountOf, signExtrinsic } from '../node/signer.ts';
 import { RuntimeVersion } from '../frame/system/types.ts';
-import { Now, Timestamp, nextTimestamp } from '../pallets/timestamp/index.ts';
+import { Now, nextTimestamp } from '../pallets/timestamp/index.ts';
 import { ApiCallError, ApplyExtrinsicResult, ExtrinsicInclusionMode, InherentData, OpaqueMetadata, TIMESTAMP_INHERENT, callRuntimeApi, type ApiContext } from '../frame/apis.ts';
 import { loadChainSpec, genesisOf } from '../genesis/spec.ts';
-import { BlockBuilder, commitChanges, revertChanges } from '../frame/block.ts';
+import { commitChanges, revertChanges } from '../frame/block.ts';
+import { BlockBuilder } from '../frame/block-builder.ts';
 import { buildMetadata } from '../frame/metadata.ts';
 import { Overlay } from '../frame/overlay.ts';
-import { RUNTIME_APIS, System, VERSION, executive, runtime } from './runtime.ts';
+import { System, Timestamp, VERSION, executive, runtime } from './runtime.ts';
 
 const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
 /** The dev spec's genesis time, where Alice is funded. */
@@ -22,7 +23,7 @@ function chainWithBlock() {
   const genesis = genesisOf(executive, loadChainSpec('dev'));
   const builder = new BlockBuilder(executive, genesis.state, { hash: genesis.hash, number: 0 }, { timestamp: nextTimestamp(GENESIS_TIME) });
   const built = builder.build();
-  const ctx: ApiContext = { executive, state: genesis.state, at: { hash: built.hash, number: 1 }, apis: RUNTIME_APIS };
+  const ctx: ApiContext = { executive, state: genesis.state, at: { hash: built.hash, number: 1 } };
   const sign = (nonce: number) => signExtrinsic(runtime, alice, System.tx.remark_with_event({ remark: new Uint8Array([1]) }), {
     nonce, genesisHash: genesis.hash, specVersion: VERSION.spec_version, transactionVersion: VERSION.transaction_version,
   });
@@ -34,8 +35,8 @@ describe('runtime APIs', () => {
     const { ctx } = chainWithBlock();
     expect(RuntimeVersion.dec(callRuntimeApi(ctx, 'Core_version', new Uint8Array()))).toEqual(VERSION);
     expect(Vec(u32).dec(callRuntimeApi(ctx, 'Metadata_metadata_versions', new Uint8Array()))).toEqual([14, 15]);
-    expect(OpaqueMetadata.dec(callRuntimeApi(ctx, 'Metadata_metadata', new Uint8Array()))).toEqual(buildMetadata(runtime, RUNTIME_APIS, 14));
-    expect(Option(OpaqueMetadata).dec(callRuntimeApi(ctx, 'Metadata_metadata_at_version', u32.enc(15)))).toEqual(buildMetadata(runtime, RUNTIME_APIS, 15));
+    expect(OpaqueMetadata.dec(callRuntimeApi(ctx, 'Metadata_metadata', new Uint8Array()))).toEqual(buildMetadata(runtime, 14));
+    expect(Option(OpaqueMetadata).dec(callRuntimeApi(ctx, 'Metadata_metadata_at_version', u32.enc(15)))).toEqual(buildMetadata(runtime, 15));
     expect(Option(OpaqueMetadata).dec(callRuntimeApi(ctx, 'Metadata_metadata_at_version', u32.enc(16)))).toBeUndefined();
   });
 

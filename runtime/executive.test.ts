@@ -11,9 +11,10 @@ import { accountOf, signExtrinsic, type SigningOptions } from '../node/signer.ts
 import * as System from '../frame/system/index.ts';
 import { CheckGenesis, CheckMortality, CheckNonZeroSender, CheckNonce, checkWeight, versionCheck } from '../frame/system/extensions.ts';
 import { blockLengthWithNormalRatio, sensibleBlockWeights } from '../frame/system/limits.ts';
-import { Now, Timestamp, nextTimestamp } from '../pallets/timestamp/index.ts';
+import { Now, createTimestamp, nextTimestamp } from '../pallets/timestamp/index.ts';
 import { TimestampWeights } from '../pallets/timestamp/weights.ts';
-import { BlockBuilder, BlockRejected, buildGenesis, executeBlock, type BuiltBlock, type Genesis } from '../frame/block.ts';
+import { BlockRejected, type BuiltBlock } from '../frame/block.ts';
+import { BlockBuilder, buildGenesis, executeBlock, type Genesis } from '../frame/block-builder.ts';
 import { constructRuntime } from '../frame/construct.ts';
 import { weight } from '../frame/dispatch.ts';
 import { Executive, type SignatureCheck } from '../frame/executive.ts';
@@ -76,7 +77,7 @@ const NotesPallet = pallet({
 
 const version = {
   spec_name: 'test', impl_name: 'test', authoring_version: 1, spec_version: 7, impl_version: 1,
-  apis: [], transaction_version: 3, system_version: 1,
+  transaction_version: 3, system_version: 1,
 };
 const limits = {
   blockWeights: sensibleBlockWeights(weight(2_000_000_000_000n, (1n << 64n) - 1n), 75n, weight(5_000_000_000n), weight(100_000_000n)),
@@ -84,8 +85,9 @@ const limits = {
 };
 /** Small, so that pruning shows within a test. */
 const BLOCK_HASH_COUNT = 16;
+const Timestamp = createTimestamp({});
 const SystemPallet = System.createSystem({
-  version, ...limits, blockHashCount: BLOCK_HASH_COUNT, dbWeight: { read: 25_000_000n, write: 100_000_000n }, ss58Prefix: 42,
+  version: () => runtime.version, ...limits, blockHashCount: BLOCK_HASH_COUNT, dbWeight: { read: 25_000_000n, write: 100_000_000n }, ss58Prefix: 42,
   runtimeEvent: lazy(() => runtime.RuntimeEvent),
 });
 const runtime = constructRuntime({

@@ -7,9 +7,9 @@ import { compactStripLength, u8aToHex } from '@polkadot/util';
 import { decAnyMetadata, metadata as metadataCodec, unifyMetadata } from '@polkadot-api/substrate-bindings';
 import { AccountId32 } from '../primitives/types.ts';
 import { Account } from '../frame/system/index.ts';
-import { apiId } from '../frame/apis.ts';
+import { apiId } from '../frame/runtime-api.ts';
 import { buildMetadata } from '../frame/metadata.ts';
-import { BLOCK_HASH_COUNT, RUNTIME_APIS, System, VERSION, runtime } from './runtime.ts';
+import { BLOCK_HASH_COUNT, System, VERSION, runtime } from './runtime.ts';
 
 const alice = AccountId32.dec(new Keyring({ type: 'sr25519' }).addFromUri('//Alice').addressRaw);
 
@@ -32,7 +32,7 @@ function readWithPolkadotJs(bytes: Uint8Array) {
 
 describe('metadata', () => {
   it.each([14, 15] as const)('V%i decodes in polkadot.js with no warning and every type constructible', (version) => {
-    const { metadata, warnings } = readWithPolkadotJs(buildMetadata(runtime, RUNTIME_APIS, version));
+    const { metadata, warnings } = readWithPolkadotJs(buildMetadata(runtime, version));
     expect(warnings).toEqual([]);
     expect(metadata.version).toBe(version);
     expect(metadata.asLatest.pallets.map((p) => [p.name.toString(), p.index.toNumber()]))
@@ -40,7 +40,7 @@ describe('metadata', () => {
   });
 
   it.each([14, 15] as const)('V%i decodes with polkadot-api\'s codec and re-encodes to the same bytes', (version) => {
-    const bytes = buildMetadata(runtime, RUNTIME_APIS, version);
+    const bytes = buildMetadata(runtime, version);
     const decoded = decAnyMetadata(bytes);
     expect(decoded.metadata.tag).toBe(`v${version}`);
     expect(u8aToHex(metadataCodec.enc(decoded))).toBe(u8aToHex(bytes));
@@ -49,12 +49,12 @@ describe('metadata', () => {
   });
 
   it('is built once and identically', () => {
-    expect(buildMetadata(runtime, RUNTIME_APIS, 15)).toBe(buildMetadata(runtime, RUNTIME_APIS, 15));
-    expect(u8aToHex(buildMetadata(runtime, [...RUNTIME_APIS], 15))).toBe(u8aToHex(buildMetadata(runtime, RUNTIME_APIS, 15)));
+    expect(buildMetadata(runtime, 15)).toBe(buildMetadata(runtime, 15));
+    expect(u8aToHex(buildMetadata(runtime, 15))).toBe(u8aToHex(buildMetadata(runtime, 15)));
   });
 
   it('gives polkadot.js the runtime\'s own storage keys, defaults, constants and call encodings', () => {
-    const { decorated, registry } = readWithPolkadotJs(buildMetadata(runtime, RUNTIME_APIS, 15));
+    const { decorated, registry } = readWithPolkadotJs(buildMetadata(runtime, 15));
     // polkadot.js prefixes a storage key with its Compact length.
     expect(u8aToHex(compactStripLength(decorated.query.system.account(alice))[1])).toBe(u8aToHex(Account.key(alice)));
     expect(decorated.query.system.number.meta.modifier.isDefault).toBe(true);
@@ -72,7 +72,7 @@ describe('metadata', () => {
   });
 
   it('V15 declares the runtime APIs with their methods, and RuntimeVersion lists them by blake2_64 id', () => {
-    const { metadata } = readWithPolkadotJs(buildMetadata(runtime, RUNTIME_APIS, 15));
+    const { metadata } = readWithPolkadotJs(buildMetadata(runtime, 15));
     const apis = metadata.asV15.apis.map((api) => [api.name.toString(), api.methods.map((m) => m.name.toString())]);
     expect(apis).toEqual([
       ['Core', ['version', 'execute_block', 'initialize_block']],

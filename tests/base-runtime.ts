@@ -4,24 +4,22 @@
 // chain-spec patch read by the pallets' own parsers; TestChain builds blocks of signed extrinsics on
 // it, as a node does.
 import { Keyring } from '@polkadot/keyring';
-import { Compact, bool, lazy, u128, u64, type HexString } from '../primitives/scale.ts';
+import { Compact, bool, u128, u64, type HexString } from '../primitives/scale.ts';
 import { AccountId32, type AccountId } from '../primitives/types.ts';
 import { genesisOf, parseChainSpec, type ChainSpec } from '../genesis/spec.ts';
 import { TestChain as Harness, type RuntimeEvent } from '../node/harness.ts';
 import { accountOf } from '../node/signer.ts';
-import { constructRuntime } from '../frame/construct.ts';
 import { DispatchFailure, U64_MAX, weight } from '../frame/dispatch.ts';
 import { Executive, type ApplyExtrinsicResult } from '../frame/executive.ts';
 import { call, pallet } from '../frame/pallet.ts';
-import { Balances, Reserves, TotalIssuance, balancesCurrency } from '../pallets/balances/index.ts';
-import { Oracle, Price } from '../pallets/oracle/index.ts';
-import { Key, createSudo } from '../pallets/sudo/index.ts';
+import { Reserves, TotalIssuance, balancesCurrency } from '../pallets/balances/index.ts';
+import { Price, createOracle } from '../pallets/oracle/index.ts';
+import { Key } from '../pallets/sudo/index.ts';
 import * as System from '../frame/system/index.ts';
-import { CheckGenesis, CheckMortality, CheckNonZeroSender, CheckNonce, checkWeight, versionCheck } from '../frame/system/extensions.ts';
 import { blockLengthWithNormalRatio, sensibleBlockWeights } from '../frame/system/limits.ts';
 import type { AccountInfo } from '../frame/system/types.ts';
-import { Timestamp } from '../pallets/timestamp/index.ts';
-import { NextFeeMultiplier, createTransactionPayment } from '../pallets/transaction-payment/index.ts';
+import { NextFeeMultiplier } from '../pallets/transaction-payment/index.ts';
+import { basePallets, constructBaseRuntime, type BaseRuntimeConfig } from '../runtime/base-runtime.ts';
 
 export const TOKEN = 10n ** 12n;
 
@@ -67,37 +65,25 @@ const Meter = pallet({
   },
 });
 
-const SPEC_VERSION = 100;
-const TRANSACTION_VERSION = 1;
 /** 100 µs, close to polkadot-sdk's measured ExtrinsicBaseWeight. */
 export const BASE_EXTRINSIC_REF_TIME = 100_000_000n;
-const limits = {
-  blockWeights: sensibleBlockWeights(weight(2_000_000_000_000n, U64_MAX), 75n, weight(5_000_000_000n), weight(BASE_EXTRINSIC_REF_TIME)),
-  blockLength: blockLengthWithNormalRatio(5 * 1024 * 1024, 75),
-};
-const version = {
-  spec_name: 'base-test', impl_name: 'base-test', authoring_version: 1, spec_version: SPEC_VERSION, impl_version: 1,
-  apis: [], transaction_version: TRANSACTION_VERSION, system_version: 1,
+const CONFIG: BaseRuntimeConfig = {
+  name: 'base_test_runtime',
+  version: { spec_name: 'base-test', impl_name: 'base-test', authoring_version: 1, spec_version: 100, impl_version: 1, transaction_version: 1, system_version: 1 },
+  limits: {
+    blockWeights: sensibleBlockWeights(weight(2_000_000_000_000n, U64_MAX), 75n, weight(5_000_000_000n), weight(BASE_EXTRINSIC_REF_TIME)),
+    blockLength: blockLengthWithNormalRatio(5 * 1024 * 1024, 75),
+  },
+  blockHashCount: 4096,
+  dbWeight: { read: 25_000_000n, write: 100_000_000n },
+  ss58Prefix: 42,
 };
 
-const SystemPallet = System.createSystem({
-  version, ...limits, blockHashCount: 4096, dbWeight: { read: 25_000_000n, write: 100_000_000n }, ss58Prefix: 42,
-  runtimeEvent: lazy(() => runtime.RuntimeEvent),
-});
-export const TransactionPayment = createTransactionPayment({ currency: balancesCurrency, limits, runtime: () => runtime });
-export const Sudo = createSudo({
-  runtimeCall: lazy(() => runtime.RuntimeCall),
-  dispatch: (origin, inner) => runtime.dispatch(origin, inner),
-  dispatchInfo: (inner) => runtime.dispatchInfo(inner),
-});
-export const runtime = constructRuntime({
-  name: 'base_test_runtime',
-  pallets: [[0, SystemPallet], [1, Timestamp], [2, Balances], [3, TransactionPayment], [4, Sudo], [5, Oracle], [50, Escrow], [51, Meter]],
-  extensions: [CheckNonZeroSender, versionCheck('CheckSpecVersion', SPEC_VERSION), versionCheck('CheckTxVersion', TRANSACTION_VERSION),
-    CheckGenesis, CheckMortality, CheckNonce, checkWeight(limits), TransactionPayment.chargeTransactionPayment],
-  version, limits, blockHashCount: 4096,
-  inherents: ({ timestamp }) => [Timestamp.tx.set({ now: timestamp })],
-});
+const base = basePallets(CONFIG, () => runtime);
+const { System: SystemPallet, Balances } = base;
+export const { TransactionPayment, Sudo } = base;
+const Oracle = createOracle({});
+export const runtime = constructBaseRuntime(CONFIG, base, [[5, Oracle], [50, Escrow], [51, Meter]]);
 const executive = new Executive(runtime);
 export const tx = { Balances: Balances.tx, Sudo: Sudo.tx, Oracle: Oracle.tx, Escrow: Escrow.tx, Meter: Meter.tx, System: SystemPallet.tx };
 
@@ -181,13 +167,6 @@ export function dispatchErrorOf(body: () => unknown) {
     throw error;
   }
   throw new Error('expected a dispatch failure');
-}
-
-/** The fee TransactionFeePaid reports among `events`. */
-export function feePaid(events: readonly Event[]): bigint {
-  const paid = events.find((e) => e.type === 'TransactionPayment' && e.value.type === 'TransactionFeePaid');
-  if (!paid) throw new Error(`no TransactionFeePaid among ${names(events).join(', ')}`);
-  return (paid.value.value as { actual_fee: bigint }).actual_fee;
 }
 
 /**

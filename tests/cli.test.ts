@@ -24,7 +24,7 @@ describe('slicechain CLI', () => {
     ]);
     simulated = first;
     expect(second.head).toBe(first.head);
-  });
+  }, 600_000); // two 200-block simulations: minutes on a busy 2-core machine
 
   it('simulate writes 200 blocks of a seeded workload, the same head on every run', () => {
     expect(simulated.number).toBe(200);

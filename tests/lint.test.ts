@@ -36,4 +36,14 @@ describe('determinism lint', () => {
   it('lets the node use the clock and the file system', async () => {
     expect(await problems("import { readFileSync } from 'node:fs';\nexport const t = Date.now() + readFileSync.length;", 'node/example.ts')).toEqual([]);
   });
+
+  it('refuses a pallet importing another pallet, and the framework importing a pallet', async () => {
+    expect(await problems("import { Operators } from '../services/storage.ts';\nexport const o = Operators;", 'pallets/example/index.ts'))
+      .toEqual([expect.stringContaining('a pallet imports no other pallet')]);
+    expect(await problems("import { Operators } from '../../runtime/runtime.ts';\nexport const o = Operators;", 'pallets/example/index.ts'))
+      .toEqual([expect.stringContaining('a pallet imports only frame/')]);
+    expect(await problems("import { createBalances } from '../pallets/balances/index.ts';\nexport const b = createBalances;", 'frame/example.ts'))
+      .toEqual([expect.stringContaining('the framework imports nothing above it')]);
+    expect(await problems("import { storage } from '../../frame/externalities.ts';\nimport { Price } from './types.ts';\nexport const s = [storage, Price];", 'pallets/example/index.ts')).toEqual([]);
+  });
 });

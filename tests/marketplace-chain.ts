@@ -13,6 +13,7 @@ import type { RuntimeCallValue } from '../frame/pallet.ts';
 import { TotalIssuance } from '../pallets/balances/index.ts';
 import { Account } from '../frame/system/index.ts';
 import { AgendaCursor } from '../pallets/slice-marketplace/storage.ts';
+import { feePaid } from './support.ts';
 
 export const GIB = 2 ** 30;
 export const TOKEN = 10n ** 12n;
@@ -73,13 +74,6 @@ export class MarketChain extends TestChain {
 export const id = (who: KeyringPair | AccountId): AccountId => (typeof who === 'string' ? who : accountOf(who));
 export const text = (value: string): Uint8Array => stringToU8a(value);
 
-/** The fee an extrinsic paid, from its TransactionFeePaid event. */
-export function feeOf(report: ExtrinsicReport): bigint {
-  const paid = report.events.find((e) => e.type === 'TransactionPayment' && e.value.type === 'TransactionFeePaid');
-  if (!paid) throw new Error(`no TransactionFeePaid among ${report.events.map((e) => `${e.type}.${e.value.type}`).join(', ')}`);
-  return (paid.value.value as { actual_fee: bigint }).actual_fee;
-}
-
 /** The marketplace events among `events`, as `{ type, value }`. */
 export const marketEvents = (events: readonly RuntimeEvent[]) =>
   events.filter((e) => e.type === 'SliceMarketplace').map((e) => e.value);
@@ -97,7 +91,7 @@ const ACCOUNTS = hex(Account.prefix);
  */
 export function expectOnlyFeeAndNonce(chain: MarketChain, signer: KeyringPair, report: ExtrinsicReport, before: AccountSnapshot): void {
   expect(report.included).toBe(true);
-  const fee = feeOf(report);
+  const fee = feePaid(report.events);
   const signerKey = hex(Account.key(accountOf(signer)));
   const issuanceKey = hex(TotalIssuance.key);
   const stray = chain.lastChanges.map(([key]) => hex(key)).filter((key) => key !== signerKey && key !== issuanceKey

@@ -15,7 +15,7 @@ import { readBlockFile } from '../node/blockfile.ts';
 import type { Figures } from '../node/report/figures.ts';
 import { EVENTS_KEY } from '../frame/system/index.ts';
 import { buildMetadata } from '../frame/metadata.ts';
-import { RUNTIME_APIS, runtime } from '../runtime/runtime.ts';
+import { runtime } from '../runtime/runtime.ts';
 import { itWithBrowser, openChartPage } from './browser.ts';
 import { json } from './slicechain-cli.ts';
 
@@ -36,7 +36,7 @@ interface Counted {
 
 async function countEvents(): Promise<Counted> {
   const registry = new TypeRegistry();
-  registry.setMetadata(new Metadata(registry, buildMetadata(runtime, RUNTIME_APIS, 14)));
+  registry.setMetadata(new Metadata(registry, buildMetadata(runtime, 14)));
   const chain = new Chain(loadChainSpec('dev'));
   const counted: Counted = { perBlock: [], refusedRentals: new Map(), calls: new Map(), operatorIncome: 0n, head: '' };
   const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);

@@ -7,7 +7,7 @@
 // node/rpc/fuzz.test.ts and the long run in benches/fuzz-rpc.ts.
 import fc from 'fast-check';
 import { u8aToHex } from '@polkadot/util';
-import type { DevNode } from '../node/node.ts';
+import type { DevNode } from '../node/dev-node.ts';
 import { connect } from './ws-client.ts';
 
 export interface FuzzRequest {

@@ -11,7 +11,8 @@ import { servicesWorkload } from '../node/workloads/services.ts';
 import { DEFAULT_PROFILE } from '../node/workloads/profiles.ts';
 import { TotalIssuance, balancesCurrency } from '../pallets/balances/index.ts';
 import { oraclePrice } from '../pallets/oracle/index.ts';
-import { PendingPriceChanges, Requests, SERVICES_RESERVE, Services } from '../pallets/services/index.ts';
+import { SERVICES_RESERVE } from '../pallets/services/index.ts';
+import { PendingPriceChanges, ServiceRequests, Services } from '../pallets/services/storage.ts';
 import { chargeBetween } from '../pallets/services/pricing.ts';
 import type { LockedPrice } from '../pallets/services/types.ts';
 import { Account } from '../frame/system/index.ts';
@@ -56,7 +57,7 @@ class Invariants {
       const held = new Map<AccountId, bigint>();
       const hold = (who: AccountId, amount: bigint) => held.set(who, (held.get(who) ?? 0n) + amount);
       for (const [, service] of Services.entries()) hold(service.owner, service.balance);
-      for (const [, request] of Requests.entries()) hold(request.owner, request.deposit);
+      for (const [, request] of ServiceRequests.entries()) hold(request.owner, request.deposit);
       for (const [[who]] of accounts) expect(balancesCurrency.reserved(SERVICES_RESERVE, who)).toBe(held.get(who) ?? 0n);
     });
     for (const { phase, event } of records) {

@@ -7,8 +7,7 @@ import { hexToU8a, u8aToHex } from '@polkadot/util';
 import { mortalEra, type MultiSignature } from '../primitives/types.ts';
 import { TestChain } from '../node/harness.ts';
 import { accountOf, payloadParts, type SigningOptions } from '../node/signer.ts';
-import { Balances } from '../pallets/balances/index.ts';
-import { System, runtime } from '../runtime/runtime.ts';
+import { Balances, System, runtime } from '../runtime/runtime.ts';
 import type { RuntimeCallValue } from '../frame/pallet.ts';
 
 const registry = new TypeRegistry();

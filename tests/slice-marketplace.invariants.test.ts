@@ -16,7 +16,8 @@ import { TotalIssuance } from '../pallets/balances/index.ts';
 import { earnedAt, rentedSlices, slicesIn } from '../pallets/slice-marketplace/billing.ts';
 import { Agenda, NodeRentals, Nodes, RenterRentals, Renters, Rentals, Slices } from '../pallets/slice-marketplace/storage.ts';
 import type { Node, Rental, SliceStatus } from '../pallets/slice-marketplace/types.ts';
-import { MarketChain, devSpecWith, feeOf, gridNode, text } from './marketplace-chain.ts';
+import { MarketChain, devSpecWith, gridNode, text } from './marketplace-chain.ts';
+import { feePaid } from './support.ts';
 
 const tx = SliceMarketplace.tx;
 const MONTH = 6;
@@ -143,7 +144,7 @@ describe('SliceMarketplace under random load', () => {
         const report = chain.newBlock();
         for (const x of report.extrinsics) {
           expect(x.refused).toBeUndefined();
-          issuance -= feeOf(x);
+          issuance -= feePaid(x.events);
           outcomes[x.error ? 'failed' : 'ok']++;
         }
         outcomes.expired += report.events.filter((e) => e.event.type === 'SliceMarketplace' && e.event.value.type === 'RentalExpired').length;

@@ -13,7 +13,7 @@ import { FigureCollector } from '../node/report/figures.ts';
 import { outcomeMetrics, type SweepResult } from '../node/report/sweep.ts';
 import { simulate } from '../node/simulate.ts';
 import { DEFAULT_PROFILE, profileWorkloads } from '../node/workloads/profiles.ts';
-import { MinNoticeBlocks } from '../pallets/services/index.ts';
+import { MinNoticeBlocks } from '../pallets/services/storage.ts';
 import { PriceBandOf } from '../pallets/slice-marketplace/storage.ts';
 import { itWithBrowser, openChartPage } from './browser.ts';
 import { json, slicechain } from './slicechain-cli.ts';

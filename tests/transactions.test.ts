@@ -5,11 +5,12 @@ import { Metadata, TypeRegistry } from '@polkadot/types';
 import { TestChain } from '../node/harness.ts';
 import { deterministicPair } from '../node/keys.ts';
 import { accountOf } from '../node/signer.ts';
-import { Balances, TotalIssuance } from '../pallets/balances/index.ts';
+import { TotalIssuance } from '../pallets/balances/index.ts';
 import { Account, EVENTS_KEY } from '../frame/system/index.ts';
 import { storage } from '../frame/externalities.ts';
 import { buildMetadata } from '../frame/metadata.ts';
-import { RUNTIME_APIS, Sudo, System, runtime } from '../runtime/runtime.ts';
+import { Balances, Sudo, System, runtime } from '../runtime/runtime.ts';
+import { feePaid } from './support.ts';
 
 const TOKEN = 10n ** 12n;
 const id = (pair: { addressRaw: Uint8Array }) => ({ type: 'Id' as const, value: accountOf(pair as never) });
@@ -92,7 +93,7 @@ describe('a failing call', () => {
     const before = chain.query(() => ({ charlie: Account.get(charlie), issuance: TotalIssuance.get() }));
     const { result, events } = chain.apply(chain.accounts.charlie, Balances.tx.transfer_allow_death({ dest: id(chain.accounts.bob), value: 10n ** 9n * TOKEN }));
     expect(result).toEqual({ success: true, value: { success: false, value: { type: 'Token', value: { type: 'FundsUnavailable' } } } });
-    const fee = (events.find((e) => e.value.type === 'TransactionFeePaid')!.value.value as { actual_fee: bigint }).actual_fee;
+    const fee = feePaid(events);
     expect(fee).toBeGreaterThan(0n);
     const after = chain.query(() => ({ charlie: Account.get(charlie), issuance: TotalIssuance.get() }));
     expect(after).toEqual({
@@ -123,7 +124,7 @@ describe('events as Substrate stores them', () => {
     const raw = chain.query(() => storage().get(EVENTS_KEY))!;
 
     const registry = new TypeRegistry();
-    registry.setMetadata(new Metadata(registry, buildMetadata(runtime, RUNTIME_APIS, 14)));
+    registry.setMetadata(new Metadata(registry, buildMetadata(runtime, 14)));
     const records = registry.createType('Vec<EventRecord>', raw);
     expect(records.toU8a()).toEqual(raw);
     const mine = chain.events();

@@ -30,6 +30,18 @@ export interface Benchmark {
 
 export type PalletBenchmarks = Record<string, Benchmark>;
 
+/**
+ * Root calls a product pallet's set-up needs from pallets it may not import (a pallet imports no
+ * other pallet): the runtime's benchmark list builds them, as a FRAME benchmark reaches other
+ * pallets through its Config.
+ */
+export interface BenchmarkCalls {
+  /** Sets `who`'s free balance to `amount` (Balances' force_set_balance). */
+  setBalance(who: AccountId, amount: bigint): RuntimeCallValue;
+  /** Sets the token's price in micro-USD per token (Oracle's set_price). */
+  setTokenPrice(price: bigint): RuntimeCallValue;
+}
+
 /** One line of the runtime's define_benchmarks list: a pallet, its benchmarks and where its weights go. */
 export interface BenchmarkedPallet {
   pallet: AnyPallet;

@@ -8,7 +8,8 @@ import {
 } from '../../primitives/types.ts';
 import { DispatchErrors, DispatchInfo, PerDispatchClassWeight, ZERO_WEIGHT } from '../dispatch.ts';
 import { storage } from '../externalities.ts';
-import { call, constant, events, pallet } from '../pallet.ts';
+import { onlyKeys, requireObject } from '../genesis-json.ts';
+import { call, constant, events, lazyConstant, pallet } from '../pallet.ts';
 import { StorageAppendable, StorageMap, StorageValue } from '../storage.ts';
 import {
   AccountInfo, BlockLength, BlockWeights, EMPTY_ACCOUNT, EventRecord, LastRuntimeUpgradeInfo, Phase, RuntimeDbWeight,
@@ -168,7 +169,8 @@ export function finalize(blockHashCount: number): void {
 // ---- the pallet ----------------------------------------------------------------------------------
 
 export interface SystemConfig {
-  version: RuntimeVersionValue;
+  /** The runtime's version (a lazy reference: its `apis` are known once the runtime is built). */
+  version: () => RuntimeVersionValue;
   blockWeights: BlockWeightsValue;
   blockLength: BlockLengthValue;
   blockHashCount: number;
@@ -225,16 +227,18 @@ export function createSystem(config: SystemConfig) {
       BlockLength: constant(BlockLength, config.blockLength, 'The maximum length of a block (in bytes).'),
       BlockHashCount: constant(BlockNumber, config.blockHashCount, 'Maximum number of block number to block hash mappings to keep (oldest pruned first).'),
       DbWeight: constant(RuntimeDbWeight, config.dbWeight, 'The weight of runtime database operations the runtime can invoke.'),
-      Version: constant(RuntimeVersion, config.version, 'Get the chain\'s in-code version.'),
+      Version: lazyConstant(RuntimeVersion, config.version, 'Get the chain\'s in-code version.'),
       SS58Prefix: constant(u16, config.ss58Prefix, 'The designated SS58 prefix of this chain.'),
     },
     genesis: {
-      parse: () => ({}),
+      // No fields: anything in the section is a mistake.
+      parse: (json, path) => onlyKeys(requireObject(json ?? {}, path), [], path),
       build: () => {
         storage().set(EXTRINSIC_INDEX_KEY, u32.enc(0));
         BlockHash.insert(0, HASH69);
         ParentHash.put(HASH69);
-        LastRuntimeUpgrade.put({ spec_version: config.version.spec_version, spec_name: config.version.spec_name });
+        const { spec_version, spec_name } = config.version();
+        LastRuntimeUpgrade.put({ spec_version, spec_name });
       },
     },
   });

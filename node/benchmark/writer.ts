@@ -78,7 +78,7 @@ export function palletWeightsFile(pallet: string, weightsName: string, weights: 
     '// (base + slope x component) plus the storage reads and writes at the runtime\'s database weight.',
     ...provenanceHeader(provenance),
     "import type { Weight } from '../../primitives/types.ts';",
-    "import { benchmarked } from '../../runtime/weights/db.ts';",
+    "import { benchmarked } from '../../frame/weights/db.ts';",
     '',
     `export const ${weightsName} = {`,
     functions.join('\n'),

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { u8aToHex } from '@polkadot/util';
 import { Keyring } from '@polkadot/keyring';
-import { Balances } from '../../pallets/balances/index.ts';
+import { Balances } from '../../runtime/runtime.ts';
 import { startNode, type RunningNode } from '../node.ts';
 import { accountOf, signExtrinsic } from '../signer.ts';
 import { connect, type Message } from '../../tests/ws-client.ts';

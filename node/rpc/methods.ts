@@ -3,12 +3,11 @@
 // with SCALE-encoded digest logs, runtime versions in camelCase.
 // (Over 400 lines: one registration per Substrate RPC family, each short; splitting would scatter the shared JSON shapes.)
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { isHex, hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { isHex, u8aConcat, u8aToHex } from '@polkadot/util';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { blake2_256 } from '../../primitives/hashing.ts';
 import { Tuple, u32 } from '../../primitives/scale.ts';
 import { AccountId32, DigestItem, type AccountId, type Hash, type Header } from '../../primitives/types.ts';
-import { accountNonce } from '../../frame/system/index.ts';
 import type { RuntimeVersion } from '../../frame/system/types.ts';
 import { FeeDetails, RuntimeDispatchInfo } from '../../pallets/transaction-payment/types.ts';
 import { ApiCallError } from '../../frame/apis.ts';
@@ -16,28 +15,13 @@ import { ApplyExtrinsicResult } from '../../frame/apis.ts';
 import { buildMetadata } from '../../frame/metadata.ts';
 import type { Change } from '../../frame/overlay.ts';
 import { BlockRejected } from '../../frame/block.ts';
-import { UnknownBlock, type DevNode, type NewBlock, type TransactionEvent } from '../node.ts';
+import { UnknownBlock, type DevNode, type NewBlock, type TransactionEvent } from '../dev-node.ts';
 import { PoolError, extrinsicHash } from '../pool.ts';
 import { registerChainHead } from './chain-head.ts';
+import { bytesParam, hashParam, optionalHash } from './params.ts';
 import { RpcError, invalidParams, type RpcServer } from './server.ts';
 
 // ---- parameters --------------------------------------------------------------------------------
-
-export function bytesParam(params: unknown[], i: number, name: string): Uint8Array {
-  const value = params[i];
-  if (typeof value !== 'string' || !isHex(value)) throw invalidParams(`${name}: expected 0x-prefixed hex, got ${JSON.stringify(value)}`);
-  return hexToU8a(value);
-}
-
-export function hashParam(params: unknown[], i: number, name = 'hash'): Hash {
-  const value = params[i];
-  if (typeof value !== 'string' || !isHex(value, 256)) throw invalidParams(`${name}: expected a 32-byte 0x-hex block hash, got ${JSON.stringify(value)}`);
-  return value.toLowerCase() as Hash;
-}
-
-/** An optional trailing block hash: absent or null means the best block. */
-export const optionalHash = (params: unknown[], i: number): Hash | undefined =>
-  params[i] === undefined || params[i] === null ? undefined : hashParam(params, i, 'at');
 
 function countParam(params: unknown[], i: number, name: string): number {
   const value = params[i];
@@ -164,7 +148,7 @@ const nonceTag = Tuple(AccountId32, u32);
 
 /** The next nonce of `who`: the chain's, then past every one its pool transactions provide. */
 export function nextNonce(node: DevNode, who: AccountId): number {
-  let nonce = node.read(undefined, () => accountNonce(who));
+  let nonce = node.api<number>('AccountNonceApi_account_nonce', [who]);
   while (node.pool.provides(u8aToHex(nonceTag.enc([who, nonce])))) nonce++;
   return nonce;
 }
@@ -234,7 +218,7 @@ function registerState(server: RpcServer, node: DevNode): void {
   }), { aliases: ['chain_getRuntimeVersion'] });
   server.method('state_getMetadata', (params) => guarded(() => {
     node.resolve(optionalHash(params, 0));
-    return u8aToHex(buildMetadata(node.chain.runtime, node.chain.runtime.spec.apis ?? [], 14));
+    return u8aToHex(buildMetadata(node.chain.runtime, 14));
   }));
   server.method('state_call', (params) => {
     const method = params[0];

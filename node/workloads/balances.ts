@@ -1,10 +1,8 @@
 // The base workload: transfers among the dev accounts and to new accounts, transfers that fail for
 // want of funds, remarks, the Oracle price moved through sudo (and a non-key trying), and
 // transactions the runtime must refuse (a stale nonce, a signer with nothing to pay the fee).
-import { Balances } from '../../pallets/balances/index.ts';
-import { Oracle } from '../../pallets/oracle/index.ts';
 import { Account } from '../../frame/system/index.ts';
-import { Sudo, System } from '../../runtime/runtime.ts';
+import { Balances, Oracle, Sudo, System } from '../../runtime/runtime.ts';
 import { deterministicPair } from '../keys.ts';
 import { accountOf, type SigningPair } from '../signer.ts';
 import type { PlannedCall, Workload, WorkloadContext } from './types.ts';

@@ -11,8 +11,8 @@ import type { AccountId } from '../../primitives/types.ts';
 import { oraclePrice } from '../../pallets/oracle/index.ts';
 import {
   MaxPriceIncrease, MinNoticeBlocks, OperatorKeys, OperatorRequests, OperatorServices, Operators, PendingPriceChanges,
-  PriceChangeAgenda, Limits, Requests, Services,
-} from '../../pallets/services/index.ts';
+  PriceChangeAgenda, PriceLimits, ServiceRequests, Services,
+} from '../../pallets/services/storage.ts';
 import { chargeForBlocks, hourlyPrice, planSettlement, raisesAnyField, risesTooMuch, withinLimits } from '../../pallets/services/pricing.ts';
 import {
   MAX_PENDING_REQUESTS_PER_OPERATOR, MAX_SCHEDULED_PER_BLOCK, MAX_SERVICES_PER_OPERATOR, PRICE_FIELDS,
@@ -43,7 +43,7 @@ interface Head {
   pending: Map<AccountId, number>;
   requests: [bigint, ServiceRequest][];
   services: [bigint, Service][];
-  limits: ReturnType<typeof Limits.get>;
+  limits: ReturnType<typeof PriceLimits.get>;
   notice: number;
   maxIncrease: number;
   /** Changes already due at the block a change scheduled now would fall due at. */
@@ -67,9 +67,9 @@ function readHead(ctx: WorkloadContext): Head {
       next,
       operators: new Map([...Operators.entries()].map(([[who], prefs]) => [who, prefs])),
       pending: new Map([...PendingPriceChanges.entries()].map(([[who], change]) => [who, change.effective_at])),
-      requests: [...Requests.entries()].map(([[id], request]) => [id, request]),
+      requests: [...ServiceRequests.entries()].map(([[id], request]) => [id, request]),
       services: [...Services.entries()].map(([[id], service]) => [id, service]),
-      limits: Limits.get(),
+      limits: PriceLimits.get(),
       notice,
       maxIncrease: MaxPriceIncrease.get(),
       agendaAtNotice: PriceChangeAgenda.get(next + notice).length,

@@ -7,9 +7,11 @@ import { SpecError } from '../../frame/genesis-json.ts';
 import * as System from '../../frame/system/index.ts';
 import {
   ALICE, BOB, CHARLIE, DAVE, ESCROW_ID, EVE, GENESIS_PATCH, TOKEN, TestChain, TransactionPayment, afterFeeAndNonce, alice,
-  bob, charlie, dave, dispatchErrorOf, eventValues, failed, feePaid, moduleError, names, ok, parseGenesis, runtime, tx,
+  bob, charlie, dave, dispatchErrorOf, eventValues, failed, moduleError, names, ok, parseGenesis, runtime, tx,
 } from '../../tests/base-runtime.ts';
-import { Balances, EXISTENTIAL_DEPOSIT, MAX_RESERVES, Reserves, TotalIssuance, balancesCurrency } from './index.ts';
+import { EXISTENTIAL_DEPOSIT, MAX_RESERVES, Reserves, TotalIssuance, balancesCurrency } from './index.ts';
+import { Balances } from '../../runtime/runtime.ts';
+import { feePaid } from '../../tests/support.ts';
 
 const ED = EXISTENTIAL_DEPOSIT;
 const id = (who: AccountId): MultiAddress => ({ type: 'Id', value: who });

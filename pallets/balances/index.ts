@@ -1,3 +1,5 @@
+// Over 400 lines: the pallet, its Currency implementation and the fungible rules (existential
+// deposit, reserves, issuance) they share, which read best in one place.
 // pallet_balances with the fungible-era "new logic": balances live in System.Account's `data`; an
 // account's free balance at or above the existential deposit gives it a provider reference, a
 // non-zero reserve makes it a consumer, and an account whose free balance drops below the deposit
@@ -376,7 +378,7 @@ function buildGenesis({ balances }: BalancesGenesis): void {
 
 // ---- the pallet ----------------------------------------------------------------------------------
 
-export const Balances = pallet({
+const balances = pallet({
   name: PALLET,
   docs: 'Accounts and balances of the native token: transfers, named reserves, issuance.',
   storage: [TotalIssuance, InactiveIssuance, Reserves],
@@ -444,3 +446,7 @@ export const Balances = pallet({
   },
   genesis: { parse: parseGenesis, build: buildGenesis },
 });
+
+/** Balances takes nothing from the runtime; other pallets reach it through its `currency`. */
+export type BalancesConfig = Record<string, never>;
+export const createBalances = (_config: BalancesConfig) => ({ ...balances, currency: balancesCurrency });

@@ -43,7 +43,7 @@ export const oraclePrice: PriceOracle = {
   },
 };
 
-export const Oracle = pallet({
+const oracle = pallet({
   name: PALLET,
   docs: 'The token\'s USD price, set by Root.',
   storage: [Price],
@@ -72,3 +72,7 @@ export const Oracle = pallet({
     },
   },
 });
+
+/** Oracle takes nothing from the runtime; pricing pallets reach it through its `priceOracle`. */
+export type OracleConfig = Record<string, never>;
+export const createOracle = (_config: OracleConfig) => ({ ...oracle, priceOracle: oraclePrice });

@@ -1,10 +1,11 @@
 // The Oracle as a user sees it: Root sets the price, others cannot; pallets convert USD with it.
 import { SpecError } from '../../frame/genesis-json.ts';
 import {
-  BOB, GENESIS_PATCH, TOKEN, TestChain, afterFeeAndNonce, alice, bob, dispatchErrorOf, eventValues, failed, feePaid, moduleError,
+  BOB, GENESIS_PATCH, TOKEN, TestChain, afterFeeAndNonce, alice, bob, dispatchErrorOf, eventValues, failed, moduleError,
   parseGenesis, tx,
 } from '../../tests/base-runtime.ts';
 import { Price, oraclePrice } from './index.ts';
+import { feePaid } from '../../tests/support.ts';
 
 
 describe('Oracle', () => {

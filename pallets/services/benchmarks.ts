@@ -5,15 +5,14 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { u8aToHex } from '@polkadot/util';
 import { blake2_256 } from '../../primitives/hashing.ts';
 import type { AccountId } from '../../primitives/types.ts';
-import { ensure, type BenchmarkContext, type PalletBenchmarks } from '../../frame/benchmarking/index.ts';
+import { ensure, type BenchmarkCalls, type BenchmarkContext, type PalletBenchmarks } from '../../frame/benchmarking/index.ts';
 import { Root, signed } from '../../frame/dispatch.ts';
-import { Balances } from '../balances/index.ts';
-import { Price } from '../oracle/index.ts';
 import * as System from '../../frame/system/index.ts';
+import type { createServices } from './index.ts';
 import {
-  AgendaIncompleteSince, MinNoticeBlocks, NextRequestId, NextServiceId, Operators, PendingPriceChanges, PriceChangeAgenda, Requests,
-  Services as RunningServices, type createServices,
-} from './index.ts';
+  AgendaIncompleteSince, MinNoticeBlocks, NextRequestId, NextServiceId, Operators, PendingPriceChanges, PriceChangeAgenda, ServiceRequests,
+  Services as RunningServices,
+} from './storage.ts';
 import { MAX_OPERATORS_PER_SERVICE, type PriceTargets, type Resources } from './types.ts';
 
 const TOKEN = 10n ** 12n;
@@ -24,10 +23,10 @@ const RESOURCES: Resources = { vcpu: 4, mem_mb: 8192, storage_gb: 200, storage_c
 const MAX_CHANGES = 32;
 const MAX_SWEEP = 16;
 
-export function servicesBenchmarks(Services: ReturnType<typeof createServices>): PalletBenchmarks {
+export function servicesBenchmarks(Services: ReturnType<typeof createServices>, calls: BenchmarkCalls): PalletBenchmarks {
   const tx = Services.tx;
   const fund = (ctx: BenchmarkContext, who: AccountId) =>
-    ctx.asRoot(Balances.tx.force_set_balance({ who: { type: 'Id', value: who }, new_free: FUNDS }));
+    ctx.asRoot(calls.setBalance(who, FUNDS));
   const keyOf = (who: AccountId) => u8aToHex(secp256k1.getPublicKey(blake2_256(new TextEncoder().encode(who)), true));
   /** A funded, registered operator. */
   const operator = (ctx: BenchmarkContext, i: number, approval: 'None' | 'Required' = 'None'): AccountId => {
@@ -47,7 +46,7 @@ export function servicesBenchmarks(Services: ReturnType<typeof createServices>):
     ctx.as(owner, tx.request({ operators: ops, resources: RESOURCES, ttl_blocks: ttl, deposit: 1_000n * TOKEN }));
   /** A service on the most operators, started `age` blocks ago, so that ending or topping it up pays every operator. */
   const agedService = (ctx: BenchmarkContext, age: number): { owner: AccountId; id: bigint } => {
-    Price.put(2_500_000n);
+    ctx.asRoot(calls.setTokenPrice(2_500_000n));
     const owner = customer(ctx);
     const id = NextServiceId.get();
     request(ctx, owner, operators(ctx, MAX_OPERATORS_PER_SERVICE));
@@ -134,7 +133,7 @@ export function servicesBenchmarks(Services: ReturnType<typeof createServices>):
         const ops = operators(ctx, MAX_OPERATORS_PER_SERVICE, 'Required');
         const requestId = NextRequestId.get();
         request(ctx, customer(ctx), ops);
-        return { origin: signed(ops[0]), call: tx.reject({ request_id: requestId }), verify: () => ensure(!Requests.contains(requestId), 'the request remains') };
+        return { origin: signed(ops[0]), call: tx.reject({ request_id: requestId }), verify: () => ensure(!ServiceRequests.contains(requestId), 'the request remains') };
       },
     },
     cancel_request: {
@@ -142,7 +141,7 @@ export function servicesBenchmarks(Services: ReturnType<typeof createServices>):
         const owner = customer(ctx);
         const requestId = NextRequestId.get();
         request(ctx, owner, operators(ctx, MAX_OPERATORS_PER_SERVICE, 'Required'));
-        return { origin: signed(owner), call: tx.cancel_request({ request_id: requestId }), verify: () => ensure(!Requests.contains(requestId), 'the request remains') };
+        return { origin: signed(owner), call: tx.cancel_request({ request_id: requestId }), verify: () => ensure(!ServiceRequests.contains(requestId), 'the request remains') };
       },
     },
     terminate: {
@@ -177,7 +176,7 @@ export function servicesBenchmarks(Services: ReturnType<typeof createServices>):
       // s services swept, each ended (its time is up) and settled with the most operators.
       components: { s: [0, MAX_SWEEP] },
       setup: ({ s }, ctx) => {
-        Price.put(2_500_000n);
+        ctx.asRoot(calls.setTokenPrice(2_500_000n));
         const owner = customer(ctx);
         const ops = operators(ctx, MAX_OPERATORS_PER_SERVICE);
         for (let i = 0; i < s; i++) request(ctx, owner, ops, 50);

@@ -1,3 +1,5 @@
+// Over 400 lines because it is one declaration: 13 calls with their bodies, the hooks, events,
+// errors and the settlement closure they share (storage, genesis, API and pricing live beside it).
 // pallet_services: operators register with a key, an approval preference and price targets;
 // price increases wait a notice period and are capped per change; customers request services
 // whose price per operator is locked when they start, paid per block out of a held deposit.
@@ -6,24 +8,28 @@
 import { BoundedVec, FixedBytes, Tuple, u32, type HexString } from '../../primitives/scale.ts';
 import { AccountId32, Balance, BlockNumber, PERMILL, Permill, type AccountId, type Weight as WeightValue } from '../../primitives/types.ts';
 import * as System from '../../frame/system/index.ts';
-import { DispatchErrors, DispatchFailure, U64_MAX, ZERO_WEIGHT, subWeight, weightFits } from '../../frame/dispatch.ts';
+import { DispatchErrors, DispatchFailure, ZERO_WEIGHT, subWeight, weightFits } from '../../frame/dispatch.ts';
 import { storage } from '../../frame/externalities.ts';
-import {
-  SpecError, onlyKeys, requireArray, requireObject, toAccount, toInteger,
-} from '../../frame/genesis-json.ts';
 import { call, constant, errors, events, pallet } from '../../frame/pallet.ts';
-import { StorageMap, StorageValue } from '../../frame/storage.ts';
 import type { Currency, PriceOracle, ReserveId } from '../../frame/traits.ts';
+import { BLOCKS_PER_HOUR } from '../../frame/units.ts';
+import { buildGenesis, parseGenesis } from './genesis.ts';
 import {
-  BLOCKS_PER_HOUR, hourlyPrice, limitsConsistent, planSettlement, priceOf, raisesAnyField, risesTooMuch, withinLimits,
+  hourlyPrice, limitsConsistent, planSettlement, raisesAnyField, risesTooMuch, withinLimits,
   type SettlementPlan,
 } from './pricing.ts';
+import { operator, quote, servicesApi, type ServicesQueries } from './runtime-api.ts';
 import {
-  ApprovalPreference, EcdsaPublic, LockedPrice, MAX_OPERATORS_PER_SERVICE, MAX_PENDING_REQUESTS_PER_OPERATOR,
-  MAX_SCHEDULED_PER_BLOCK, MAX_SERVICES_PER_OPERATOR, OperatorPreferences, PRICE_FIELDS, PendingPriceChange, PriceLimits,
-  PriceTargets, RequestId, Resources, Service, ServiceId, ServiceOperators, ServiceRequest, TerminationReason,
-  isValidOperatorKey, type OperatorInfo, type OperatorPreferences as OperatorPreferencesValue, type PriceLimits as PriceLimitsValue,
-  type PriceTargets as PriceTargetsValue, type Quote, type Resources as ResourcesValue, type Service as ServiceValue,
+  AgendaIncompleteSince, MaxPriceIncrease, MinNoticeBlocks, NextRequestId, NextServiceId, OperatorKeys, OperatorRequests,
+  OperatorServices, Operators, PendingPriceChanges, PriceChangeAgenda, PriceLimits, ServiceRequests, Services, SweepCursor, U32_MAX,
+  insertOperator,
+} from './storage.ts';
+import {
+  ApprovalPreference, LockedPrice, MAX_OPERATORS_PER_SERVICE, MAX_PENDING_REQUESTS_PER_OPERATOR,
+  MAX_SCHEDULED_PER_BLOCK, MAX_SERVICES_PER_OPERATOR, OperatorPreferences,
+  PriceTargets, RequestId, Resources, ServiceId, ServiceOperators, TerminationReason,
+  isValidOperatorKey, type OperatorPreferences as OperatorPreferencesValue,
+  type PriceTargets as PriceTargetsValue, type Resources as ResourcesValue, type Service as ServiceValue,
   type ServiceRequest as ServiceRequestValue, type ServiceStatus, type TerminationReason as TerminationReasonValue,
 } from './types.ts';
 import { ServicesWeights } from './weights.ts';
@@ -32,44 +38,6 @@ const PALLET = 'Services';
 
 /** The named reserve holding service deposits: "services". */
 export const SERVICES_RESERVE: ReserveId = '0x7365727669636573';
-
-export const DEFAULT_MIN_NOTICE_BLOCKS = 14_400;
-/** 50%, in parts per million. */
-export const DEFAULT_MAX_PRICE_INCREASE = 500_000;
-const U32_MAX = 0xffff_ffff;
-const allPrices = (value: bigint): PriceTargetsValue =>
-  Object.fromEntries(PRICE_FIELDS.map((field) => [field, value])) as PriceTargetsValue;
-export const DEFAULT_PRICE_LIMITS: PriceLimitsValue = { min: allPrices(0n), max: allPrices(U64_MAX) };
-
-// ---- storage -------------------------------------------------------------------------------------
-
-export const Operators = StorageMap(PALLET, 'Operators', 'Blake2_128Concat', AccountId32, OperatorPreferences,
-  { docs: ['Registered operators and their preferences (the price targets in force).'] });
-export const OperatorKeys = StorageMap(PALLET, 'OperatorKeys', 'Blake2_128Concat', EcdsaPublic, AccountId32,
-  { docs: ['The operator each key belongs to: a key registers once.'] });
-export const PendingPriceChanges = StorageMap(PALLET, 'PendingPriceChanges', 'Blake2_128Concat', AccountId32, PendingPriceChange,
-  { docs: ['An operator\'s price increase waiting for its notice period.'] });
-export const PriceChangeAgenda = StorageMap(PALLET, 'PriceChangeAgenda', 'Twox64Concat', BlockNumber,
-  BoundedVec(AccountId32, MAX_SCHEDULED_PER_BLOCK), { default: [], docs: ['The operators whose pending change falls due at a block.'] });
-export const AgendaIncompleteSince = StorageValue(PALLET, 'AgendaIncompleteSince', BlockNumber,
-  { docs: ['The earliest block whose agenda still holds due changes (applying is bounded per block and carries over).'] });
-export const Limits = StorageValue(PALLET, 'PriceLimits', PriceLimits,
-  { default: DEFAULT_PRICE_LIMITS, docs: ['The platform\'s bounds on every price target field.'] });
-export const MinNoticeBlocks = StorageValue(PALLET, 'MinNoticeBlocks', BlockNumber,
-  { default: DEFAULT_MIN_NOTICE_BLOCKS, docs: ['Blocks between a price increase and the block it applies at.'] });
-export const MaxPriceIncrease = StorageValue(PALLET, 'MaxPriceIncrease', Permill,
-  { default: DEFAULT_MAX_PRICE_INCREASE, docs: ['The most any price field may rise in one change, relative to its value in force.'] });
-export const NextRequestId = StorageValue(PALLET, 'NextRequestId', RequestId, { default: 0n });
-export const Requests = StorageMap(PALLET, 'ServiceRequests', 'Twox64Concat', RequestId, ServiceRequest,
-  { docs: ['Service requests waiting for their operators\' approval.'] });
-export const NextServiceId = StorageValue(PALLET, 'NextServiceId', ServiceId, { default: 0n });
-export const Services = StorageMap(PALLET, 'Services', 'Twox64Concat', ServiceId, Service, { docs: ['Running services.'] });
-export const OperatorServices = StorageMap(PALLET, 'OperatorServices', 'Blake2_128Concat', AccountId32,
-  BoundedVec(ServiceId, MAX_SERVICES_PER_OPERATOR), { default: [], docs: ['The running services of each operator.'] });
-export const OperatorRequests = StorageMap(PALLET, 'OperatorRequests', 'Blake2_128Concat', AccountId32,
-  BoundedVec(RequestId, MAX_PENDING_REQUESTS_PER_OPERATOR), { default: [], docs: ['The pending requests naming each operator.'] });
-export const SweepCursor = StorageValue(PALLET, 'SweepCursor', ServiceId,
-  { docs: ['The last service the on_idle sweep visited; the next sweep continues after it.'] });
 
 // ---- events and errors ---------------------------------------------------------------------------
 
@@ -143,12 +111,7 @@ function requireOperator(who: AccountId): OperatorPreferencesValue {
 function checkPreferences(prefs: OperatorPreferencesValue): void {
   if (!isValidOperatorKey(prefs.key)) throw E.InvalidKey;
   if (OperatorKeys.contains(prefs.key)) throw E.DuplicateKey;
-  if (!withinLimits(prefs.price_targets, Limits.get())) throw E.PriceOutOfBounds;
-}
-
-function insertOperator(who: AccountId, prefs: OperatorPreferencesValue): void {
-  Operators.insert(who, prefs);
-  OperatorKeys.insert(prefs.key, who);
+  if (!withinLimits(prefs.price_targets, PriceLimits.get())) throw E.PriceOutOfBounds;
 }
 
 /** Removes `who`'s pending change, from its agenda too; returns it. */
@@ -164,7 +127,7 @@ function takePendingChange(who: AccountId) {
 
 function updatePriceTargets(who: AccountId, priceTargets: PriceTargetsValue): void {
   const prefs = requireOperator(who);
-  if (!withinLimits(priceTargets, Limits.get())) throw E.PriceOutOfBounds;
+  if (!withinLimits(priceTargets, PriceLimits.get())) throw E.PriceOutOfBounds;
   if (risesTooMuch(prefs.price_targets, priceTargets, MaxPriceIncrease.get())) throw E.PriceIncreaseTooLarge;
   const replaced = takePendingChange(who);
   if (replaced) ServicesEvents.deposit({ type: 'PendingPriceChangeReplaced', value: { operator: who, ...replaced } });
@@ -229,7 +192,7 @@ const without = <T>(list: readonly T[], item: T): T[] => list.filter((x) => x !=
 
 /** Removes a request, and its id from each of its operators' lists. */
 function forgetRequest(requestId: bigint, request: ServiceRequestValue): void {
-  Requests.remove(requestId);
+  ServiceRequests.remove(requestId);
   for (const [operator] of request.operators) {
     const rest = without(OperatorRequests.get(operator), requestId);
     if (rest.length > 0) OperatorRequests.insert(operator, rest);
@@ -261,7 +224,7 @@ function ownedService(who: AccountId, serviceId: bigint): ServiceValue {
 }
 
 function pendingRequest(requestId: bigint): ServiceRequestValue {
-  const request = Requests.get(requestId);
+  const request = ServiceRequests.get(requestId);
   if (!request) throw E.RequestNotFound;
   return request;
 }
@@ -384,6 +347,8 @@ export function createServices(config: ServicesConfig) {
   }
 
   /** The runtime API `service`: None when no running service has this id. Fails without an oracle price. */
+  const api: ServicesQueries = { quote, operator, service: serviceStatus };
+
   function serviceStatus(serviceId: bigint): ServiceStatus | undefined {
     const service = Services.get(serviceId);
     if (!service) return undefined;
@@ -397,8 +362,8 @@ export function createServices(config: ServicesConfig) {
   const services = pallet({
     name: PALLET,
     docs: 'Operators, their price targets with delayed increases, and services at prices locked when they start.',
-    storage: [Operators, OperatorKeys, PendingPriceChanges, PriceChangeAgenda, AgendaIncompleteSince, Limits, MinNoticeBlocks,
-      MaxPriceIncrease, NextRequestId, Requests, NextServiceId, Services, OperatorServices, OperatorRequests, SweepCursor],
+    storage: [Operators, OperatorKeys, PendingPriceChanges, PriceChangeAgenda, AgendaIncompleteSince, PriceLimits, MinNoticeBlocks,
+      MaxPriceIncrease, NextRequestId, ServiceRequests, NextServiceId, Services, OperatorServices, OperatorRequests, SweepCursor],
     calls: {
       register: call({
         index: 0, origin: 'signed', args: { preferences: OperatorPreferences }, weight: ServicesWeights.register,
@@ -445,7 +410,7 @@ export function createServices(config: ServicesConfig) {
         docs: 'Set the bounds of every price target field. Prices already set or scheduled are not affected.',
         dispatch: ({ min, max }) => {
           if (!limitsConsistent({ min, max })) throw E.InvalidPriceLimits;
-          Limits.put({ min, max });
+          PriceLimits.put({ min, max });
           ServicesEvents.deposit({ type: 'PriceLimitsSet', value: { min, max } });
         },
       }),
@@ -498,7 +463,7 @@ export function createServices(config: ServicesConfig) {
             if (pending.length >= MAX_PENDING_REQUESTS_PER_OPERATOR) throw E.TooManyRequests;
             OperatorRequests.insert(operator, [...pending, requestId]);
           }
-          Requests.insert(requestId, request);
+          ServiceRequests.insert(requestId, request);
         },
       }),
       approve: call({
@@ -516,7 +481,7 @@ export function createServices(config: ServicesConfig) {
             forgetRequest(request_id, approved);
             initiate(request_id, approved);
           } else {
-            Requests.insert(request_id, approved);
+            ServiceRequests.insert(request_id, approved);
           }
         },
       }),
@@ -582,107 +547,8 @@ export function createServices(config: ServicesConfig) {
       onIdle: sweep,
     },
     genesis: { parse: parseGenesis, build: buildGenesis },
+    apis: () => [servicesApi(api)],
   });
-  return Object.assign(services, { api: { quote, operator, service: serviceStatus } });
-}
-
-// ---- runtime API ---------------------------------------------------------------------------------
-
-/**
- * ServicesApi_quote: what `resources` cost at `operator`, in micro-USD, now and once its pending
- * change applies. None for an account that is not an operator or a price over u64.
- */
-export function quote(operator: AccountId, resources: ResourcesValue): Quote | undefined {
-  const prefs = Operators.get(operator);
-  const perHour = prefs && hourlyPrice(prefs.price_targets, resources);
-  if (perHour === undefined) return undefined;
-  const pending = PendingPriceChanges.get(operator);
-  const after = pending && hourlyPrice(pending.price_targets, resources);
-  return {
-    now: priceOf(perHour),
-    after_pending_change: pending && after !== undefined ? [priceOf(after), pending.effective_at] : undefined,
-  };
-}
-
-/** ServicesApi_operator: an operator's preferences, pending change, running services and pending requests. */
-export function operator(account: AccountId): OperatorInfo | undefined {
-  const preferences = Operators.get(account);
-  if (!preferences) return undefined;
-  return {
-    preferences,
-    pending_change: PendingPriceChanges.get(account),
-    services: OperatorServices.get(account),
-    pending_requests: OperatorRequests.get(account),
-  };
-}
-
-// ---- genesis -------------------------------------------------------------------------------------
-
-export interface ServicesGenesis {
-  priceLimits: PriceLimitsValue;
-  minNoticeBlocks: number;
-  maxPriceIncrease: number;
-  operators: [AccountId, OperatorPreferencesValue][];
-}
-
-function parsePriceTargets(json: unknown, path: string): PriceTargetsValue {
-  const obj = requireObject(json, path);
-  onlyKeys(obj, PRICE_FIELDS, path);
-  return Object.fromEntries(PRICE_FIELDS.map((field) => [field, toInteger(obj[field], `${path}.${field}`, { max: U64_MAX })])) as PriceTargetsValue;
-}
-
-/**
- * `{ priceLimits: { min, max }, minNoticeBlocks, maxPriceIncrease (parts per million),
- * operators: [[account, { key, approval: "None" | "Required", price_targets }]] }`, all optional.
- */
-function parseGenesis(json: unknown, path: string): ServicesGenesis {
-  const config = requireObject(json ?? {}, path);
-  onlyKeys(config, ['priceLimits', 'minNoticeBlocks', 'maxPriceIncrease', 'operators'], path);
-  let priceLimits = DEFAULT_PRICE_LIMITS;
-  if (config.priceLimits !== undefined) {
-    const limits = requireObject(config.priceLimits, `${path}.priceLimits`);
-    onlyKeys(limits, ['min', 'max'], `${path}.priceLimits`);
-    priceLimits = { min: parsePriceTargets(limits.min, `${path}.priceLimits.min`), max: parsePriceTargets(limits.max, `${path}.priceLimits.max`) };
-    if (!limitsConsistent(priceLimits)) throw new SpecError(`${path}.priceLimits`, 'a minimum is above its maximum');
-  }
-  const integer = (key: string, fallback: number, max: number) =>
-    (config[key] === undefined ? fallback : Number(toInteger(config[key], `${path}.${key}`, { max: BigInt(max) })));
-  const seenKeys = new Set<string>();
-  const seenAccounts = new Set<string>();
-  const operators = requireArray(config.operators ?? [], `${path}.operators`).map((entry, i): [AccountId, OperatorPreferencesValue] => {
-    const at = `${path}.operators[${i}]`;
-    const pair = requireArray(entry, at);
-    if (pair.length !== 2) throw new SpecError(at, 'expected [account, preferences]');
-    const account = toAccount(pair[0], `${at}[0]`);
-    const prefs = requireObject(pair[1], `${at}[1]`);
-    onlyKeys(prefs, ['key', 'approval', 'price_targets'], `${at}[1]`);
-    const key = prefs.key;
-    if (typeof key !== 'string' || !/^0x[0-9a-fA-F]{66}$/.test(key) || !isValidOperatorKey(key.toLowerCase() as HexString)) {
-      throw new SpecError(`${at}[1].key`, `${JSON.stringify(key)} is not a compressed secp256k1 public key (33 bytes, 0x-hex)`);
-    }
-    if (prefs.approval !== 'None' && prefs.approval !== 'Required') {
-      throw new SpecError(`${at}[1].approval`, `expected "None" or "Required", got ${JSON.stringify(prefs.approval)}`);
-    }
-    const price_targets = parsePriceTargets(prefs.price_targets, `${at}[1].price_targets`);
-    if (!withinLimits(price_targets, priceLimits)) throw new SpecError(`${at}[1].price_targets`, 'outside priceLimits');
-    if (seenAccounts.has(account)) throw new SpecError(`${at}[0]`, 'this account is registered twice');
-    if (seenKeys.has(key.toLowerCase())) throw new SpecError(`${at}[1].key`, 'another operator has this key');
-    seenAccounts.add(account);
-    seenKeys.add(key.toLowerCase());
-    return [account, { key: key.toLowerCase() as HexString, approval: { type: prefs.approval }, price_targets }];
-  });
-  return {
-    priceLimits,
-    minNoticeBlocks: integer('minNoticeBlocks', DEFAULT_MIN_NOTICE_BLOCKS, U32_MAX),
-    maxPriceIncrease: integer('maxPriceIncrease', DEFAULT_MAX_PRICE_INCREASE, PERMILL),
-    operators,
-  };
-}
-
-function buildGenesis(config: ServicesGenesis): void {
-  Limits.put(config.priceLimits);
-  MinNoticeBlocks.put(config.minNoticeBlocks);
-  MaxPriceIncrease.put(config.maxPriceIncrease);
-  for (const [account, prefs] of config.operators) insertOperator(account, prefs);
+  return Object.assign(services, { api });
 }
 

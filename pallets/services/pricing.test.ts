@@ -2,8 +2,9 @@
 // settlement pays out of a deposit.
 import fc from 'fast-check';
 import { U64_MAX } from '../../frame/dispatch.ts';
+import { BLOCKS_PER_HOUR } from '../../frame/units.ts';
 import {
-  BLOCKS_PER_HOUR, chargeBetween, chargeForBlocks, hourlyPrice, limitsConsistent, planSettlement, priceOf, raisesAnyField,
+  chargeBetween, chargeForBlocks, hourlyPrice, limitsConsistent, planSettlement, priceOf, raisesAnyField,
   risesTooMuch, withinLimits, type Chargeable,
 } from './pricing.ts';
 import type { PriceTargets, Resources } from './types.ts';

@@ -3,10 +3,9 @@
 // operators out of a deposit.
 import { PERMILL } from '../../primitives/types.ts';
 import { U64_MAX } from '../../frame/dispatch.ts';
+import { BLOCKS_PER_HOUR } from '../../frame/units.ts';
 import { PRICE_FIELDS, type Price, type PriceLimits, type PriceTargets, type Resources, type TerminationReason } from './types.ts';
 
-/** 6 s blocks: 600 per hour. A price per block is the hourly price divided by this, never multiplied. */
-export const BLOCKS_PER_HOUR = 600;
 const PER_HOUR = BigInt(BLOCKS_PER_HOUR);
 
 const storagePrice = (targets: PriceTargets, resources: Resources): bigint => {

@@ -1,3 +1,4 @@
+// Over 400 lines: the pallet's behaviour tests, one describe per call group.
 // The Services pallet on the slicechain runtime, through the test harness: what a user sees in
 // storage, events, errors and balances when operators register and change prices and customers
 // run services.
@@ -11,18 +12,19 @@ import { TestChain, type BlockReport, type ExtrinsicReport, type RuntimeEvent } 
 import { accountOf } from '../../node/signer.ts';
 import * as System from '../../frame/system/index.ts';
 import type { RuntimeCallValue } from '../../frame/pallet.ts';
-import { RUNTIME_APIS, Services as ServicesPallet, Sudo, VERSION, executive, runtime } from '../../runtime/runtime.ts';
+import { Balances, Services as ServicesPallet, Sudo, VERSION, executive, runtime } from '../../runtime/runtime.ts';
 import { buildMetadata } from '../../frame/metadata.ts';
 import { decAnyMetadata } from '@polkadot-api/substrate-bindings';
-import { ApiCallError, apiId, callRuntimeApi, type ApiContext } from '../../frame/apis.ts';
+import { ApiCallError, callRuntimeApi, type ApiContext } from '../../frame/apis.ts';
+import { apiId } from '../../frame/runtime-api.ts';
 import { genesisOf, loadChainSpec, parseChainSpec } from '../../genesis/spec.ts';
-import { Balances } from '../balances/index.ts';
 import { oraclePrice as oracle } from '../oracle/index.ts';
-import { differingEntries } from '../../tests/state-diff.ts';
+import { differingEntries, feePaid } from '../../tests/support.ts';
 import {
   AgendaIncompleteSince, MinNoticeBlocks, MaxPriceIncrease, OperatorKeys, OperatorRequests, OperatorServices, Operators,
-  PendingPriceChanges, PriceChangeAgenda, Requests, Services, operator, quote,
-} from './index.ts';
+  PendingPriceChanges, PriceChangeAgenda, ServiceRequests, Services,
+} from './storage.ts';
+import { operator, quote } from './runtime-api.ts';
 import { chargeBetween, hourlyPrice } from './pricing.ts';
 import {
   OperatorInfo, OperatorPreferences, PriceTargets, Quote, Resources, ServiceStatus, type PriceTargets as Targets,
@@ -51,9 +53,6 @@ const ok = (xt: ExtrinsicReport): ExtrinsicReport => {
 const servicesEvents = (events: RuntimeEvent[]) => events.filter((e) => e.type === 'Services').map((e) => e.value);
 const blockEvents = (report: BlockReport, phase?: string) =>
   servicesEvents(report.events.filter((r) => phase === undefined || r.phase.type === phase).map((r) => r.event));
-const feePaid = (xt: ExtrinsicReport): bigint => xt.events
-  .filter((e) => e.type === 'TransactionPayment' && e.value.type === 'TransactionFeePaid')
-  .reduce((sum, e) => sum + (e.value.value as { actual_fee: bigint }).actual_fee, 0n);
 
 class Dev {
   readonly chain = new TestChain('dev');
@@ -98,7 +97,7 @@ class Dev {
     const [tried, untried] = [this.account(who), control.query(() => System.Account.get(who))];
     expect(tried.nonce).toBe(untried.nonce + 1);
     expect(tried.data.reserved).toBe(untried.data.reserved);
-    expect(untried.data.free - tried.data.free).toBe(feePaid(xt));
+    expect(untried.data.free - tried.data.free).toBe(feePaid(xt.events));
     this.expectOnlyFeeAndNonce(control, who);
     expect(servicesEvents(xt.events)).toEqual([]);
     return xt;
@@ -195,7 +194,7 @@ describe('operators', () => {
       { type: 'ApprovalPreferenceUpdated', value: { operator: dev.ids.bob, approval: { type: 'Required' } } }]);
     expect(dev.query(() => Operators.get(dev.ids.bob)?.approval)).toEqual({ type: 'Required' });
     dev.request([dev.ids.bob]);
-    expect(dev.query(() => Requests.get(0n)?.operators)).toEqual([[dev.ids.bob, { type: 'Pending' }]]);
+    expect(dev.query(() => ServiceRequests.get(0n)?.operators)).toEqual([[dev.ids.bob, { type: 'Pending' }]]);
     dev.failsCleanly(dev.pairs.eve, tx.update_approval_preference({ approval: { type: 'None' } }), 'Services.NotRegistered');
   });
 
@@ -393,8 +392,8 @@ describe('requests', () => {
     });
     const after = dev.account(dev.ids.eve);
     expect(after.data.reserved - eve.data.reserved).toBe(10n * TOKEN);
-    expect(eve.data.free - after.data.free).toBe(10n * TOKEN + feePaid(report.extrinsics[0]));
-    expect(dev.query(() => [OperatorServices.get(dev.ids.bob), Requests.get(0n)])).toEqual([[0n], undefined]);
+    expect(eve.data.free - after.data.free).toBe(10n * TOKEN + feePaid(report.extrinsics[0].events));
+    expect(dev.query(() => [OperatorServices.get(dev.ids.bob), ServiceRequests.get(0n)])).toEqual([[0n], undefined]);
   });
 
   it('operators that require approval must approve; the last approval starts the service', () => {
@@ -402,7 +401,7 @@ describe('requests', () => {
     dev.registerDave(LOW, 'Required');
     const requested = dev.request([dev.ids.bob, dev.ids.charlie, dev.ids.dave]);
     expect(servicesEvents(requested.extrinsics[0].events).map((e) => e.type)).toEqual(['ServiceRequested']);
-    expect(dev.query(() => Requests.get(0n)?.operators)).toEqual([
+    expect(dev.query(() => ServiceRequests.get(0n)?.operators)).toEqual([
       [dev.ids.bob, { type: 'Approved' }], [dev.ids.charlie, { type: 'Pending' }], [dev.ids.dave, { type: 'Pending' }]]);
     expect(dev.query(() => [OperatorRequests.get(dev.ids.bob), OperatorRequests.get(dev.ids.dave)])).toEqual([[0n], [0n]]);
     dev.failsCleanly(dev.pairs.bob, tx.approve({ request_id: 0n }), 'Services.AlreadyApproved');
@@ -424,25 +423,25 @@ describe('requests', () => {
         { operator: dev.ids.dave, per_hour: hourlyPrice({ ...LOW, cpu: 600n }, SMALL) },
       ] } },
     ]);
-    expect(dev.query(() => [Requests.get(0n), OperatorRequests.get(dev.ids.dave), OperatorServices.get(dev.ids.dave)]))
+    expect(dev.query(() => [ServiceRequests.get(0n), OperatorRequests.get(dev.ids.dave), OperatorServices.get(dev.ids.dave)]))
       .toEqual([undefined, [], [0n]]);
   });
 
   it('a rejection or the owner\'s cancellation drops the request and returns the deposit', () => {
     const dev = new Dev();
     const eve = dev.account(dev.ids.eve).data;
-    let fees = feePaid(dev.request([dev.ids.charlie], 5n * TOKEN).extrinsics[0]);
-    fees += feePaid(dev.request([dev.ids.bob, dev.ids.charlie], 7n * TOKEN).extrinsics[0]);
+    let fees = feePaid(dev.request([dev.ids.charlie], 5n * TOKEN).extrinsics[0].events);
+    fees += feePaid(dev.request([dev.ids.bob, dev.ids.charlie], 7n * TOKEN).extrinsics[0].events);
     dev.failsCleanly(dev.pairs.dave, tx.reject({ request_id: 0n }), 'Services.NotRequestOperator');
     dev.failsCleanly(dev.pairs.dave, tx.cancel_request({ request_id: 0n }), 'Services.NotOwner');
     const rejected = dev.block([dev.pairs.charlie, tx.reject({ request_id: 0n })]);
     expect(servicesEvents(rejected.extrinsics[0].events)).toEqual([{ type: 'ServiceRequestRejected', value: { request_id: 0n, operator: dev.ids.charlie } }]);
     const cancelled = dev.block([dev.pairs.eve, tx.cancel_request({ request_id: 1n })]);
-    fees += feePaid(cancelled.extrinsics[0]);
+    fees += feePaid(cancelled.extrinsics[0].events);
     expect(servicesEvents(cancelled.extrinsics[0].events)).toEqual([{ type: 'ServiceRequestCancelled', value: { request_id: 1n } }]);
     const after = dev.account(dev.ids.eve).data;
     expect([after.reserved, eve.free - after.free]).toEqual([eve.reserved, fees]);
-    expect(dev.query(() => [Requests.get(0n), Requests.get(1n), OperatorRequests.get(dev.ids.charlie), OperatorRequests.get(dev.ids.bob)]))
+    expect(dev.query(() => [ServiceRequests.get(0n), ServiceRequests.get(1n), OperatorRequests.get(dev.ids.charlie), OperatorRequests.get(dev.ids.bob)]))
       .toEqual([undefined, undefined, [], []]);
     dev.failsCleanly(dev.pairs.eve, tx.cancel_request({ request_id: 1n }), 'Services.RequestNotFound');
   });
@@ -512,15 +511,15 @@ describe('running services', () => {
     expect(settled.map((e) => e.charged_through - started)).toEqual([600, 1200, topUp.number - started, topUp.number - started + 600, end.number - started]);
     const paid = (who: AccountId) => settled.flatMap((s) => s.payments).filter(([to]) => to === who).reduce((sum, [, amount]) => sum + amount, 0n);
     const { refund } = events.find((e) => e.type === 'ServiceTerminated')!.value as { refund: bigint };
-    const eveFees = reports.flatMap((r) => r.extrinsics).map(feePaid).reduce((a, b) => a + b, 0n);
+    const eveFees = reports.flatMap((r) => r.extrinsics).map((x) => feePaid(x.events)).reduce((a, b) => a + b, 0n);
 
     const after = { eve: dev.account(dev.ids.eve).data, bob: dev.account(dev.ids.bob).data.free, charlie: dev.account(dev.ids.charlie).data.free };
     const debit = before.eve.free - after.eve.free - eveFees;
-    const credit = (after.bob - before.bob) + (after.charlie - before.charlie + feePaid(approve.extrinsics[0]));
+    const credit = (after.bob - before.bob) + (after.charlie - before.charlie + feePaid(approve.extrinsics[0].events));
     expect(after.eve.reserved).toBe(before.eve.reserved);
     expect(debit + refund).toBe(5n * TOKEN);
     expect(debit).toBe(credit);
-    expect([paid(dev.ids.bob), paid(dev.ids.charlie)]).toEqual([after.bob - before.bob, after.charlie - before.charlie + feePaid(approve.extrinsics[0])]);
+    expect([paid(dev.ids.bob), paid(dev.ids.charlie)]).toEqual([after.bob - before.bob, after.charlie - before.charlie + feePaid(approve.extrinsics[0].events)]);
   });
 
   it('ends OutOfFunds when the deposit cannot pay the next block: no block after it is charged', () => {
@@ -662,7 +661,7 @@ describe('ServicesApi through state_call', () => {
     for (let i = 0; i < 20; i++) dev.chain.submit(dev.pairs.ferdie, tx.request({ operators: [dev.ids.bob], resources: SMALL, ttl_blocks: 3, deposit: TOKEN }));
     const started = dev.chain.newBlock().number;
     dev.chain.runTo(started + 3);
-    const ctx: ApiContext = { executive, state: dev.chain.chain.state, at: dev.chain.head, apis: RUNTIME_APIS };
+    const ctx: ApiContext = { executive, state: dev.chain.chain.state, at: dev.chain.head };
     const call = (name: string, input: Uint8Array) => callRuntimeApi(ctx, `ServicesApi_${name}`, input);
 
     const quoted = Option(Quote).dec(call('quote', u8aConcat(AccountId32.enc(dev.ids.bob), Resources.enc(SMALL))));
@@ -682,7 +681,7 @@ describe('ServicesApi through state_call', () => {
 
   it('is listed in the runtime version and described in the V15 metadata', () => {
     expect(VERSION.apis).toContainEqual([apiId('ServicesApi'), 1]);
-    const v15 = decAnyMetadata(buildMetadata(runtime, RUNTIME_APIS, 15)).metadata.value as { apis: { name: string; methods: { name: string }[] }[] };
+    const v15 = decAnyMetadata(buildMetadata(runtime, 15)).metadata.value as { apis: { name: string; methods: { name: string }[] }[] };
     expect(v15.apis.find((api) => api.name === 'ServicesApi')?.methods.map((m) => m.name)).toEqual(['quote', 'operator', 'service']);
   });
 });

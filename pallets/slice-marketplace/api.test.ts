@@ -1,8 +1,9 @@
 // The marketplace's runtime API at the head of the dev chain: list_slices with every filter, sort and
 // page, with token prices from the oracle; the farmer's and the user's dashboards.
 import { u8aConcat, u8aToString } from '@polkadot/util';
-import { apiId, callRuntimeApi } from '../../frame/apis.ts';
-import { RUNTIME_APIS, SliceMarketplace, VERSION } from '../../runtime/runtime.ts';
+import { callRuntimeApi } from '../../frame/apis.ts';
+import { apiId } from '../../frame/runtime-api.ts';
+import { SliceMarketplace, VERSION } from '../../runtime/runtime.ts';
 import { AccountId32 } from '../../primitives/types.ts';
 import { MarketChain, TOKEN, TOKEN_PRICE, devMarketplace, devSpecWith, gridNode, id, text } from '../../tests/marketplace-chain.ts';
 import { Nodes } from './storage.ts';
@@ -23,7 +24,7 @@ describe('SliceMarketplaceApi through state_call', () => {
     const chain = new MarketChain('dev');
     chain.submit(chain.accounts.alice, tx.rent_slices({ node: 1, count: 1, duration_months: 1 }));
     expect(chain.newBlock().extrinsics[0].error).toBeUndefined();
-    const ctx = { executive: chain.chain.executive, state: chain.chain.state, at: chain.head, apis: RUNTIME_APIS };
+    const ctx = { executive: chain.chain.executive, state: chain.chain.state, at: chain.head };
     const stateCall = (name: string, input: Uint8Array) => callRuntimeApi(ctx, `SliceMarketplaceApi_${name}`, input);
     const filter = { ...NO_FILTER, country: text('Belgium') };
     expect(SlicePage.dec(stateCall('list_slices', u8aConcat(SliceFilter.enc(filter), PageRequest.enc(page(0, 20))))))

@@ -4,7 +4,7 @@
 // types of types.ts). Money figures are as of the next block, the one a call sent now would land in.
 import { u8aCmp, u8aEq } from '@polkadot/util';
 import { AccountId32, type AccountId } from '../../primitives/types.ts';
-import { method, runtimeApi, type RuntimeApi } from '../../frame/apis.ts';
+import { method, runtimeApi, type RuntimeApi } from '../../frame/runtime-api.ts';
 import type { PriceOracle } from '../../frame/traits.ts';
 import * as System from '../../frame/system/index.ts';
 import { U64_MAX } from '../../frame/dispatch.ts';

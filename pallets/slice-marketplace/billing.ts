@@ -2,10 +2,10 @@
 // a rental's held cost the farmer has earned at a given block. Settling is lazy: the earned amount
 // is a pure function of the rental, its node's downtime counter and the block, so it can be paid
 // whenever anyone looks, and the last payment makes the total exact.
+import { BLOCKS_PER_HOUR } from '../../frame/units.ts';
 import type { Capacity, Node, Rental } from './types.ts';
 import { SLICE } from './types.ts';
 
-export const BLOCKS_PER_HOUR = 600;
 /** A rental month is 30 days: monthly cost = price per hour * 24 * 30. */
 export const HOURS_PER_MONTH = 24 * 30;
 /** 30 days of 6 s blocks. */

@@ -1,3 +1,5 @@
+// Over 400 lines because it is one declaration: the calls with their bodies, the agenda hook,
+// events, errors and constants (storage, genesis, API and billing live beside it).
 // pallet_slice_marketplace: farmers register compute nodes; the chain cuts each node's free capacity
 // into slices (1 vCPU, 4 GB RAM, 200 GB storage) and rents them atomically: a rental checks
 // availability, holds its whole cost from the renter at the price locked at rental, and allocates
@@ -163,6 +165,7 @@ function addNode(spec: NewNode): number {
 
 export function createSliceMarketplace(config: SliceMarketplaceConfig) {
   const { currency, oracle } = config;
+  const api = createRuntimeApi(oracle);
 
   /** Pays the farmer what the rental has earned by block `at` and not yet been paid; returns it. */
   function settle(rental: RentalValue, node: NodeValue, at: number): bigint {
@@ -449,6 +452,7 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
       MaxPageSize: constant(u32, MAX_PAGE_SIZE, 'The largest page `list_slices` returns.'),
     },
     hooks: { onInitialize: processAgenda },
+    apis: () => [sliceMarketplaceRuntimeApi(api)],
     genesis: {
       parse: parseGenesis,
       build: ({ priceBand, blocksPerMonth, nodes }: MarketplaceGenesis) => {
@@ -462,6 +466,5 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
       },
     },
   });
-  const api = createRuntimeApi(oracle);
-  return Object.assign(marketplace, { api, runtimeApi: sliceMarketplaceRuntimeApi(api) });
+  return Object.assign(marketplace, { api });
 }

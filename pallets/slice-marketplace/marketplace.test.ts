@@ -1,3 +1,4 @@
+// Over 400 lines: the pallet's behaviour tests, one describe per call group.
 // SliceMarketplace on the real runtime, through signed extrinsics on the dev chain: every call's
 // success and each of its errors (a failed call changes nothing but its signer's fee and nonce),
 // atomic single and multi-slice rentals, billing net of downtime, cancellation and expiry.
@@ -5,13 +6,14 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import type { RuntimeCallValue } from '../../frame/pallet.ts';
 import { Sudo, SliceMarketplace } from '../../runtime/runtime.ts';
 import {
-  MarketChain, TOKEN, TOKEN_PRICE, devSpecWith, expectOnlyFeeAndNonce, feeOf, gridNode, id, marketEvents, text,
+  MarketChain, TOKEN, TOKEN_PRICE, devSpecWith, expectOnlyFeeAndNonce, gridNode, id, marketEvents, text,
 } from '../../tests/marketplace-chain.ts';
 import { Account } from '../../frame/system/index.ts';
 import {
   Agenda, FarmerNodes, Farmers, NextNodeId, NodeRentals, Nodes, PriceBandOf, RenterRentals, Rentals, Slices, nodeSlices,
 } from './storage.ts';
 import type { Capacity, Rental, SliceStatus } from './types.ts';
+import { feePaid } from '../../tests/support.ts';
 
 const tx = SliceMarketplace.tx;
 const PRICE = 40_000n; // micro-USD per slice-hour
@@ -174,7 +176,7 @@ describe('renting', () => {
     expect(marketEvents(report.events)).toEqual([{ type: 'SlicesRented', value: {
       rental: 0n, node: 1, renter: id(alice), slices: [3], price_per_hour: PRICE, cost, end: start + 2 * MONTH,
     } }]);
-    expect(chain.free(alice)).toBe(free - cost - feeOf(report));
+    expect(chain.free(alice)).toBe(free - cost - feePaid(report.events));
     expect(chain.held(alice)).toBe(cost);
     expect(rental(0n)).toEqual({
       id: 0n, node: 1, slices: [3], renter: id(alice), start, end: start + 2 * MONTH, price_per_hour: PRICE, cost, paid_so_far: 0n, down_blocks_at_start: 0,
@@ -216,7 +218,7 @@ describe('renting', () => {
     expect(first.error).toBeUndefined();
     expect(second.error).toBe('SliceMarketplace.SliceNotAvailable');
     expect(marketEvents(second.events)).toEqual([]);
-    expect(chain.snapshot(bob)).toMatchObject({ nonce: bobBefore.nonce + 1, free: bobBefore.free - feeOf(second), reserved: bobBefore.reserved });
+    expect(chain.snapshot(bob)).toMatchObject({ nonce: bobBefore.nonce + 1, free: bobBefore.free - feePaid(second.events), reserved: bobBefore.reserved });
     expect(statuses(1)[5]).toBe('#0');
     expect(chain.query(() => RenterRentals.entries({ prefix: [id(bob)] }).next().done)).toBe(true);
   });
@@ -256,7 +258,7 @@ describe('billing', () => {
   function rentFromAlice(count: number, months: number, nodeId = 1): { start: number; cost: bigint; fee: bigint } {
     const report = chain.one(alice, tx.rent_slices({ node: nodeId, count, duration_months: months }));
     expect(report.error).toBeUndefined();
-    return { start: chain.head.number, cost: costOf(count, months), fee: feeOf(report) };
+    return { start: chain.head.number, cost: costOf(count, months), fee: feePaid(report.events) };
   }
 
   it('cancel_rental pays the farmer the blocks used and refunds the rest: renter debit = farmer credit + refund', () => {
@@ -268,7 +270,7 @@ describe('billing', () => {
     const paid = (rented.cost * 4n) / 10n;
     const refunded = rented.cost - paid;
     expect(marketEvents(report.events)).toEqual([{ type: 'RentalCancelled', value: { rental: 0n, paid, refunded } }]);
-    expect(aliceFree - chain.free(alice) - rented.fee - feeOf(report)).toBe(paid);
+    expect(aliceFree - chain.free(alice) - rented.fee - feePaid(report.events)).toBe(paid);
     expect(chain.free(charlie) - charlieFree).toBe(paid);
     expect(chain.held(alice)).toBe(0n);
     expect(statuses(1).slice(0, 3)).toEqual(['-', '-', '-']);
@@ -359,7 +361,7 @@ describe('billing', () => {
     // Block start + 5: the first rental has earned 5 of 10 blocks, the second 4 of 20.
     const earned = (first.cost * 5n) / 10n + (second.cost * 4n) / 20n;
     expect(marketEvents(report.events)).toEqual([{ type: 'IncomeCollected', value: { node: 1, farmer: id(charlie), amount: earned } }]);
-    expect(chain.free(charlie)).toBe(charlieFree + earned - feeOf(report));
+    expect(chain.free(charlie)).toBe(charlieFree + earned - feePaid(report.events));
     expect(rental(0n)!.paid_so_far).toBe((first.cost * 5n) / 10n);
     expect(chain.held(alice)).toBe(first.cost - (first.cost * 5n) / 10n);
     chain.runTo(second.start + 2 * MONTH);

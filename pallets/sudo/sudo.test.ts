@@ -4,11 +4,12 @@ import type { MultiAddress } from '../../primitives/types.ts';
 import { SpecError } from '../../frame/genesis-json.ts';
 import { Price } from '../oracle/index.ts';
 import {
-  ALICE, BOB, CHARLIE, EVE, GENESIS_PATCH, TOKEN, TestChain, afterFeeAndNonce, alice, bob, failed, feePaid, moduleError, names, ok,
+  ALICE, BOB, CHARLIE, EVE, GENESIS_PATCH, TOKEN, TestChain, afterFeeAndNonce, alice, bob, failed, moduleError, names, ok,
   parseGenesis, runtime, tx, type Event,
 } from '../../tests/base-runtime.ts';
 import { Key } from './index.ts';
 import { SudoWeights } from './weights.ts';
+import { feePaid } from '../../tests/support.ts';
 
 const id = (who: typeof ALICE): MultiAddress => ({ type: 'Id', value: who });
 const valuesOf = (events: Event[], name: string) => events.filter((e) => `${e.type}.${e.value.type}` === name).map((e) => e.value.value);

@@ -5,7 +5,7 @@
 // Date: 2026-11-30T22:25:39.390Z, steps: 50, repeat: 20
 // CPU: Intel(R) Xeon(R) Processor, cores: 2, Node v20.20.2
 import type { Weight } from '../../primitives/types.ts';
-import { benchmarked } from '../../runtime/weights/db.ts';
+import { benchmarked } from '../../frame/weights/db.ts';
 
 export const SudoWeights = {
   /**

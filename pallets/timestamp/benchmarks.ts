@@ -1,26 +1,28 @@
 // pallet_timestamp's benchmarks: the inherent, and the finalize check it pays for in on_initialize.
 import { ensure, type PalletBenchmarks } from '../../frame/benchmarking/index.ts';
 import { NoneOrigin } from '../../frame/dispatch.ts';
-import { DidUpdate, Now, SLOT_DURATION_MS, Timestamp } from './index.ts';
+import { DidUpdate, Now, SLOT_DURATION_MS, type createTimestamp } from './index.ts';
 
-export const timestampBenchmarks: PalletBenchmarks = {
-  set: {
-    setup: () => {
-      const now = Now.get() + SLOT_DURATION_MS;
-      return {
-        origin: NoneOrigin, call: Timestamp.tx.set({ now }),
-        verify: () => ensure(Now.get() === now && DidUpdate.get(), 'the time was not set'),
-      };
+export function timestampBenchmarks(Timestamp: ReturnType<typeof createTimestamp>): PalletBenchmarks {
+  return {
+    set: {
+      setup: () => {
+        const now = Now.get() + SLOT_DURATION_MS;
+        return {
+          origin: NoneOrigin, call: Timestamp.tx.set({ now }),
+          verify: () => ensure(Now.get() === now && DidUpdate.get(), 'the time was not set'),
+        };
+      },
     },
-  },
-  on_finalize: {
-    setup: (_, ctx) => {
-      DidUpdate.put(true);
-      const number = ctx.runtime.pallets.length; // any block number: the hook does not read it
-      return {
-        hook: () => Timestamp.hooks?.onFinalize?.(number),
-        verify: () => ensure(!DidUpdate.get(), 'DidUpdate was not cleared'),
-      };
+    on_finalize: {
+      setup: (_, ctx) => {
+        DidUpdate.put(true);
+        const number = ctx.runtime.pallets.length; // any block number: the hook does not read it
+        return {
+          hook: () => Timestamp.hooks?.onFinalize?.(number),
+          verify: () => ensure(!DidUpdate.get(), 'DidUpdate was not cleared'),
+        };
+      },
     },
-  },
-};
+  };
+}

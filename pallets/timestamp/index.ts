@@ -6,10 +6,11 @@ import { DispatchFailure } from '../../frame/dispatch.ts';
 import { call, constant, pallet } from '../../frame/pallet.ts';
 import { StorageValue } from '../../frame/storage.ts';
 import { onlyKeys, requireInteger, requireObject } from '../../frame/genesis-json.ts';
+import { MILLISECS_PER_BLOCK } from '../../frame/units.ts';
 import { TimestampWeights } from './weights.ts';
 
 const PALLET = 'Timestamp';
-export const SLOT_DURATION_MS = 6000n;
+export const SLOT_DURATION_MS = MILLISECS_PER_BLOCK;
 /** Substrate sets it to half the slot. */
 export const MINIMUM_PERIOD_MS = SLOT_DURATION_MS / 2n;
 
@@ -18,7 +19,7 @@ export const DidUpdate = StorageValue(PALLET, 'DidUpdate', bool, { default: fals
 
 const mandatoryFailure = (message: string) => new DispatchFailure({ type: 'Other' }, message);
 
-export const Timestamp = pallet({
+const timestamp = pallet({
   name: PALLET,
   storage: [Now, DidUpdate],
   calls: {
@@ -56,6 +57,10 @@ export const Timestamp = pallet({
     build: ({ now }: { now: bigint }) => Now.put(now),
   },
 });
+
+/** Timestamp takes nothing from the runtime. */
+export type TimestampConfig = Record<string, never>;
+export const createTimestamp = (_config: TimestampConfig) => timestamp;
 
 /** The timestamp inherent of the block after one whose time is `parentNow`. */
 export const nextTimestamp = (parentNow: bigint): bigint => parentNow + SLOT_DURATION_MS;

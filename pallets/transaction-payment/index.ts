@@ -24,6 +24,7 @@ import {
   ChargeTransactionPaymentExtra, MULTIPLIER_ONE, Multiplier, Releases,
   type FeeDetails, type RuntimeDispatchInfo,
 } from './types.ts';
+import { transactionPaymentApi } from './runtime-api.ts';
 
 const PALLET = 'TransactionPayment';
 
@@ -182,6 +183,13 @@ export function createTransactionPayment(config: TransactionPaymentConfig) {
       OperationalFeeMultiplier: constant(u8, OPERATIONAL_FEE_MULTIPLIER, [
         'A fee multiplier for `Operational` extrinsics to compute "virtual tip" to boost their `priority`.']),
     },
+    apis: (types) => [transactionPaymentApi(types, {
+      queryInfo,
+      queryFeeDetails,
+      // Uncapped, as TransactionPaymentApi's query_weight_to_fee / query_length_to_fee.
+      queryWeightToFee: (weight) => weight.ref_time * WEIGHT_FEE_PER_REF_TIME,
+      queryLengthToFee: (length) => BigInt(length) * LENGTH_FEE_PER_BYTE,
+    })],
     genesis: {
       /** `{ "multiplier": <FixedU128 inner, 10^18 = 1.0> }`, optional: the fee multiplier, constant from then on. */
       parse: (json, path) => {

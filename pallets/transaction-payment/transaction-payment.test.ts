@@ -6,10 +6,11 @@ import { EXISTENTIAL_DEPOSIT } from '../balances/index.ts';
 import * as System from '../../frame/system/index.ts';
 import {
   ALICE, BASE_EXTRINSIC_REF_TIME, BOB, CHARLIE, DAVE, EVE, GENESIS_PATCH, TOKEN, TestChain, TransactionPayment, afterFeeAndNonce,
-  alice, bob, charlie, dave, failed, feePaid, names, ok, parseGenesis, refused, runtime, tx, type Event,
+  alice, bob, charlie, dave, failed, names, ok, parseGenesis, refused, runtime, tx, type Event,
 } from '../../tests/base-runtime.ts';
 import { LENGTH_FEE_PER_BYTE, OPERATIONAL_FEE_MULTIPLIER, WEIGHT_FEE_PER_REF_TIME } from './index.ts';
 import { MULTIPLIER_ONE } from './types.ts';
+import { feePaid } from '../../tests/support.ts';
 
 const id = (who: typeof ALICE): MultiAddress => ({ type: 'Id', value: who });
 const valueOf = (events: Event[], name: string) => events.find((e) => `${e.type}.${e.value.type}` === name)?.value.value;

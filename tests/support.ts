@@ -1,8 +1,9 @@
-// Which storage entries differ between the head states of two chains, named by their storage
-// item: how a test shows that a failed call changed nothing but the fee and the nonce (one chain
-// took the call, its replica the same block without it).
+// Test support shared by every test runtime: the fee an extrinsic paid, and which storage entries
+// differ between the head states of two chains, named by their storage item (how a test shows
+// that a failed call changed nothing but the fee and the nonce: one chain took the call, its
+// replica the same block without it).
 import { hexToString, u8aToHex } from '@polkadot/util';
-import type { TestChain } from '../node/harness.ts';
+import type { RuntimeEvent, TestChain } from '../node/harness.ts';
 import { storagePrefix } from '../frame/storage.ts';
 
 export interface DifferingEntry {
@@ -19,4 +20,11 @@ export function differingEntries(a: TestChain, b: TestChain): DifferingEntry[] {
   const keys = [...new Set([...left.keys(), ...right.keys()])].filter((k) => left.get(k) !== right.get(k)).sort();
   const wellKnown = (key: string) => (key.startsWith('0x3a') ? hexToString(key) : key);
   return keys.map((key) => ({ key, item: items.find(({ prefix }) => key.startsWith(prefix))?.item ?? wellKnown(key) }));
+}
+
+/** The fee an extrinsic paid: the `actual_fee` of its TransactionFeePaid event. */
+export function feePaid(events: readonly RuntimeEvent[]): bigint {
+  const paid = events.find((e) => e.type === 'TransactionPayment' && e.value.type === 'TransactionFeePaid');
+  if (!paid) throw new Error(`no TransactionFeePaid among ${events.map((e) => `${e.type}.${e.value.type}`).join(', ')}`);
+  return (paid.value.value as { actual_fee: bigint }).actual_fee;
 }

@@ -1,0 +1,324 @@
+// The dev node: a Chain, a transaction pool, block sealing (instant, on an interval, or on
+// demand), instant finality, and recent state kept as per-block undo records so that queries at a
+// recent block hash answer. node.ts puts the JSON-RPC server in front of it.
+import { EventEmitter } from 'node:events';
+import { u8aToHex } from '@polkadot/util';
+import type { Trie } from '../primitives/trie.ts';
+import type { Hash, Header } from '../primitives/types.ts';
+import type { ChainSpec } from '../genesis/spec.ts';
+import { callRuntimeApi, queryRuntimeApi } from '../frame/apis.ts';
+import { BlockBuilder } from '../frame/block-builder.ts';
+import { commitChanges, revertChanges, type Block } from '../frame/block.ts';
+import type { ApplyExtrinsicResult } from '../frame/executive.ts';
+import { Overlay, type Change } from '../frame/overlay.ts';
+import { Chain, type Head } from './chain.ts';
+import { inherentDataAt } from './inherents.ts';
+import { ScaleError } from '../primitives/scale.ts';
+import { TransactionPool, extrinsicHash, undecodableReason, validityReason, type PoolEvent, type PoolOptions } from './pool.ts';
+
+export type Sealing = 'instant' | 'interval' | 'manual';
+
+export interface DevNodeOptions {
+  spec: ChainSpec;
+  /** The chain to run (one opened from a database); a fresh one from `spec` when absent. */
+  chain?: Chain;
+  sealing?: Sealing;
+  /** The interval between blocks with `interval` sealing (6 s, the slot). */
+  blockTimeMs?: number;
+  /** How many recent blocks keep their state queryable (Substrate's default state pruning: 256). */
+  stateHistory?: number;
+  /**
+   * How long after sealing a block is reported final. No consensus waits, but a client that sees
+   * Finalized in the same instant as InBlock (polkadot.js switches to the newest status) never
+   * reports InBlock: 200 ms leaves it time to fetch the block's events.
+   */
+  finalityDelayMs?: number;
+  pool?: PoolOptions;
+}
+
+/** A block the node made its head, with the storage changes it made (for storage subscriptions). */
+export interface NewBlock {
+  hash: Hash;
+  header: Header;
+  changes: readonly Change[];
+}
+
+/** What happened to a watched transaction after the pool: included in a block, then finalized. */
+export type TransactionEvent = PoolEvent | { type: 'inBlock'; block: Hash; index: number } | { type: 'finalized'; block: Hash; index: number };
+
+/** A query names a block the node does not know, or one whose state it no longer keeps. */
+export class UnknownBlock extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnknownBlock';
+  }
+}
+
+/** Refusals that say "not in this block": no room left, or a predecessor that did not fit. */
+const KEPT_FOR_LATER = ['ExhaustsResources', 'Future'];
+
+interface Recent {
+  hash: Hash;
+  number: number;
+  changes: Change[];
+  undo: Change[];
+}
+
+interface NodeEvents {
+  /** A new best block. */
+  block: [NewBlock];
+  /** A block became final (finalityDelayMs after it was sealed). */
+  finalized: [NewBlock];
+  /** The head moved back (dev_setHead): the changes are what undoing the dropped blocks changed. */
+  reorg: [NewBlock];
+  /** The head's state was edited in place (dev_setStorage). */
+  storage: [NewBlock];
+  transaction: [Hash, TransactionEvent];
+  /** A transaction dev_newBlock was given and left out of the block, with the reason. */
+  refused: [Hash, string];
+}
+
+export class DevNode {
+  readonly chain: Chain;
+  readonly pool: TransactionPool;
+  readonly events = new EventEmitter<NodeEvents>();
+  readonly sealing: Sealing;
+  private readonly blockTimeMs: number;
+  private readonly stateHistory: number;
+  /** Undo records of the most recent blocks, oldest first, each against its parent. */
+  private readonly recent: Recent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private sealPending = false;
+  private readonly finalityDelayMs: number;
+  private finalizedNumber = 0;
+  private readonly finalizing = new Set<NodeJS.Timeout>();
+
+  constructor(opts: DevNodeOptions) {
+    // Every subscription and watched transaction listens here: many listeners are the normal case.
+    this.events.setMaxListeners(0);
+    this.chain = opts.chain ?? new Chain(opts.spec);
+    this.sealing = opts.sealing ?? 'instant';
+    this.blockTimeMs = opts.blockTimeMs ?? 6000;
+    this.stateHistory = opts.stateHistory ?? 256;
+    this.finalityDelayMs = opts.finalityDelayMs ?? 200;
+    this.pool = new TransactionPool((bytes) => this.chain.validate(bytes), opts.pool);
+    this.pool.listeners.push((hash, event) => this.events.emit('transaction', hash, event));
+    this.chain.listeners.push((built) => {
+      this.recent.push({ hash: built.hash, number: built.block.header.number, changes: built.changes, undo: built.undo });
+      if (this.recent.length > this.stateHistory) this.recent.shift();
+    });
+  }
+
+  get spec(): ChainSpec {
+    return this.chain.spec;
+  }
+
+  get head(): Head {
+    return this.chain.head;
+  }
+
+  /** The last final block: every sealed block becomes final, finalityDelayMs later. */
+  get finalized(): Head {
+    const number = Math.min(this.finalizedNumber, this.head.number);
+    return { hash: this.chain.hashAt(number) as Hash, number };
+  }
+
+  start(): void {
+    if (this.sealing === 'interval' && !this.timer) this.timer = setInterval(() => this.seal(), this.blockTimeMs);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    for (const timer of this.finalizing) clearTimeout(timer);
+    this.finalizing.clear();
+  }
+
+  // ---- blocks ------------------------------------------------------------------------------------
+
+  /** The number of a known block, or undefined. */
+  numberOf(hash: Hash): number | undefined {
+    if (hash === this.chain.genesisHash) return 0;
+    const block = this.chain.block(hash);
+    return block && this.chain.hashAt(block.header.number) === hash ? block.header.number : undefined;
+  }
+
+  block(hash: Hash): Block | undefined {
+    if (hash === this.chain.genesisHash) return { header: this.chain.genesis.header, extrinsics: [] };
+    return this.numberOf(hash) === undefined ? undefined : this.chain.block(hash);
+  }
+
+  header(hash: Hash): Header | undefined {
+    return this.block(hash)?.header;
+  }
+
+  /** Resolves an optional block hash parameter: the head when absent. */
+  resolve(hash: Hash | undefined): Head {
+    if (hash === undefined) return this.head;
+    const number = this.numberOf(hash);
+    if (number === undefined) throw new UnknownBlock(`Header was not found in the database: ${hash}`);
+    return { hash, number };
+  }
+
+  // ---- state ------------------------------------------------------------------------------------
+
+  /**
+   * Runs `body` on the state of block `hash` (the head when absent). An older block's state is made
+   * by undoing the blocks after it on the head state, and redone afterwards: `body` must only read.
+   */
+  at<T>(hash: Hash | undefined, body: (state: Trie, at: Head) => T): T {
+    const at = this.resolve(hash);
+    const head = this.head;
+    if (at.number === head.number) return body(this.chain.state, at);
+    const since = this.recent.filter((r) => r.number > at.number);
+    if (since.length !== head.number - at.number) throw new UnknownBlock(`State already discarded for ${at.hash}`);
+    const state = this.chain.state;
+    for (let i = since.length - 1; i >= 0; i--) revertChanges(state, since[i].undo);
+    try {
+      return body(state, at);
+    } finally {
+      for (const r of since) commitChanges(state, r.changes);
+    }
+  }
+
+  /** Reads typed storage at a block: `node.read(hash, () => System.Account.get(who))`. */
+  read<T>(hash: Hash | undefined, body: () => T): T {
+    return this.at(hash, (state) => this.chain.executive.run(new Overlay(state), body));
+  }
+
+  storage(key: Uint8Array, hash?: Hash): Uint8Array | undefined {
+    return this.at(hash, (state) => state.get(key));
+  }
+
+  /** state_call: a runtime API at a block. */
+  call(method: string, input: Uint8Array, hash?: Hash): Uint8Array {
+    return this.at(hash, (state, at) => callRuntimeApi({ executive: this.chain.executive, state, at }, method, input));
+  }
+
+  /**
+   * Applies `extrinsic` in a block on top of `hash` (after its inherents) without keeping anything:
+   * the outcome and the storage such a block would have changed so far (system_dryRun, dev_dryRun).
+   */
+  /** Calls a runtime API at `hash` (the best block when absent) with values in and out. */
+  api<O>(name: string, args: readonly unknown[], hash?: Hash): O {
+    return this.at(hash, (state, at) => queryRuntimeApi<O>({ executive: this.chain.executive, state, at }, name, args));
+  }
+
+  dryRun(extrinsic: Uint8Array, hash?: Hash): { outcome: ApplyExtrinsicResult; storageDiff: Change[] } {
+    return this.at(hash, (state, at) => {
+      const builder = new BlockBuilder(this.chain.executive, state, at, inherentDataAt(this.chain.executive, state));
+      const outcome = builder.push(extrinsic);
+      return { outcome, storageDiff: builder.drain() };
+    });
+  }
+
+  // ---- transactions and blocks ------------------------------------------------------------------
+
+  /** Admits a transaction to the pool (or refuses it with a PoolError); instant sealing then builds a block. */
+  submit(bytes: Uint8Array): Hash {
+    const hash = this.pool.submit(bytes);
+    if (this.sealing === 'instant') this.scheduleSeal();
+    return hash;
+  }
+
+  /** Decodes `bytes` as an extrinsic of the runtime, or says why they are not one. */
+  undecodable(bytes: Uint8Array): string | undefined {
+    try {
+      this.chain.runtime.extrinsic.dec(bytes);
+      return undefined;
+    } catch (error) {
+      if (error instanceof ScaleError) return undecodableReason(error);
+      throw error;
+    }
+  }
+
+  /**
+   * Seals one block: `extra` transactions first (dev_newBlock), then the pool's ready ones in order.
+   * What a block refuses for lack of room stays in the pool; what it refuses as invalid leaves it.
+   * An `extra` one that does not decode or is refused is left out and reported ('refused').
+   */
+  seal(extra: readonly Uint8Array[] = []): NewBlock {
+    const decodable = extra.filter((xt) => {
+      const reason = this.undecodable(xt);
+      if (reason) this.events.emit('refused', extrinsicHash(xt), reason);
+      return !reason;
+    });
+    const ready = this.pool.ready();
+    const offered = [...decodable, ...ready.map((tx) => tx.bytes)];
+    const { built, results, inherents } = this.chain.author(offered);
+    const included: { hash: Hash; index: number }[] = [];
+    let index = inherents;
+    results.forEach((result: ApplyExtrinsicResult, i) => {
+      const hash = extrinsicHash(offered[i]);
+      if (result.success) included.push({ hash, index: index++ });
+      else if (i < decodable.length) this.events.emit('refused', hash, validityReason(result.value));
+      else if (!(result.value.type === 'Invalid' && KEPT_FOR_LATER.includes(result.value.value.type))) {
+        this.pool.drop(hash, { type: 'invalid', error: result.value });
+      }
+    });
+    this.pool.removeIncluded(included.map((x) => x.hash));
+    const block: NewBlock = { hash: built.hash, header: built.block.header, changes: built.changes };
+    for (const { hash, index: at } of included) this.events.emit('transaction', hash, { type: 'inBlock', block: built.hash, index: at });
+    this.events.emit('block', block);
+    // The pool follows its own included transactions by their tags; dev_newBlock's may change any of its transactions.
+    this.pool.revalidate(decodable.length > 0);
+    // Transactions that waited for a nonce this block used are ready now: instant sealing takes them
+    // in the next block without waiting for another submission (unless this block made no progress).
+    if (this.sealing === 'instant' && included.length > 0) this.scheduleSeal();
+    const timer = setTimeout(() => {
+      this.finalizing.delete(timer);
+      // A block dev_setHead dropped in the meantime never becomes final.
+      if (this.chain.hashAt(block.header.number) !== block.hash) return;
+      this.finalizedNumber = Math.max(this.finalizedNumber, block.header.number);
+      this.events.emit('finalized', block);
+      for (const { hash, index: at } of included) this.events.emit('transaction', hash, { type: 'finalized', block: block.hash, index: at });
+    }, this.finalityDelayMs);
+    this.finalizing.add(timer);
+    return block;
+  }
+
+  /** Writes raw storage into the head state (dev_setStorage); the next block builds on it. */
+  setStorage(changes: readonly Change[]): void {
+    const undo = commitChanges(this.chain.state, changes);
+    const head = this.recent.at(-1);
+    if (head && head.hash === this.head.hash) {
+      // Queries at older blocks undo the head block: its undo record must also undo this edit.
+      const touched = new Set(head.undo.map(([key]) => u8aToHex(key)));
+      head.undo.push(...undo.filter(([key]) => !touched.has(u8aToHex(key))));
+      head.changes = [...head.changes.filter(([key]) => !changes.some(([k]) => u8aToHex(k) === u8aToHex(key))), ...changes];
+    }
+    this.pool.revalidate(true);
+    this.events.emit('storage', { hash: this.head.hash, header: this.header(this.head.hash) as Header, changes });
+  }
+
+  /** Moves the head back to block `number` (dev_setHead): the blocks after it are forgotten. */
+  setHead(number: number): void {
+    const head = this.head;
+    if (!Number.isInteger(number) || number < 0 || number > head.number) throw new UnknownBlock(`no block #${number} on this chain`);
+    const since = this.recent.filter((r) => r.number > number);
+    if (since.length !== head.number - number) throw new UnknownBlock(`State already discarded for block #${number}`);
+    const changes = new Map<string, Change>();
+    for (let i = since.length - 1; i >= 0; i--) {
+      revertChanges(this.chain.state, since[i].undo);
+      for (const change of since[i].undo) changes.set(u8aToHex(change[0]), change);
+    }
+    this.recent.splice(this.recent.length - since.length);
+    this.chain.truncate(number);
+    this.pool.revalidate(true);
+    const hash = this.head.hash;
+    this.events.emit('reorg', { hash, header: this.header(hash) as Header, changes: [...changes.values()] });
+  }
+
+  /**
+   * Instant sealing: one block for everything submitted in the same turn of the event loop, when
+   * something is ready (a future transaction alone waits, as in Substrate's instant seal).
+   */
+  private scheduleSeal(): void {
+    if (this.sealPending) return;
+    this.sealPending = true;
+    setImmediate(() => {
+      this.sealPending = false;
+      if (this.pool.counts.ready > 0) this.seal();
+    });
+  }
+}

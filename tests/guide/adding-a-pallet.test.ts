@@ -1,0 +1,57 @@
+// docs/adding-a-pallet.md, done: the Kudos pallet (tests/guide/kudos) in a test runtime
+// (tests/guide/runtime.ts), used as the guide says — a call, its event, its error, its storage
+// through the public key, its runtime API through state_call and in metadata.
+import { Keyring } from '@polkadot/keyring';
+import { u32 } from '../../primitives/scale.ts';
+import { AccountId32 } from '../../primitives/types.ts';
+import { parseChainSpec } from '../../genesis/spec.ts';
+import { callRuntimeApi } from '../../frame/apis.ts';
+import { apiId } from '../../frame/runtime-api.ts';
+import { buildMetadata } from '../../frame/metadata.ts';
+import { decAnyMetadata } from '@polkadot-api/substrate-bindings';
+import { TestChain } from '../../node/harness.ts';
+import { accountOf } from '../../node/signer.ts';
+import { Kudos as KudosMap } from './kudos/storage.ts';
+import { Kudos, executive, runtime } from './runtime.ts';
+
+const spec = (addresses: string[]) => parseChainSpec({
+  name: 'Guide', id: 'guide', chainType: 'Development',
+  genesis: { runtimeGenesis: { patch: { balances: { balances: addresses.map((a) => [a, '1000000000000000']) } } } },
+});
+
+const keyring = new Keyring({ type: 'sr25519' });
+
+describe('adding a pallet (docs/adding-a-pallet.md)', () => {
+  const setup = () => {
+    const chain = new TestChain(spec(['//Alice', '//Bob'].map((uri) => keyring.addFromUri(uri).address)), executive);
+    const { alice, bob } = chain.accounts;
+    return { chain, alice, bob };
+  };
+
+  it('gives a kudo: storage, event, and the runtime API through state_call', () => {
+    const { chain, alice, bob } = setup();
+    const applied = chain.apply(alice, Kudos.tx.give({ to: accountOf(bob) }));
+    expect(applied.result).toEqual({ success: true, value: { success: true, value: undefined } });
+    expect(applied.events).toContainEqual({ type: 'Kudos', value: { type: 'KudoGiven', value: { from: accountOf(alice), to: accountOf(bob), total: 1 } } });
+    expect(chain.query(() => KudosMap.get(accountOf(bob)))).toBe(1);
+    // state_call's own path: SCALE input in, SCALE output out.
+    const answer = callRuntimeApi({ executive, state: chain.chain.state, at: chain.chain.head }, 'KudosApi_kudos_of', AccountId32.enc(accountOf(bob)));
+    expect(u32.dec(answer)).toBe(1);
+  });
+
+  it('refuses a kudo to oneself with the pallet\'s error, and stores nothing', () => {
+    const { chain, alice } = setup();
+    chain.submit(alice, Kudos.tx.give({ to: accountOf(alice) }));
+    const [report] = chain.newBlock().extrinsics;
+    expect(report.included).toBe(true);
+    expect(report.error).toBe('Kudos.CannotKudoSelf');
+    expect(chain.query(() => KudosMap.get(accountOf(alice)))).toBe(0);
+  });
+
+  it('lists KudosApi in RuntimeVersion.apis and in Metadata V15, and the pallet in the metadata', () => {
+    expect(runtime.version.apis).toContainEqual([apiId('KudosApi'), 1]);
+    const v15 = decAnyMetadata(buildMetadata(runtime, 15)).metadata.value as { apis: { name: string }[]; pallets: { name: string; index: number }[] };
+    expect(v15.apis.map((api) => api.name)).toContain('KudosApi');
+    expect(v15.pallets).toContainEqual(expect.objectContaining({ name: 'Kudos', index: 20 }));
+  });
+});
