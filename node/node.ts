@@ -35,6 +35,8 @@ export interface DevNodeOptions {
    * reports InBlock: 200 ms leaves it time to fetch the block's events.
    */
   finalityDelayMs?: number;
+  /** Resolves once every block sealed so far is stored (the database's flush): a block is reported final only after. */
+  stored?: () => Promise<void>;
   pool?: PoolOptions;
 }
 
@@ -92,6 +94,7 @@ export class DevNode {
   private readonly finalityDelayMs: number;
   private finalizedNumber = 0;
   private readonly finalizing = new Set<NodeJS.Timeout>();
+  private readonly stored: () => Promise<void>;
 
   constructor(opts: DevNodeOptions) {
     // Every subscription and watched transaction listens here: many listeners are the normal case.
@@ -101,6 +104,7 @@ export class DevNode {
     this.blockTimeMs = opts.blockTimeMs ?? 6000;
     this.stateHistory = opts.stateHistory ?? 256;
     this.finalityDelayMs = opts.finalityDelayMs ?? 200;
+    this.stored = opts.stored ?? (() => Promise.resolve());
     this.pool = new TransactionPool((bytes) => this.chain.validate(bytes), opts.pool);
     this.pool.listeners.push((hash, event) => this.events.emit('transaction', hash, event));
     this.chain.listeners.push((built) => {
@@ -247,14 +251,13 @@ export class DevNode {
     // Transactions that waited for a nonce this block used are ready now: instant sealing takes them
     // in the next block without waiting for another submission (unless this block made no progress).
     if (this.sealing === 'instant' && included.length > 0) this.scheduleSeal();
-    const timer = setTimeout(() => {
-      this.finalizing.delete(timer);
-      // A block dev_setHead dropped in the meantime never becomes final.
-      if (this.chain.hashAt(block.header.number) !== block.hash) return;
+    const timer = setTimeout(() => void this.stored().then(() => {
+      // Not after stop(); and a block dev_setHead dropped in the meantime never becomes final.
+      if (!this.finalizing.delete(timer) || this.chain.hashAt(block.header.number) !== block.hash) return;
       this.finalizedNumber = Math.max(this.finalizedNumber, block.header.number);
       this.events.emit('finalized', block);
       for (const { hash, index: at } of included) this.events.emit('transaction', hash, { type: 'finalized', block: block.hash, index: at });
-    }, this.finalityDelayMs);
+    }, () => this.finalizing.delete(timer)), this.finalityDelayMs);
     this.finalizing.add(timer);
     return block;
   }
@@ -327,12 +330,12 @@ export interface RunningNode {
 export async function startNode(opts: StartOptions = {}): Promise<RunningNode> {
   const spec = typeof opts.chain === 'object' ? opts.chain : loadChainSpec(opts.chain ?? 'dev');
   const stored = opts.basePath ? await openChain(spec, opts.basePath) : undefined;
-  const node = new DevNode({ ...opts, spec, chain: stored?.chain });
+  const node = new DevNode({ ...opts, spec, chain: stored?.chain, stored: stored && (() => stored.db.flush()) });
   if (stored) {
     // Sealed blocks reach the database through the chain; edits and rewinds of the head through here.
     const root = () => node.chain.state.root();
     node.events.on('storage', ({ changes }) => stored.db.enqueueEdit(changes, root()));
-    node.events.on('reorg', ({ header, changes }) => stored.db.enqueueTruncate(header.number, changes, root()));
+    node.events.on('reorg', ({ hash, header, changes }) => stored.db.enqueueTruncate({ number: header.number, hash }, changes, root()));
   }
   const server = new RpcServer({
     host: opts.host ?? '127.0.0.1', port: opts.port ?? 9944, maxRequestBytes: opts.maxRequestBytes,
