@@ -46,8 +46,8 @@ export const databasePath = (basePath: string, spec: ChainSpec): string => join(
 /** A database that cannot be trusted: the node refuses to start on it rather than lose or rewrite blocks. */
 export class DatabaseDamaged extends Error {
   constructor(readonly path: string, reason: string) {
-    super(`the database at ${path} is damaged: ${reason}. Nothing was changed. Remove it with \`slicechain purge-chain --base-path <dir> --chain <chain>\` `
-      + `(or move it aside) and import the blocks again with import-blocks (export-blocks exports those before the damage)`);
+    super(`the database at ${path} is damaged: ${reason}. Refusing to start on it: remove it with \`slicechain purge-chain --base-path ${join(path, '..', '..', '..')} --chain <chain>\` `
+      + `(or move it aside), then import the blocks again with import-blocks (export-blocks exports those before the damage)`);
     this.name = 'DatabaseDamaged';
   }
 }
