@@ -153,6 +153,8 @@ export async function crashRecovery(basePath: string, kills: number, log: (line:
       const killed = new Promise<void>((resolve, reject) => {
         let heads = 0;
         let dying = false;
+        /** Once dev_setHead is sent, finalized notifications of blocks it may drop are still on their way: not recorded. */
+        let rewinding = false;
         const die = () => {
           if (dying) return;
           dying = true;
@@ -170,7 +172,7 @@ export async function crashRecovery(basePath: string, kills: number, log: (line:
         void client.subscribe('chain_subscribeFinalizedHeads', (result) => {
           const header = result as HeaderJson;
           const number = Number(header.number);
-          if (dying || number <= startHead) return;
+          if (dying || rewinding || number <= startHead) return;
           finalized.set(number, hashOf(header));
           if (moment === 'finalized' && number >= startHead + 3) die();
         });
@@ -181,9 +183,9 @@ export async function crashRecovery(basePath: string, kills: number, log: (line:
           report.sealed++;
           if (moment === 'sealed' && heads === 6) return die();
           if (moment.startsWith('setHead') && heads === 5) {
-            // Back two blocks: the client forgets what it saw finalized above the target, then the
-            // nonces go back with the state.
+            // Back two blocks: the client forgets what it saw finalized above the target.
             const target = number - 2;
+            rewinding = true;
             for (const n of finalized.keys()) if (n > target) finalized.delete(n);
             if (moment === 'setHead sent') client.call('dev_setHead', [target], die).catch(() => undefined); // killed before the answer
             else client.call('dev_setHead', [target]).then(die, reject);
