@@ -22,6 +22,8 @@ export type Outcome = 'refused' | 'accepted';
 
 export interface FuzzTarget<T> {
   name: string;
+  /** The valid encodings the mutations start from. */
+  seeds?: readonly Uint8Array[];
   inputs: fc.Arbitrary<T>;
   /** Runs one input; throws (the failure) on a crash, an acceptance that must not happen, or a state change. */
   run(input: T): Outcome;
@@ -97,6 +99,7 @@ export function extrinsicTarget(): FuzzTarget<Uint8Array> {
   const inherents = builder.extrinsicCount;
   return {
     name: 'extrinsics (validate + apply)',
+    seeds,
     inputs: mutated(seeds),
     run: (bytes) => unchanged(chain, () => {
       const validity = undecodableOr(() => chain.validate(bytes));
