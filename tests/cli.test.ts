@@ -2,29 +2,17 @@
 // deterministic, import-blocks re-executes to the same head and refuses a tampered file at the
 // right block, export-state gives the state sp-trie roots to the header's state root, and a
 // chain kept at a base path survives restarts and purges.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { calculate_state_root } from '@acala-network/chopsticks-executor';
 import { u8aToHex } from '@polkadot/util';
 import { Block } from '../runtime/block.ts';
+import { slicechain } from './slicechain-cli.ts';
 
-const run = promisify(execFile);
-const BIN = new URL('../bin/slicechain.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'slicechain-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function slicechain(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { maxBuffer: 64 * 1024 * 1024 });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
 const json = async (...args: string[]) => {
   const result = await slicechain(...args, '--json');
   if (result.code !== 0) throw new Error(result.stderr);

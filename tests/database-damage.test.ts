@@ -3,28 +3,16 @@
 // reason and the way out (purge-chain), never opened with blocks lost or started over at genesis;
 // a chain id cannot lead purge-chain out of the base path; import-blocks skips blocks already in
 // the database and refuses an endless line naming it.
-import { execFile } from 'node:child_process';
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ClassicLevel } from 'classic-level';
 import { Block } from '../runtime/block.ts';
+import { slicechain } from './slicechain-cli.ts';
 
-const run = promisify(execFile);
-const BIN = new URL('../bin/slicechain.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'slicechain-damage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function slicechain(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { maxBuffer: 64 * 1024 * 1024 });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
 
 const original = join(dir, 'original');
 const blocks = join(dir, 'chain.blocks');
