@@ -92,7 +92,7 @@ export class DevNode {
   private timer: NodeJS.Timeout | undefined;
   private sealPending = false;
   private readonly finalityDelayMs: number;
-  private finalizedNumber = 0;
+  private finalizedNumber: number;
   private readonly finalizing = new Set<NodeJS.Timeout>();
   private readonly stored: () => Promise<void>;
 
@@ -105,6 +105,8 @@ export class DevNode {
     this.stateHistory = opts.stateHistory ?? 256;
     this.finalityDelayMs = opts.finalityDelayMs ?? 200;
     this.stored = opts.stored ?? (() => Promise.resolve());
+    // A chain resumed from a database was sealed by a node that finalizes every block: finality does not go back on a restart.
+    this.finalizedNumber = this.chain.head.number;
     this.pool = new TransactionPool((bytes) => this.chain.validate(bytes), opts.pool);
     this.pool.listeners.push((hash, event) => this.events.emit('transaction', hash, event));
     this.chain.listeners.push((built) => {

@@ -4,7 +4,8 @@
 // sealed block, right after sending dev_setHead (before its answer), right after its answer. After
 // each kill the node is restarted on the same database and must open; then, from the client side,
 // the head's state (every key, read over RPC) must have the header's state root, and every block
-// the client saw finalized (and did not itself rewind with dev_setHead) must still be there.
+// the client saw finalized (and did not itself rewind with dev_setHead) must still be there, with
+// the finalized head no lower.
 // Used by tests/crash-recovery.test.ts (a few kills) and benches/crash-recovery.ts (many).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -121,6 +122,9 @@ async function verify(client: Client, finalized: Map<number, Hash>): Promise<{ k
     start = page[page.length - 1];
   }
   if (u8aToHex(state.root()) !== head.stateRoot) throw new Error(`after restart the head #${Number(head.number)}'s state roots to ${u8aToHex(state.root())}, its header says ${head.stateRoot}`);
+  const final = Number((await client.call<HeaderJson>('chain_getHeader', [await client.call<Hash>('chain_getFinalizedHead')])).number);
+  const seen = Math.max(0, ...finalized.keys());
+  if (final < seen) throw new Error(`after restart the finalized head is #${final}, the client saw #${seen} finalized`);
   for (const [number, hash] of finalized) {
     const stored = await client.call<Hash | null>('chain_getBlockHash', [number]);
     if (stored !== hash) throw new Error(`finalized block #${number} ${hash} was lost: the restarted node has ${String(stored)} there`);
