@@ -1,4 +1,4 @@
-// The state-transition function (runtime/ and pallets/) must be deterministic: same genesis and
+// The state-transition function (frame/, runtime/ and pallets/) must be deterministic: same genesis and
 // same blocks give the same state on any machine. Time comes from the timestamp inherent only.
 import tseslint from 'typescript-eslint';
 
@@ -17,7 +17,7 @@ export default tseslint.config(
     languageOptions: { parser: tseslint.parser },
   },
   {
-    files: ['runtime/**/*.ts', 'pallets/**/*.ts'],
+    files: ['frame/**/*.ts', 'runtime/**/*.ts', 'pallets/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-globals': ['error', ...nondeterministicGlobals],

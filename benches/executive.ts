@@ -12,7 +12,7 @@ import { Keyring } from '@polkadot/keyring';
 import { DEV_ACCOUNTS } from '../node/keys.ts';
 import { accountOf, payloadParts, signExtrinsic } from '../node/signer.ts';
 import { Balances } from '../pallets/balances/index.ts';
-import { accountNonce } from '../pallets/system/index.ts';
+import { accountNonce } from '../frame/system/index.ts';
 
 const PER_BLOCK = Number(process.argv[2] ?? 2000);
 const BLOCKS = Number(process.argv[3] ?? 3);

@@ -16,10 +16,10 @@ import { Chain } from '../node/chain.ts';
 import { accountOf, signExtrinsic } from '../node/signer.ts';
 import { initCrypto } from '../primitives/crypto.ts';
 import { SliceMarketplace, System } from '../runtime/runtime.ts';
-import { accountNonce } from '../pallets/system/index.ts';
+import { accountNonce } from '../frame/system/index.ts';
 import { Nodes, Rentals, nodeSlices } from '../pallets/slice-marketplace/storage.ts';
 import type { PageRequest, SliceFilter } from '../pallets/slice-marketplace/types.ts';
-import type { RuntimeCallValue } from '../runtime/pallet.ts';
+import type { RuntimeCallValue } from '../frame/pallet.ts';
 
 
 await initCrypto();

@@ -7,9 +7,9 @@ import { u8aConcat } from '@polkadot/util';
 import { u32, u128, Struct } from '../primitives/scale.ts';
 import { AccountId32 } from '../primitives/types.ts';
 import { Trie } from '../primitives/trie.ts';
-import { withStorage } from '../runtime/externalities.ts';
-import { Overlay } from '../runtime/overlay.ts';
-import { StorageMap } from '../runtime/storage.ts';
+import { withStorage } from '../frame/externalities.ts';
+import { Overlay } from '../frame/overlay.ts';
+import { StorageMap } from '../frame/storage.ts';
 
 const N = 200_000;
 const Account = StorageMap('Bench', 'Account', 'Blake2_128Concat', AccountId32,

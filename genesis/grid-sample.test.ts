@@ -1,6 +1,6 @@
 // The dev spec's sample grid: generated deterministically, loaded at genesis with its farms owned
 // by dev accounts, and a farm whose account has no balance refused naming it.
-import { SpecError } from '../runtime/genesis-json.ts';
+import { SpecError } from '../frame/genesis-json.ts';
 import { executive } from '../runtime/runtime.ts';
 import { TestChain } from '../node/harness.ts';
 import { accountOf } from '../node/signer.ts';

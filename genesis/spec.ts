@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { hexToU8a, isHex, u8aToHex } from '@polkadot/util';
 import { Trie } from '../primitives/trie.ts';
 import { H256, ZERO_HASH, type Header } from '../primitives/types.ts';
-import { blockHash, buildGenesis, extrinsicsRoot, type Genesis } from '../runtime/block.ts';
-import type { Executive } from '../runtime/executive.ts';
-import { SpecError, onlyKeys, requireObject } from '../runtime/genesis-json.ts';
+import { blockHash, buildGenesis, extrinsicsRoot, type Genesis } from '../frame/block.ts';
+import type { Executive } from '../frame/executive.ts';
+import { SpecError, onlyKeys, requireObject } from '../frame/genesis-json.ts';
 
 export interface ChainSpec {
   name: string;

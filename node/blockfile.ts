@@ -3,7 +3,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { u8aToHex } from '@polkadot/util';
-import { Block } from '../runtime/block.ts';
+import { Block } from '../frame/block.ts';
 
 export class BlockFileError extends Error {
   constructor(readonly line: number, reason: string) {

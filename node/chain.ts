@@ -6,10 +6,10 @@ import type { Trie } from '../primitives/trie.ts';
 import type { Hash, TransactionValidity } from '../primitives/types.ts';
 import { genesisOf, type ChainSpec } from '../genesis/spec.ts';
 import { Now, nextTimestamp } from '../pallets/timestamp/index.ts';
-import { BlockBuilder, executeBlock, type Block, type BuiltBlock, type Genesis } from '../runtime/block.ts';
-import type { ApplyExtrinsicResult } from '../runtime/executive.ts';
-import { Overlay } from '../runtime/overlay.ts';
-import type { Executive } from '../runtime/executive.ts';
+import { BlockBuilder, executeBlock, type Block, type BuiltBlock, type Genesis } from '../frame/block.ts';
+import type { ApplyExtrinsicResult } from '../frame/executive.ts';
+import { Overlay } from '../frame/overlay.ts';
+import type { Executive } from '../frame/executive.ts';
 import { executive as slicechain } from '../runtime/runtime.ts';
 import type { SignaturePool } from './signature-pool.ts';
 

@@ -11,13 +11,13 @@ import { initCrypto } from '../primitives/crypto.ts';
 import { Chain } from './chain.ts';
 import { ChainDatabase, DatabaseDamaged, openChain, purgeChain, databasePath } from './database.ts';
 import { BlockFileError, readBlockFile, writeBlockFile } from './blockfile.ts';
-import { blockHash } from '../runtime/block.ts';
+import { blockHash } from '../frame/block.ts';
 import { SignaturePool } from './signature-pool.ts';
 import { devPairs } from './keys.ts';
 import { simulate, type SimulationReport } from './simulate.ts';
 import { defaultWorkloads } from './workloads/index.ts';
 import { registerNodeCommand } from './node.ts';
-import { toAccount } from '../runtime/genesis-json.ts';
+import { toAccount } from '../frame/genesis-json.ts';
 import { operator as operatorInfo, quote } from '../pallets/services/index.ts';
 import type { Price } from '../pallets/services/types.ts';
 
@@ -92,7 +92,9 @@ export function buildProgram(): Command {
     .option('--raw', 'print genesis.raw.top (hex key -> hex value) instead of the genesis config')
     .action((opts: { chain: string; raw?: boolean }) => {
       const spec = loadChainSpec(opts.chain);
-      const out = opts.raw ? toRawSpec(spec, new Chain(spec).state) : spec;
+      // Building the genesis validates every section, so a bad spec is refused with or without --raw.
+      const { state } = new Chain(spec);
+      const out = opts.raw ? toRawSpec(spec, state) : spec;
       console.log(JSON.stringify(out, null, 2));
     });
 

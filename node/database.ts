@@ -18,8 +18,8 @@ import { hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { Struct, u32 } from '../primitives/scale.ts';
 import { Trie } from '../primitives/trie.ts';
 import { H256, type Hash } from '../primitives/types.ts';
-import { Block, blockHash, extrinsicsRoot, type BuiltBlock } from '../runtime/block.ts';
-import type { Change } from '../runtime/overlay.ts';
+import { Block, blockHash, extrinsicsRoot, type BuiltBlock } from '../frame/block.ts';
+import type { Change } from '../frame/overlay.ts';
 import { chainDirectory, type ChainSpec } from '../genesis/spec.ts';
 import { Chain, type Head } from './chain.ts';
 

@@ -2,8 +2,8 @@
 import { Keyring } from '@polkadot/keyring';
 import { loadChainSpec } from '../genesis/spec.ts';
 import { Balances } from '../pallets/balances/index.ts';
-import { accountNonce } from '../pallets/system/index.ts';
-import type { RuntimeCallValue } from '../runtime/pallet.ts';
+import { accountNonce } from '../frame/system/index.ts';
+import type { RuntimeCallValue } from '../frame/pallet.ts';
 import { DevNode } from './node.ts';
 import { PoolError } from './pool.ts';
 import { accountOf, signExtrinsic, type SigningPair } from './signer.ts';
@@ -75,8 +75,8 @@ describe('importing with signatures verified on another core', () => {
     const { TestChain } = await import('./harness.ts');
     const { SignaturePool } = await import('./signature-pool.ts');
     const { Chain } = await import('./chain.ts');
-    const { BlockRejected } = await import('../runtime/block.ts');
-    const { Executive } = await import('../runtime/executive.ts');
+    const { BlockRejected } = await import('../frame/block.ts');
+    const { Executive } = await import('../frame/executive.ts');
     const { runtime } = await import('../runtime/runtime.ts');
     const author = new TestChain();
     for (let n = 0; n < 3; n++) {

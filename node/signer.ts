@@ -6,8 +6,8 @@ import { u8aConcat, u8aToHex } from '@polkadot/util';
 import { signingPayload } from '../primitives/extrinsic.ts';
 import type { HexString } from '../primitives/scale.ts';
 import type { AccountId, Era, Hash, MultiSignature } from '../primitives/types.ts';
-import type { Runtime } from '../runtime/construct.ts';
-import type { RuntimeCallValue } from '../runtime/pallet.ts';
+import type { Runtime } from '../frame/construct.ts';
+import type { RuntimeCallValue } from '../frame/pallet.ts';
 
 export interface SigningOptions {
   nonce: number;

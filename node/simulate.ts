@@ -5,7 +5,7 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { u8aToHex } from '@polkadot/util';
-import { accountNonce } from '../pallets/system/index.ts';
+import { accountNonce } from '../frame/system/index.ts';
 import type { Chain } from './chain.ts';
 import { accountOf, signExtrinsic, type SigningPair } from './signer.ts';
 import type { PlannedCall, Rng, Workload } from './workloads/types.ts';

@@ -1,7 +1,8 @@
 import { u8aToHex } from '@polkadot/util';
+import fc from 'fast-check';
 import {
   BoundedBytes, BoundedVec, Bytes, Compact, Enum, FixedArray, FixedBytes, Option, PortableRegistry, Result, Struct,
-  Tuple, Vec, alias, bool, lazy, str, u128, u16, u32, u64, u8, unit, type Infer, type Type,
+  Tuple, Vec, alias, bool, i8, i64, lazy, str, u128, u16, u256, u32, u64, u8, unit, ScaleError, type Infer, type Type,
 } from './scale.ts';
 
 const hex = (bytes: Uint8Array) => u8aToHex(bytes);
@@ -103,3 +104,52 @@ describe('the portable registry', () => {
     expect(entry.params).toEqual([{ name: 'T', type: registry.id(u32) }, { name: 'S', type: undefined }]);
   });
 });
+
+describe('integers never wrap', () => {
+  // [type, bits, signed]: number-typed up to 32 bits, bigint above, as the codecs take them.
+  const unsigned = [[u8, 8], [u16, 16], [u32, 32], [Compact(u8), 8], [Compact(u16), 16], [Compact(u32), 32]] as const;
+  const big = [[u64, 64, false], [u128, 128, false], [u256, 256, false], [i64, 64, true],
+    [Compact(u64), 64, false], [Compact(u128), 128, false]] as const;
+
+  it('refuses 2^64 + 5 as a u64 instead of writing 5, and every other value one past a bound', () => {
+    expect(() => u64.enc(2n ** 64n + 5n)).toThrow(new ScaleError('u64', '18446744073709551621 is not an integer in 0..=18446744073709551615', 'encode'));
+    expect(() => u8.enc(256)).toThrow('cannot encode u8: 256 is not an integer in 0..=255');
+    expect(() => u32.enc(-1)).toThrow(ScaleError);
+    expect(() => u32.enc(1.5)).toThrow(ScaleError);
+    expect(() => u32.enc(Number.NaN)).toThrow(ScaleError);
+    expect(() => i8.enc(128)).toThrow('cannot encode i8: 128 is not an integer in -128..=127');
+    expect(() => i8.enc(-129)).toThrow(ScaleError);
+    expect(() => Compact(u32).enc(2 ** 32)).toThrow('cannot encode Compact<u32>: 4294967296 is not an integer in 0..=4294967295');
+    expect(() => Compact(u128).enc(-1n)).toThrow(ScaleError);
+    expect(() => Struct('test::Price', { cpu: u64 }).enc({ cpu: 1n << 64n })).toThrow(ScaleError);
+    expect(hex(u64.enc(2n ** 64n - 1n))).toBe('0xffffffffffffffff');
+    expect(hex(i8.enc(-128))).toBe('0x80');
+  });
+
+  it('every encoded integer decodes to the value it came from, and every value out of range is refused', () => {
+    for (const [type, bits] of unsigned) {
+      fc.assert(fc.property(fc.integer({ min: -(2 ** 33), max: 2 ** 33 }), (n) => {
+        if (n >= 0 && n < 2 ** bits) return type.dec(type.enc(n)) === n;
+        return throwsScaleError(() => type.enc(n));
+      }));
+    }
+    for (const [type, bits, signed] of big) {
+      const min = signed ? -(1n << BigInt(bits - 1)) : 0n;
+      const max = (signed ? 1n << BigInt(bits - 1) : 1n << BigInt(bits)) - 1n;
+      const around = (bound: bigint) => fc.bigInt({ min: bound - 1000n, max: bound + 1000n });
+      fc.assert(fc.property(fc.oneof(around(min), around(max), fc.bigInt({ min: min - 1n, max: max + 1n })), (n) => {
+        if (n >= min && n <= max) return type.dec(type.enc(n)) === n;
+        return throwsScaleError(() => type.enc(n));
+      }));
+    }
+  });
+});
+
+function throwsScaleError(encode: () => unknown): boolean {
+  try {
+    encode();
+    return false;
+  } catch (error) {
+    return error instanceof ScaleError;
+  }
+}

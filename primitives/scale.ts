@@ -113,19 +113,39 @@ const path = (name: string): string[] => (name ? name.split('::') : []);
 const primitive = <T>(codec: Codec<T>, name: PrimitiveName): Type<T> =>
   declare(codec, { path: [], params: [], def: { tag: 'primitive', value: name }, docs: [] });
 
+/**
+ * An integer codec that refuses, rather than wraps, what its type cannot hold: scale-ts writes
+ * 2^64 + 5 as a u64 5, and a wrapped price or balance would be a silent corruption.
+ */
+function inRange<T extends number | bigint>(codec: Codec<T>, name: string, bits: number, signed: boolean): Codec<T> {
+  const min = signed ? -(1n << BigInt(bits - 1)) : 0n;
+  const max = (signed ? 1n << BigInt(bits - 1) : 1n << BigInt(bits)) - 1n;
+  const check = scale.enhanceEncoder(codec.enc, (value: T): T => {
+    const fits = typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value));
+    if (!fits || BigInt(value) < min || BigInt(value) > max) {
+      throw new ScaleError(name, `${String(value)} is not an integer in ${min}..=${max}`, 'encode');
+    }
+    return value;
+  });
+  return scale.createCodec(check, codec.dec);
+}
+
+const integer = <T extends number | bigint>(codec: Codec<T>, name: PrimitiveName & `${'u' | 'i'}${number}`): Type<T> =>
+  primitive(inRange(codec, name, Number(name.slice(1)), name.startsWith('i')), name);
+
 export const bool = primitive(scale.bool, 'bool');
 export const str = primitive(scale.str, 'str');
-export const u8 = primitive(scale.u8, 'u8');
-export const u16 = primitive(scale.u16, 'u16');
-export const u32 = primitive(scale.u32, 'u32');
-export const u64 = primitive(scale.u64, 'u64');
-export const u128 = primitive(scale.u128, 'u128');
-export const u256 = primitive(scale.u256, 'u256');
-export const i8 = primitive(scale.i8, 'i8');
-export const i16 = primitive(scale.i16, 'i16');
-export const i32 = primitive(scale.i32, 'i32');
-export const i64 = primitive(scale.i64, 'i64');
-export const i128 = primitive(scale.i128, 'i128');
+export const u8 = integer(scale.u8, 'u8');
+export const u16 = integer(scale.u16, 'u16');
+export const u32 = integer(scale.u32, 'u32');
+export const u64 = integer(scale.u64, 'u64');
+export const u128 = integer(scale.u128, 'u128');
+export const u256 = integer(scale.u256, 'u256');
+export const i8 = integer(scale.i8, 'i8');
+export const i16 = integer(scale.i16, 'i16');
+export const i32 = integer(scale.i32, 'i32');
+export const i64 = integer(scale.i64, 'i64');
+export const i128 = integer(scale.i128, 'i128');
 
 /** `()`: the empty tuple. */
 export const unit: Type<undefined> = declare(scale._void, { path: [], params: [], def: { tag: 'tuple', value: [] }, docs: [] });
@@ -152,8 +172,13 @@ const resolve = (type: AnyType): AnyType => (type.target ? type.target() : type)
 // ---- compact, sequences, arrays ---------------------------------------------------------------
 
 const compactCodecs = new Map<AnyType, AnyCodec>([
-  [u8, scale.compactNumber], [u16, scale.compactNumber], [u32, scale.compactNumber],
-  [u64, scale.compactBn], [u128, scale.compactBn], [u256, scale.compactBn], [unit, scale._void],
+  [u8, inRange(scale.compactNumber, 'Compact<u8>', 8, false)],
+  [u16, inRange(scale.compactNumber, 'Compact<u16>', 16, false)],
+  [u32, inRange(scale.compactNumber, 'Compact<u32>', 32, false)],
+  [u64, inRange(scale.compactBn, 'Compact<u64>', 64, false)],
+  [u128, inRange(scale.compactBn, 'Compact<u128>', 128, false)],
+  [u256, inRange(scale.compactBn, 'Compact<u256>', 256, false)],
+  [unit, scale._void],
 ]);
 
 /** `Compact<T>` for u8..u256 (numbers up to u32, bigints above) and `()`. */

@@ -5,13 +5,13 @@ import { u8aConcat, u8aToHex } from '@polkadot/util';
 import { Option, Vec, u32, u64 } from '../primitives/scale.ts';
 import { AccountId32, H256, Header, Nonce, TransactionSource, TransactionValidity } from '../primitives/types.ts';
 import { accountOf, signExtrinsic } from '../node/signer.ts';
-import { RuntimeVersion } from '../pallets/system/types.ts';
+import { RuntimeVersion } from '../frame/system/types.ts';
 import { Now, Timestamp, nextTimestamp } from '../pallets/timestamp/index.ts';
-import { ApiCallError, ApplyExtrinsicResult, ExtrinsicInclusionMode, InherentData, OpaqueMetadata, TIMESTAMP_INHERENT, callRuntimeApi, type ApiContext } from './apis.ts';
+import { ApiCallError, ApplyExtrinsicResult, ExtrinsicInclusionMode, InherentData, OpaqueMetadata, TIMESTAMP_INHERENT, callRuntimeApi, type ApiContext } from '../frame/apis.ts';
 import { loadChainSpec, genesisOf } from '../genesis/spec.ts';
-import { BlockBuilder, commitChanges, revertChanges } from './block.ts';
-import { buildMetadata } from './metadata.ts';
-import { Overlay } from './overlay.ts';
+import { BlockBuilder, commitChanges, revertChanges } from '../frame/block.ts';
+import { buildMetadata } from '../frame/metadata.ts';
+import { Overlay } from '../frame/overlay.ts';
 import { RUNTIME_APIS, System, VERSION, executive, runtime } from './runtime.ts';
 
 const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');

@@ -1,7 +1,7 @@
 // The block format: header ++ Vec<extrinsic>, each extrinsic carried whole (length prefix included).
 import { u8aToHex } from '@polkadot/util';
 import { Timestamp } from '../pallets/timestamp/index.ts';
-import { Block } from './block.ts';
+import { Block } from '../frame/block.ts';
 import { runtime } from './runtime.ts';
 
 describe('the block format', () => {

@@ -6,9 +6,9 @@ import { Metadata, TypeRegistry, expandMetadata } from '@polkadot/types';
 import { compactStripLength, u8aToHex } from '@polkadot/util';
 import { decAnyMetadata, metadata as metadataCodec, unifyMetadata } from '@polkadot-api/substrate-bindings';
 import { AccountId32 } from '../primitives/types.ts';
-import { Account } from '../pallets/system/index.ts';
-import { apiId } from './apis.ts';
-import { buildMetadata } from './metadata.ts';
+import { Account } from '../frame/system/index.ts';
+import { apiId } from '../frame/apis.ts';
+import { buildMetadata } from '../frame/metadata.ts';
 import { BLOCK_HASH_COUNT, RUNTIME_APIS, System, VERSION, runtime } from './runtime.ts';
 
 const alice = AccountId32.dec(new Keyring({ type: 'sr25519' }).addFromUri('//Alice').addressRaw);

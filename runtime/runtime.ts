@@ -3,10 +3,10 @@
 import { lazy } from '../primitives/scale.ts';
 import {
   CheckGenesis, CheckMortality, CheckNonZeroSender, CheckNonce, checkWeight, versionCheck,
-} from '../pallets/system/extensions.ts';
-import { createSystem } from '../pallets/system/index.ts';
-import { blockLengthWithNormalRatio, sensibleBlockWeights } from '../pallets/system/limits.ts';
-import type { RuntimeVersion } from '../pallets/system/types.ts';
+} from '../frame/system/extensions.ts';
+import { createSystem } from '../frame/system/index.ts';
+import { blockLengthWithNormalRatio, sensibleBlockWeights } from '../frame/system/limits.ts';
+import type { RuntimeVersion } from '../frame/system/types.ts';
 import { Timestamp } from '../pallets/timestamp/index.ts';
 import { Balances, balancesCurrency } from '../pallets/balances/index.ts';
 import { createTransactionPayment } from '../pallets/transaction-payment/index.ts';
@@ -15,10 +15,10 @@ import { Oracle, oraclePrice } from '../pallets/oracle/index.ts';
 import { createServices } from '../pallets/services/index.ts';
 import { servicesApi } from '../pallets/services/runtime-api.ts';
 import { createSliceMarketplace } from '../pallets/slice-marketplace/index.ts';
-import { apiVersions, runtimeTypes, standardApis, transactionPaymentApi } from './apis.ts';
-import { constructRuntime } from './construct.ts';
-import { WEIGHT_REF_TIME_PER_MICROS, WEIGHT_REF_TIME_PER_SECOND, weight } from './dispatch.ts';
-import { Executive } from './executive.ts';
+import { apiVersions, runtimeTypes, standardApis, transactionPaymentApi } from '../frame/apis.ts';
+import { constructRuntime } from '../frame/construct.ts';
+import { WEIGHT_REF_TIME_PER_MICROS, WEIGHT_REF_TIME_PER_SECOND, weight } from '../frame/dispatch.ts';
+import { Executive } from '../frame/executive.ts';
 
 const SliceMarketplace = createSliceMarketplace({ currency: balancesCurrency, oracle: oraclePrice });
 

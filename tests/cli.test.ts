@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calculate_state_root } from '@acala-network/chopsticks-executor';
 import { u8aToHex } from '@polkadot/util';
-import { Block } from '../runtime/block.ts';
+import { Block } from '../frame/block.ts';
 import { slicechain } from './slicechain-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'slicechain-cli-'));
@@ -111,13 +111,14 @@ describe('slicechain CLI', () => {
     expect((await json('simulate', '--blocks', '1', '--base-path', base)).number).toBe(1);
   });
 
-  it('refuses a bad chain spec naming the field', async () => {
+  it('build-spec refuses a bad chain spec naming the field, with or without --raw', async () => {
     const spec = join(dir, 'bad-spec.json');
     const dev = JSON.parse((await slicechain('build-spec', '--chain', 'dev')).stdout);
     dev.genesis.runtimeGenesis.patch.balances.balances[1][1] = -5;
     writeFileSync(spec, JSON.stringify(dev));
-    const result = await slicechain('build-spec', '--chain', spec, '--raw');
-    expect(result.code).toBe(1);
-    expect(result.stderr).toBe('Error: genesis.runtimeGenesis.patch.balances.balances[1][1]: -5 is negative\n');
+    for (const raw of [['--raw'], []]) {
+      const result = await slicechain('build-spec', '--chain', spec, ...raw);
+      expect(result).toEqual({ code: 1, stdout: '', stderr: 'Error: genesis.runtimeGenesis.patch.balances.balances[1][1]: -5 is negative\n' });
+    }
   });
 });

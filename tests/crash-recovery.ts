@@ -15,7 +15,7 @@ import WebSocket from 'ws';
 import { Trie } from '../primitives/trie.ts';
 import { DigestItem, type Hash, type Header } from '../primitives/types.ts';
 import { Balances } from '../pallets/balances/index.ts';
-import { blockHash } from '../runtime/block.ts';
+import { blockHash } from '../frame/block.ts';
 import { executive } from '../runtime/runtime.ts';
 import { devPairs } from '../node/keys.ts';
 import { accountOf, signExtrinsic } from '../node/signer.ts';

@@ -7,7 +7,7 @@ import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
-import { Block } from '../runtime/block.ts';
+import { Block } from '../frame/block.ts';
 import { slicechain } from './slicechain-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'slicechain-damage-'));

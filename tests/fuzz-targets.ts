@@ -6,11 +6,11 @@
 import fc from 'fast-check';
 import { u8aEq, u8aToHex } from '@polkadot/util';
 import { loadChainSpec, parseChainSpec, genesisOf } from '../genesis/spec.ts';
-import { SpecError } from '../runtime/genesis-json.ts';
+import { SpecError } from '../frame/genesis-json.ts';
 import { ScaleError } from '../primitives/scale.ts';
 import { Balances } from '../pallets/balances/index.ts';
-import { ApiCallError, callRuntimeApi } from '../runtime/apis.ts';
-import { Block, BlockBuilder, BlockRejected } from '../runtime/block.ts';
+import { ApiCallError, callRuntimeApi } from '../frame/apis.ts';
+import { Block, BlockBuilder, BlockRejected } from '../frame/block.ts';
 import { Chain } from '../node/chain.ts';
 import { devPairs } from '../node/keys.ts';
 import { simulate } from '../node/simulate.ts';

@@ -1,4 +1,4 @@
-// The determinism rule of DESIGN.md is enforced by ESLint on runtime/ and pallets/; these tests
+// The determinism rule of DESIGN.md is enforced by ESLint on frame/, runtime/ and pallets/; these tests
 // keep that rule from silently losing its teeth.
 import { ESLint } from 'eslint';
 
@@ -10,7 +10,7 @@ async function problems(code: string, filePath: string): Promise<string[]> {
 }
 
 describe('determinism lint', () => {
-  it.each(['runtime/example.ts', 'pallets/services/index.ts'])('refuses clocks, randomness, process, timers and I/O in %s', async (path) => {
+  it.each(['frame/example.ts', 'runtime/example.ts', 'pallets/services/index.ts'])('refuses clocks, randomness, process, timers and I/O in %s', async (path) => {
     const found = await problems(
       [
         "import { readFileSync } from 'node:fs';",

@@ -8,10 +8,10 @@ import type { AccountId } from '../primitives/types.ts';
 import { loadChainSpec, type ChainSpec } from '../genesis/spec.ts';
 import { TestChain, type ExtrinsicReport, type RuntimeEvent } from '../node/harness.ts';
 import { accountOf } from '../node/signer.ts';
-import type { Change } from '../runtime/overlay.ts';
-import type { RuntimeCallValue } from '../runtime/pallet.ts';
+import type { Change } from '../frame/overlay.ts';
+import type { RuntimeCallValue } from '../frame/pallet.ts';
 import { TotalIssuance } from '../pallets/balances/index.ts';
-import { Account } from '../pallets/system/index.ts';
+import { Account } from '../frame/system/index.ts';
 import { AgendaCursor } from '../pallets/slice-marketplace/storage.ts';
 
 export const GIB = 2 ** 30;

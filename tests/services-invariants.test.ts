@@ -13,7 +13,7 @@ import { oraclePrice } from '../pallets/oracle/index.ts';
 import { PendingPriceChanges, Requests, SERVICES_RESERVE, Services } from '../pallets/services/index.ts';
 import { chargeBetween } from '../pallets/services/pricing.ts';
 import type { LockedPrice } from '../pallets/services/types.ts';
-import { Account } from '../pallets/system/index.ts';
+import { Account } from '../frame/system/index.ts';
 import { Services as ServicesPallet, Sudo } from '../runtime/runtime.ts';
 
 interface Tracked {

@@ -9,7 +9,7 @@ import { TestChain } from '../node/harness.ts';
 import { accountOf, payloadParts, type SigningOptions } from '../node/signer.ts';
 import { Balances } from '../pallets/balances/index.ts';
 import { System, runtime } from '../runtime/runtime.ts';
-import type { RuntimeCallValue } from '../runtime/pallet.ts';
+import type { RuntimeCallValue } from '../frame/pallet.ts';
 
 const registry = new TypeRegistry();
 registry.setSignedExtensions(runtime.spec.extensions.map((e) => e.identifier));

@@ -9,9 +9,9 @@
 import fc from 'fast-check';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { accountOf } from '../node/signer.ts';
-import type { RuntimeCallValue } from '../runtime/pallet.ts';
+import type { RuntimeCallValue } from '../frame/pallet.ts';
 import { SliceMarketplace } from '../runtime/runtime.ts';
-import { Account } from '../pallets/system/index.ts';
+import { Account } from '../frame/system/index.ts';
 import { TotalIssuance } from '../pallets/balances/index.ts';
 import { earnedAt, rentedSlices, slicesIn } from '../pallets/slice-marketplace/billing.ts';
 import { Agenda, NodeRentals, Nodes, RenterRentals, Renters, Rentals, Slices } from '../pallets/slice-marketplace/storage.ts';

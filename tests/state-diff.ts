@@ -3,7 +3,7 @@
 // took the call, its replica the same block without it).
 import { hexToString, u8aToHex } from '@polkadot/util';
 import type { TestChain } from '../node/harness.ts';
-import { storagePrefix } from '../runtime/storage.ts';
+import { storagePrefix } from '../frame/storage.ts';
 
 export interface DifferingEntry {
   /** `Pallet.Item`, a well-known key (`:extrinsic_index`), or the raw key's hex. */

@@ -6,9 +6,9 @@ import { TestChain } from '../node/harness.ts';
 import { deterministicPair } from '../node/keys.ts';
 import { accountOf } from '../node/signer.ts';
 import { Balances, TotalIssuance } from '../pallets/balances/index.ts';
-import { Account, EVENTS_KEY } from '../pallets/system/index.ts';
-import { storage } from '../runtime/externalities.ts';
-import { buildMetadata } from '../runtime/metadata.ts';
+import { Account, EVENTS_KEY } from '../frame/system/index.ts';
+import { storage } from '../frame/externalities.ts';
+import { buildMetadata } from '../frame/metadata.ts';
 import { RUNTIME_APIS, Sudo, System, runtime } from '../runtime/runtime.ts';
 
 const TOKEN = 10n ** 12n;

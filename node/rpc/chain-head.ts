@@ -5,7 +5,7 @@ import { u8aToHex } from '@polkadot/util';
 import { blake2_256 } from '../../primitives/hashing.ts';
 import { Header, type Hash } from '../../primitives/types.ts';
 import { trieRoot } from '../../primitives/trie.ts';
-import { ApiCallError } from '../../runtime/apis.ts';
+import { ApiCallError } from '../../frame/apis.ts';
 import { UnknownBlock, type DevNode, type NewBlock } from '../node.ts';
 import { bytesParam, hashParam } from './methods.ts';
 import { RpcError, invalidParams, type Connection, type RpcServer, type Sink } from './server.ts';

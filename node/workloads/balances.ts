@@ -3,7 +3,7 @@
 // transactions the runtime must refuse (a stale nonce, a signer with nothing to pay the fee).
 import { Balances } from '../../pallets/balances/index.ts';
 import { Oracle } from '../../pallets/oracle/index.ts';
-import { Account } from '../../pallets/system/index.ts';
+import { Account } from '../../frame/system/index.ts';
 import { Sudo, System } from '../../runtime/runtime.ts';
 import { deterministicPair } from '../keys.ts';
 import { accountOf, type SigningPair } from '../signer.ts';

@@ -18,7 +18,7 @@ import {
   MAX_PENDING_REQUESTS_PER_OPERATOR, MAX_SCHEDULED_PER_BLOCK, MAX_SERVICES_PER_OPERATOR, PRICE_FIELDS,
   type OperatorPreferences, type PriceTargets, type Resources, type Service, type ServiceRequest, type StorageClass,
 } from '../../pallets/services/types.ts';
-import { Account } from '../../pallets/system/index.ts';
+import { Account } from '../../frame/system/index.ts';
 import { Services as ServicesPallet } from '../../runtime/runtime.ts';
 import { PERMILL } from '../../primitives/types.ts';
 import { accountOf, type SigningPair } from '../signer.ts';

@@ -6,7 +6,7 @@
 // calls will have done, so that every expectation holds when the block runs.
 import { stringToU8a } from '@polkadot/util';
 import type { AccountId } from '../../primitives/types.ts';
-import { Account } from '../../pallets/system/index.ts';
+import { Account } from '../../frame/system/index.ts';
 import { oraclePrice } from '../../pallets/oracle/index.ts';
 import { freeSlices, rentalCostUsd, rentedSlices, slicesIn } from '../../pallets/slice-marketplace/billing.ts';
 import { Farmers, Nodes, PriceBandOf, Renters, Rentals, nodeSlices } from '../../pallets/slice-marketplace/storage.ts';
@@ -15,7 +15,7 @@ import {
   type Node, type NodeStatus, type Rental,
 } from '../../pallets/slice-marketplace/types.ts';
 import { SliceMarketplace } from '../../runtime/runtime.ts';
-import type { RuntimeCallValue } from '../../runtime/pallet.ts';
+import type { RuntimeCallValue } from '../../frame/pallet.ts';
 import { accountOf, type SigningPair } from '../signer.ts';
 import type { PlannedCall, Rng, Workload, WorkloadContext } from './types.ts';
 

@@ -1,6 +1,6 @@
 // What `simulate` asks of a workload: the signed calls for the next block, planned from the head
 // state with a seeded source of randomness, each with the outcome the planner expects.
-import type { RuntimeCallValue } from '../../runtime/pallet.ts';
+import type { RuntimeCallValue } from '../../frame/pallet.ts';
 import type { Chain } from '../chain.ts';
 import type { SigningPair } from '../signer.ts';
 

@@ -3,8 +3,8 @@ import { u8aToHex } from '@polkadot/util';
 import { xxhashAsHex } from '@polkadot/util-crypto';
 import type { HexString } from '../../primitives/scale.ts';
 import type { AccountId, MultiAddress } from '../../primitives/types.ts';
-import { SpecError } from '../../runtime/genesis-json.ts';
-import * as System from '../system/index.ts';
+import { SpecError } from '../../frame/genesis-json.ts';
+import * as System from '../../frame/system/index.ts';
 import {
   ALICE, BOB, CHARLIE, DAVE, ESCROW_ID, EVE, GENESIS_PATCH, TOKEN, TestChain, TransactionPayment, afterFeeAndNonce, alice,
   bob, charlie, dave, dispatchErrorOf, eventValues, failed, feePaid, moduleError, names, ok, parseGenesis, runtime, tx,

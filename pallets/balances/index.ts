@@ -7,16 +7,16 @@ import { BoundedVec, Compact, alias, bool, u128, u32 } from '../../primitives/sc
 import { AccountId32, MultiAddress, type AccountId } from '../../primitives/types.ts';
 import {
   DispatchErrors, DispatchFailure, U128_MAX, checkedAdd, checkedSub, lookupAddress,
-} from '../../runtime/dispatch.ts';
-import { storage } from '../../runtime/externalities.ts';
+} from '../../frame/dispatch.ts';
+import { storage } from '../../frame/externalities.ts';
 import {
   SpecError, onlyKeys, requireArray, requireObject, toAccount, toInteger,
-} from '../../runtime/genesis-json.ts';
-import { call, constant, errors, events, pallet } from '../../runtime/pallet.ts';
-import { StorageMap, StorageValue } from '../../runtime/storage.ts';
-import type { Currency, ReserveId } from '../../runtime/traits.ts';
-import * as System from '../system/index.ts';
-import { EMPTY_ACCOUNT, type AccountData } from '../system/types.ts';
+} from '../../frame/genesis-json.ts';
+import { call, constant, errors, events, pallet } from '../../frame/pallet.ts';
+import { StorageMap, StorageValue } from '../../frame/storage.ts';
+import type { Currency, ReserveId } from '../../frame/traits.ts';
+import * as System from '../../frame/system/index.ts';
+import { EMPTY_ACCOUNT, type AccountData } from '../../frame/system/types.ts';
 import { BalanceStatus, ReserveData } from './types.ts';
 import { BalancesWeights } from './weights.ts';
 
@@ -299,7 +299,7 @@ function checkAmount(amount: bigint): bigint {
 const layered = <T>(body: () => T): T => storage().transactional(body);
 
 /**
- * Balances as the Currency of runtime/traits.ts. Fees are burned: withdraw lowers TotalIssuance by
+ * Balances as the Currency of frame/traits.ts. Fees are burned: withdraw lowers TotalIssuance by
  * what it takes, deposit (a refund) raises it by what it gives back.
  */
 export const balancesCurrency: Currency = {

@@ -1,4 +1,4 @@
-// pallet_balances' own types. AccountData lives in System.Account (pallets/system/types.ts).
+// pallet_balances' own types. AccountData lives in System.Account (frame/system/types.ts).
 import { Enum, FixedBytes, Struct, alias, u128, type Infer } from '../../primitives/scale.ts';
 import { Balance } from '../../primitives/types.ts';
 

@@ -1,11 +1,11 @@
 // The token's USD price, set by Root, and the conversion of USD amounts to planck that pallets
-// pricing in USD use (the PriceOracle of runtime/traits.ts).
+// pricing in USD use (the PriceOracle of frame/traits.ts).
 import { u64 } from '../../primitives/scale.ts';
-import { DispatchErrors, U128_MAX, U64_MAX } from '../../runtime/dispatch.ts';
-import { onlyKeys, requireObject, toInteger } from '../../runtime/genesis-json.ts';
-import { call, errors, events, pallet } from '../../runtime/pallet.ts';
-import { StorageValue } from '../../runtime/storage.ts';
-import type { PriceOracle } from '../../runtime/traits.ts';
+import { DispatchErrors, U128_MAX, U64_MAX } from '../../frame/dispatch.ts';
+import { onlyKeys, requireObject, toInteger } from '../../frame/genesis-json.ts';
+import { call, errors, events, pallet } from '../../frame/pallet.ts';
+import { StorageValue } from '../../frame/storage.ts';
+import type { PriceOracle } from '../../frame/traits.ts';
 import { OracleWeights } from './weights.ts';
 
 const PALLET = 'Oracle';

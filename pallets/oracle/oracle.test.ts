@@ -1,5 +1,5 @@
 // The Oracle as a user sees it: Root sets the price, others cannot; pallets convert USD with it.
-import { SpecError } from '../../runtime/genesis-json.ts';
+import { SpecError } from '../../frame/genesis-json.ts';
 import {
   BOB, GENESIS_PATCH, TOKEN, TestChain, afterFeeAndNonce, alice, bob, dispatchErrorOf, eventValues, failed, feePaid, moduleError,
   parseGenesis, tx,

@@ -5,15 +5,15 @@
 // sweep, never by work per service per block.
 import { BoundedVec, FixedBytes, Tuple, u32, type HexString } from '../../primitives/scale.ts';
 import { AccountId32, Balance, BlockNumber, PERMILL, Permill, type AccountId, type Weight as WeightValue } from '../../primitives/types.ts';
-import * as System from '../system/index.ts';
-import { DispatchErrors, DispatchFailure, U64_MAX, ZERO_WEIGHT, addWeight, weightFits } from '../../runtime/dispatch.ts';
-import { storage } from '../../runtime/externalities.ts';
+import * as System from '../../frame/system/index.ts';
+import { DispatchErrors, DispatchFailure, U64_MAX, ZERO_WEIGHT, addWeight, weightFits } from '../../frame/dispatch.ts';
+import { storage } from '../../frame/externalities.ts';
 import {
   SpecError, onlyKeys, requireArray, requireObject, toAccount, toInteger,
-} from '../../runtime/genesis-json.ts';
-import { call, constant, errors, events, pallet } from '../../runtime/pallet.ts';
-import { StorageMap, StorageValue } from '../../runtime/storage.ts';
-import type { Currency, PriceOracle, ReserveId } from '../../runtime/traits.ts';
+} from '../../frame/genesis-json.ts';
+import { call, constant, errors, events, pallet } from '../../frame/pallet.ts';
+import { StorageMap, StorageValue } from '../../frame/storage.ts';
+import type { Currency, PriceOracle, ReserveId } from '../../frame/traits.ts';
 import {
   BLOCKS_PER_HOUR, hourlyPrice, limitsConsistent, planSettlement, priceOf, raisesAnyField, risesTooMuch, withinLimits,
   type SettlementPlan,

@@ -1,7 +1,7 @@
 // The pricing arithmetic alone: hourly prices, the per-block carry, the change policy, and how a
 // settlement pays out of a deposit.
 import fc from 'fast-check';
-import { U64_MAX } from '../../runtime/dispatch.ts';
+import { U64_MAX } from '../../frame/dispatch.ts';
 import {
   BLOCKS_PER_HOUR, chargeBetween, chargeForBlocks, hourlyPrice, limitsConsistent, planSettlement, priceOf, raisesAnyField,
   risesTooMuch, withinLimits, type Chargeable,

@@ -2,7 +2,7 @@
 // charges with the remainder carried, the notice and rate-cap rules, and how a settlement pays
 // operators out of a deposit.
 import { PERMILL } from '../../primitives/types.ts';
-import { U64_MAX } from '../../runtime/dispatch.ts';
+import { U64_MAX } from '../../frame/dispatch.ts';
 import { PRICE_FIELDS, type Price, type PriceLimits, type PriceTargets, type Resources, type TerminationReason } from './types.ts';
 
 /** 6 s blocks: 600 per hour. A price per block is the hourly price divided by this, never multiplied. */

@@ -2,7 +2,7 @@
 // through state_call("ServicesApi_<method>", SCALE(inputs)) and described in Metadata V15.
 import { Option } from '../../primitives/scale.ts';
 import { AccountId32 } from '../../primitives/types.ts';
-import { method, runtimeApi, type RuntimeApi } from '../../runtime/apis.ts';
+import { method, runtimeApi, type RuntimeApi } from '../../frame/apis.ts';
 import { OperatorInfo, Quote, Resources, ServiceId, ServiceStatus } from './types.ts';
 import type { createServices } from './index.ts';
 

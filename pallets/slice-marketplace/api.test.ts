@@ -1,10 +1,10 @@
 // The marketplace's runtime API at the head of the dev chain: list_slices with every filter, sort and
 // page, with token prices from the oracle; the farmer's and the user's dashboards.
 import { u8aConcat, u8aToString } from '@polkadot/util';
-import { apiId, callRuntimeApi } from '../../runtime/apis.ts';
+import { apiId, callRuntimeApi } from '../../frame/apis.ts';
 import { RUNTIME_APIS, SliceMarketplace, VERSION } from '../../runtime/runtime.ts';
 import { AccountId32 } from '../../primitives/types.ts';
-import { MarketChain, TOKEN, TOKEN_PRICE, devSpecWith, gridNode, id, text } from '../../tests/marketplace-chain.ts';
+import { MarketChain, TOKEN, TOKEN_PRICE, devMarketplace, devSpecWith, gridNode, id, text } from '../../tests/marketplace-chain.ts';
 import { Nodes } from './storage.ts';
 import {
   FarmerDashboard, PageRequest, SliceFilter, SlicePage, UserDashboard, type Node, type SliceListing, type SortBy,
@@ -157,4 +157,27 @@ describe('list_slices filters and dashboards on a small grid', () => {
     chain.runTo(start + 20);
     expect(chain.query(() => api.userDashboard(id(bob)))).toEqual({ rentals: [], spent: cost, held: 0n });
   });
+});
+
+describe('derived money figures that cannot fit a u64', () => {
+  it('saturate at u64::MAX: a slice priced at u64::MAX per hour lists that as its monthly price too', () => {
+    const max = ((1n << 64n) - 1n).toString();
+    const chain = new MarketChain(devSpecWith({
+      priceBand: { min: '1000', max }, slicePrice: max, farms: devMarketplace.farms, gridNodes: [gridNode(1, 1, [8, 32, 800])],
+    }));
+    const [item] = chain.query(() => api.listSlices(NO_FILTER, page(0, 1))).items;
+    expect(item.price_per_hour).toBe((1n << 64n) - 1n);
+    expect(item.price_per_month).toBe((1n << 64n) - 1n);
+    expect(SlicePage.dec(SlicePage.enc({ total: 1, items: [item] })).items[0].price_per_month).toBe((1n << 64n) - 1n);
+  });
+});
+
+
+it('list_slices counts slices from free capacity: a 32 vCPU / 128 GB / 2000 GB node with 30 / 120 / 1800 used has 1', () => {
+  const used = { used_resources: { cru: 30, mru: 120 * 2 ** 30, sru: 1800 * 2 ** 30, hru: 0 } };
+  const chain = new MarketChain(devSpecWith({ farms: devMarketplace.farms, gridNodes: [gridNode(1, 1, [32, 128, 2000], used), gridNode(2, 1, [32, 128, 2000])] }));
+  const items = chain.query(() => api.listSlices(NO_FILTER, page(0, 10))).items;
+  expect(items.map(({ node, total_slices, free_slices }) => ({ node, total_slices, free_slices }))).toEqual([
+    { node: 1, total_slices: 1, free_slices: 1 }, { node: 2, total_slices: 10, free_slices: 10 },
+  ]);
 });

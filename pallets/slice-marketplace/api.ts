@@ -4,9 +4,10 @@
 // types of types.ts). Money figures are as of the next block, the one a call sent now would land in.
 import { u8aCmp, u8aEq } from '@polkadot/util';
 import { AccountId32, type AccountId } from '../../primitives/types.ts';
-import { method, runtimeApi, type RuntimeApi } from '../../runtime/apis.ts';
-import type { PriceOracle } from '../../runtime/traits.ts';
-import * as System from '../system/index.ts';
+import { method, runtimeApi, type RuntimeApi } from '../../frame/apis.ts';
+import type { PriceOracle } from '../../frame/traits.ts';
+import * as System from '../../frame/system/index.ts';
+import { U64_MAX } from '../../frame/dispatch.ts';
 import { HOURS_PER_MONTH, earnedAt, freeSlices, rentedSlices, slicesIn } from './billing.ts';
 import { FarmerNodes, Farmers, Nodes, RenterRentals, Renters, Rentals, nodeRentals, nodeSlices } from './storage.ts';
 import {
@@ -16,6 +17,8 @@ import {
 
 const nextBlock = (): number => System.Number.get() + 1;
 const sum = (values: readonly bigint[]): bigint => values.reduce((a, b) => a + b, 0n);
+/** A derived micro-USD figure (a month's price, an hourly rate over many slices) saturates at u64::MAX. */
+const saturated = (microUsd: bigint): bigint => (microUsd > U64_MAX ? U64_MAX : microUsd);
 
 function matches(node: Node, filter: SliceFilter): boolean {
   return (filter.country === undefined || u8aEq(node.location.country, filter.country))
@@ -52,7 +55,7 @@ export function createRuntimeApi(oracle: PriceOracle) {
     free_slices: freeSlices(node),
     available: nodeSlices(node.id).filter(([, status]) => status.type === 'Available').map(([id]) => id),
     price_per_hour: node.slice_price_per_hour,
-    price_per_month: node.slice_price_per_hour * BigInt(HOURS_PER_MONTH),
+    price_per_month: saturated(node.slice_price_per_hour * BigInt(HOURS_PER_MONTH)),
     price_per_hour_planck: inToken(node.slice_price_per_hour),
     price_locked: node.price_locked,
   });
@@ -70,7 +73,7 @@ export function createRuntimeApi(oracle: PriceOracle) {
       free_slices: freeSlices(node),
       price_per_hour: node.slice_price_per_hour,
       price_locked: node.price_locked,
-      rate_per_hour: node.status.type === 'Down' ? 0n : sum(rentals.map((r) => r.price_per_hour * BigInt(r.slices.length))),
+      rate_per_hour: node.status.type === 'Down' ? 0n : saturated(sum(rentals.map((r) => r.price_per_hour * BigInt(r.slices.length)))),
       pending: sum(rentals.map((r) => accrued(r, node))),
     };
   }
@@ -118,7 +121,7 @@ export function createRuntimeApi(oracle: PriceOracle) {
         free_slices: total((s) => s.free_slices),
         earned: Farmers.get(farmer)?.earned ?? 0n,
         pending: sum(summaries.map((s) => s.pending)),
-        rate_per_hour: sum(summaries.map((s) => s.rate_per_hour)),
+        rate_per_hour: saturated(sum(summaries.map((s) => s.rate_per_hour))),
       };
     },
 

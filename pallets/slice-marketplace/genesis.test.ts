@@ -1,6 +1,7 @@
 // Reading the marketplace's genesis config: gridproxy node records converted to slices' units, and
 // every malformed record refused naming it.
 import { stringToU8a } from '@polkadot/util';
+import { slicesIn } from './billing.ts';
 import { parseGenesis } from './genesis.ts';
 
 const PATH = 'genesis.runtimeGenesis.patch.sliceMarketplace';
@@ -35,6 +36,22 @@ describe('the marketplace genesis config', () => {
   it('takes amounts beyond 2^53 as strings, as gridproxy\'s older exports write them', () => {
     const parsed = parseGenesis(config([record({ total_resources: { cru: '16', mru: String(64 * GIB), sru: String(1000 * GIB), hru: '0' } })]), PATH);
     expect(parsed.nodes[0].capacity).toEqual({ cpu_cores: 16, memory_gb: 64, storage_gb: 1000 });
+  });
+
+  it('offers what is free: total_resources less used_resources', () => {
+    const busy = record({
+      total_resources: { cru: 32, mru: 128 * GIB, sru: 2000 * GIB, hru: 0 },
+      used_resources: { cru: 30, mru: 120 * GIB, sru: 1800 * GIB, hru: 0 },
+    });
+    const [node] = parseGenesis(config([busy]), PATH).nodes;
+    expect(node.capacity).toEqual({ cpu_cores: 2, memory_gb: 8, storage_gb: 200 });
+    expect(slicesIn(node.capacity)).toBe(1);
+    const { used_resources: _, ...unused } = busy;
+    expect(slicesIn(parseGenesis(config([unused]), PATH).nodes[0].capacity)).toBe(10);
+    expect(() => parseGenesis(config([record({ used_resources: { cru: 33, mru: 0, sru: 0, hru: 0 } })]), PATH))
+      .toThrow(`${PATH}.gridNodes[0] (nodeId 11).used_resources.cru: 33 exceeds total_resources.cru 32`);
+    expect(() => parseGenesis(config([record({ used_resources: { cru: 0, mru: 0, sru: 0 } })]), PATH))
+      .toThrow(`${PATH}.gridNodes[0] (nodeId 11).used_resources.hru: expected an integer, got undefined`);
   });
 
   it('applies the spec\'s SLAs and month, and defaults without them', () => {

@@ -4,10 +4,10 @@
 // it, e.g. `...sliceMarketplace.gridNodes[17] (nodeId 4711).total_resources.mru: expected an integer`.
 import { stringToU8a } from '@polkadot/util';
 import { PERMILL, type AccountId } from '../../primitives/types.ts';
-import { U64_MAX } from '../../runtime/dispatch.ts';
+import { U64_MAX } from '../../frame/dispatch.ts';
 import {
   SpecError, onlyKeys, requireArray, requireInteger, requireObject, toAccount, toInteger,
-} from '../../runtime/genesis-json.ts';
+} from '../../frame/genesis-json.ts';
 import { BLOCKS_PER_MONTH, slicesIn } from './billing.ts';
 import {
   MAX_LOCATION_LEN, MAX_NODES_PER_FARMER, MAX_SLICES_PER_NODE, type Capacity, type Certification, type Location, type NodeStatus,
@@ -81,9 +81,11 @@ function choice<T>(options: Record<string, T>, value: unknown, path: string): T 
 const gib = (bytes: bigint): number => Number(bytes / GIB);
 
 /**
- * One gridproxy node record. Fields this chain does not use (twinId, uptime, used_resources, ...)
- * are ignored: the export is gridproxy's, and it grows fields over time. HDD (hru) is archive
- * storage, not VM disk: a slice's 200 GB come from SSD (sru).
+ * One gridproxy node record. The marketplace offers what is free: `total_resources` less
+ * `used_resources` (absent: nothing used), as the slice plan computes slices from free capacity.
+ * Fields this chain does not use (twinId, uptime, ...) are ignored: the export is gridproxy's, and
+ * it grows fields over time. HDD (hru) is archive storage, not VM disk: a slice's 200 GB come from
+ * SSD (sru).
  */
 function parseGridNode(json: unknown, field: string, farms: ReadonlyMap<string, AccountId>, farmsPath: string,
   slicePrice: bigint, sla: Record<'diy' | 'certified', Sla>): GenesisNode {
@@ -93,14 +95,22 @@ function parseGridNode(json: unknown, field: string, farms: ReadonlyMap<string, 
   const farmId = requireInteger(record, 'farmId', path, { max: U32_MAX }).toString();
   const farmer = farms.get(farmId);
   if (farmer === undefined) throw new SpecError(`${path}.farmId`, `farm ${farmId} is not in ${farmsPath}`);
-  const resources = requireObject(record.total_resources, `${path}.total_resources`);
-  const bytes = (key: string) => requireInteger(resources, key, `${path}.total_resources`, { max: U64_MAX });
-  const capacity: Capacity = {
-    cpu_cores: Number(requireInteger(resources, 'cru', `${path}.total_resources`, { max: U32_MAX })),
-    memory_gb: gib(bytes('mru')),
-    storage_gb: gib(bytes('sru')),
+  const total = requireObject(record.total_resources, `${path}.total_resources`);
+  const used = record.used_resources === undefined ? undefined : requireObject(record.used_resources, `${path}.used_resources`);
+  /** Free units of `key`: total less used, refusing more used than there is. */
+  const free = (key: 'cru' | 'mru' | 'sru' | 'hru', max: bigint): bigint => {
+    const all = requireInteger(total, key, `${path}.total_resources`, { max });
+    if (used === undefined) return all;
+    const taken = requireInteger(used, key, `${path}.used_resources`, { max });
+    if (taken > all) throw new SpecError(`${path}.used_resources.${key}`, `${taken} exceeds total_resources.${key} ${all}`);
+    return all - taken;
   };
-  bytes('hru');
+  const capacity: Capacity = {
+    cpu_cores: Number(free('cru', U32_MAX)),
+    memory_gb: gib(free('mru', U64_MAX)),
+    storage_gb: gib(free('sru', U64_MAX)),
+  };
+  free('hru', U64_MAX);
   if (slicesIn(capacity) > MAX_SLICES_PER_NODE) {
     throw new SpecError(`${path}.total_resources`, `holds ${slicesIn(capacity)} slices, more than a node may offer (${MAX_SLICES_PER_NODE})`);
   }

@@ -7,11 +7,11 @@
 import { stringToHex } from '@polkadot/util';
 import { u32 } from '../../primitives/scale.ts';
 import { AccountId32, Balance, BlockNumber, PERMILL, type AccountId, type Weight } from '../../primitives/types.ts';
-import type { PostDispatchInfo } from '../../runtime/dispatch.ts';
-import { SpecError } from '../../runtime/genesis-json.ts';
-import { call, constant, errors, events, pallet } from '../../runtime/pallet.ts';
-import type { Currency, PriceOracle, ReserveId } from '../../runtime/traits.ts';
-import * as System from '../system/index.ts';
+import type { PostDispatchInfo } from '../../frame/dispatch.ts';
+import { SpecError } from '../../frame/genesis-json.ts';
+import { call, constant, errors, events, pallet } from '../../frame/pallet.ts';
+import type { Currency, PriceOracle, ReserveId } from '../../frame/traits.ts';
+import * as System from '../../frame/system/index.ts';
 import { createRuntimeApi, sliceMarketplaceRuntimeApi } from './api.ts';
 import {
   HOURS_PER_MONTH, covers, downBlocksAt, earnedAt, freeSlices, rentalCostUsd, rentedSlices, slicesCapacity, slicesIn,

@@ -2,12 +2,12 @@
 // success and each of its errors (a failed call changes nothing but its signer's fee and nonce),
 // atomic single and multi-slice rentals, billing net of downtime, cancellation and expiry.
 import type { KeyringPair } from '@polkadot/keyring/types';
-import type { RuntimeCallValue } from '../../runtime/pallet.ts';
+import type { RuntimeCallValue } from '../../frame/pallet.ts';
 import { Sudo, SliceMarketplace } from '../../runtime/runtime.ts';
 import {
   MarketChain, TOKEN, TOKEN_PRICE, devSpecWith, expectOnlyFeeAndNonce, feeOf, gridNode, id, marketEvents, text,
 } from '../../tests/marketplace-chain.ts';
-import { Account } from '../system/index.ts';
+import { Account } from '../../frame/system/index.ts';
 import {
   Agenda, FarmerNodes, Farmers, NextNodeId, NodeRentals, Nodes, PriceBandOf, RenterRentals, Rentals, Slices, nodeSlices,
 } from './storage.ts';

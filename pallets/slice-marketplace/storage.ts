@@ -2,7 +2,7 @@
 // runtime API share.
 import { unit } from '../../primitives/scale.ts';
 import { AccountId32, BlockNumber } from '../../primitives/types.ts';
-import { StorageDoubleMap, StorageMap, StorageValue } from '../../runtime/storage.ts';
+import { StorageDoubleMap, StorageMap, StorageValue } from '../../frame/storage.ts';
 import { BLOCKS_PER_MONTH } from './billing.ts';
 import { DEFAULT_PRICE_BAND } from './genesis.ts';
 import {

@@ -148,6 +148,7 @@ export const SliceListing = Struct(path('SliceListing'), {
   /** The slices a renter can name in `rent_slice` now. */
   available: Vec(SliceId),
   price_per_hour: MicroUsd,
+  /** 720 hours of the hourly price, saturating at u64::MAX (as every derived micro-USD figure here). */
   price_per_month: MicroUsd,
   /** The hourly price in planck at the oracle's price (rounded up, as a rental rounds); None without a price. */
   price_per_hour_planck: Option(Balance),

@@ -3,13 +3,13 @@
 // itself succeeds, and the key pays no fee for it.
 import { Option, Result, alias, lazy, unit, type Type } from '../../primitives/scale.ts';
 import { AccountId32, DispatchError, MultiAddress, Weight, type AccountId } from '../../primitives/types.ts';
-import type { DispatchOutcome } from '../../runtime/construct.ts';
+import type { DispatchOutcome } from '../../frame/construct.ts';
 import {
   DispatchErrors, Root, addWeight, lookupAddress, signed, type DispatchInfo, type Origin, type PostDispatchInfo,
-} from '../../runtime/dispatch.ts';
-import { onlyKeys, requireObject, toAccount } from '../../runtime/genesis-json.ts';
-import { call, errors, events, pallet, type RuntimeCallValue } from '../../runtime/pallet.ts';
-import { StorageValue } from '../../runtime/storage.ts';
+} from '../../frame/dispatch.ts';
+import { onlyKeys, requireObject, toAccount } from '../../frame/genesis-json.ts';
+import { call, errors, events, pallet, type RuntimeCallValue } from '../../frame/pallet.ts';
+import { StorageValue } from '../../frame/storage.ts';
 import { SudoWeights } from './weights.ts';
 
 const PALLET = 'Sudo';

@@ -1,7 +1,7 @@
 // Sudo as a user sees it: the key dispatching as Root, others refused, the key changing hands.
 import { u8aToHex } from '@polkadot/util';
 import type { MultiAddress } from '../../primitives/types.ts';
-import { SpecError } from '../../runtime/genesis-json.ts';
+import { SpecError } from '../../frame/genesis-json.ts';
 import { Price } from '../oracle/index.ts';
 import {
   ALICE, BOB, CHARLIE, EVE, GENESIS_PATCH, TOKEN, TestChain, afterFeeAndNonce, alice, bob, failed, feePaid, moduleError, names, ok,

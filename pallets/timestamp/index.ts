@@ -2,10 +2,10 @@
 // comes only from here; the block author sets the parent's time plus the slot (6000 ms).
 import { Compact, bool, u64 } from '../../primitives/scale.ts';
 import { Moment } from '../../primitives/types.ts';
-import { DispatchFailure } from '../../runtime/dispatch.ts';
-import { call, constant, pallet } from '../../runtime/pallet.ts';
-import { StorageValue } from '../../runtime/storage.ts';
-import { onlyKeys, requireInteger, requireObject } from '../../runtime/genesis-json.ts';
+import { DispatchFailure } from '../../frame/dispatch.ts';
+import { call, constant, pallet } from '../../frame/pallet.ts';
+import { StorageValue } from '../../frame/storage.ts';
+import { onlyKeys, requireInteger, requireObject } from '../../frame/genesis-json.ts';
 import { TimestampWeights } from './weights.ts';
 
 const PALLET = 'Timestamp';

@@ -11,15 +11,15 @@
 // no FeeMultiplierUpdate, so NextFeeMultiplier keeps its genesis value (1.0 by default).
 import { alias, u128, u8, unit } from '../../primitives/scale.ts';
 import { AccountId32, type AccountId, type Weight } from '../../primitives/types.ts';
-import type { Runtime } from '../../runtime/construct.ts';
-import { U128_MAX, U64_MAX, type DispatchClass, type DispatchInfo } from '../../runtime/dispatch.ts';
-import { invalid, type SignedExtension } from '../../runtime/extensions.ts';
-import { storage } from '../../runtime/externalities.ts';
-import { onlyKeys, requireObject, toInteger } from '../../runtime/genesis-json.ts';
-import { constant, events, pallet } from '../../runtime/pallet.ts';
-import { StorageValue } from '../../runtime/storage.ts';
-import type { Currency } from '../../runtime/traits.ts';
-import { classKey, type WeightLimits } from '../system/extensions.ts';
+import type { Runtime } from '../../frame/construct.ts';
+import { U128_MAX, U64_MAX, type DispatchClass, type DispatchInfo } from '../../frame/dispatch.ts';
+import { invalid, type SignedExtension } from '../../frame/extensions.ts';
+import { storage } from '../../frame/externalities.ts';
+import { onlyKeys, requireObject, toInteger } from '../../frame/genesis-json.ts';
+import { constant, events, pallet } from '../../frame/pallet.ts';
+import { StorageValue } from '../../frame/storage.ts';
+import type { Currency } from '../../frame/traits.ts';
+import { classKey, type WeightLimits } from '../../frame/system/extensions.ts';
 import {
   ChargeTransactionPaymentExtra, MULTIPLIER_ONE, Multiplier, Releases,
   type FeeDetails, type RuntimeDispatchInfo,

@@ -1,9 +1,9 @@
 // Fees as a user pays them: signed extrinsics in blocks, balances and total issuance before and after.
 import type { MultiAddress } from '../../primitives/types.ts';
-import type { RuntimeCallValue } from '../../runtime/pallet.ts';
-import { SpecError } from '../../runtime/genesis-json.ts';
+import type { RuntimeCallValue } from '../../frame/pallet.ts';
+import { SpecError } from '../../frame/genesis-json.ts';
 import { EXISTENTIAL_DEPOSIT } from '../balances/index.ts';
-import * as System from '../system/index.ts';
+import * as System from '../../frame/system/index.ts';
 import {
   ALICE, BASE_EXTRINSIC_REF_TIME, BOB, CHARLIE, DAVE, EVE, GENESIS_PATCH, TOKEN, TestChain, TransactionPayment, afterFeeAndNonce,
   alice, bob, charlie, dave, failed, feePaid, names, ok, parseGenesis, refused, runtime, tx, type Event,

@@ -2,7 +2,7 @@
 // TransactionPaymentApi runtime API returns (paths as polkadot-sdk gives them).
 import { Compact, Enum, Newtype, Option, Struct, alias, u128, type Infer } from '../../primitives/scale.ts';
 import { Balance, Weight } from '../../primitives/types.ts';
-import { DispatchClass } from '../../runtime/dispatch.ts';
+import { DispatchClass } from '../../frame/dispatch.ts';
 
 /** sp_arithmetic's FixedU128: the inner u128 counts 10^-18, so 10^18 is 1.0. */
 export const Multiplier = Newtype('sp_arithmetic::fixed_point::FixedU128', u128, { typeName: 'Multiplier' });

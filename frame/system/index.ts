@@ -6,10 +6,10 @@ import { Bytes, Tuple, Vec, alias, u16, u32, type AnyType } from '../../primitiv
 import {
   AccountId32, BlockNumber, Digest, DispatchError, H256, ZERO_HASH, type AccountId, type Hash, type Digest as DigestValue,
 } from '../../primitives/types.ts';
-import { DispatchErrors, DispatchInfo, PerDispatchClassWeight, ZERO_WEIGHT } from '../../runtime/dispatch.ts';
-import { storage } from '../../runtime/externalities.ts';
-import { call, constant, events, pallet } from '../../runtime/pallet.ts';
-import { StorageAppendable, StorageMap, StorageValue } from '../../runtime/storage.ts';
+import { DispatchErrors, DispatchInfo, PerDispatchClassWeight, ZERO_WEIGHT } from '../dispatch.ts';
+import { storage } from '../externalities.ts';
+import { call, constant, events, pallet } from '../pallet.ts';
+import { StorageAppendable, StorageMap, StorageValue } from '../storage.ts';
 import {
   AccountInfo, BlockLength, BlockWeights, EMPTY_ACCOUNT, EventRecord, LastRuntimeUpgradeInfo, Phase, RuntimeDbWeight,
   RuntimeVersion, type BlockLength as BlockLengthValue,

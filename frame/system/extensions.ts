@@ -4,8 +4,8 @@ import { Compact, Newtype, Struct, Tuple, alias, u32, unit } from '../../primiti
 import {
   AccountId32, Era, H256, eraBirth, eraDeath, type AccountId, type Weight,
 } from '../../primitives/types.ts';
-import { subWeight, weightFits, addWeight, type DispatchClass, type DispatchInfo } from '../../runtime/dispatch.ts';
-import { invalid, type SignedExtension, type TransactionContext } from '../../runtime/extensions.ts';
+import { subWeight, weightFits, addWeight, type DispatchClass, type DispatchInfo } from '../dispatch.ts';
+import { invalid, type SignedExtension, type TransactionContext } from '../extensions.ts';
 import { Account, AllExtrinsicsLen, BlockHash, BlockWeight, Number } from './index.ts';
 import type { BlockLength, BlockWeights } from './types.ts';
 

@@ -13,12 +13,12 @@ import {
   type Hash, type Header as HeaderValue,
 } from '../primitives/types.ts';
 import { Trie } from '../primitives/trie.ts';
-import * as System from '../pallets/system/index.ts';
+import * as System from './system/index.ts';
 import { LENGTH_FEE_PER_BYTE, WEIGHT_FEE_PER_REF_TIME } from '../pallets/transaction-payment/index.ts';
 import {
   FeeDetails, RuntimeDispatchInfo, type FeeDetails as FeeDetailsValue, type RuntimeDispatchInfo as RuntimeDispatchInfoValue,
 } from '../pallets/transaction-payment/types.ts';
-import { RuntimeVersion } from '../pallets/system/types.ts';
+import { RuntimeVersion } from './system/types.ts';
 import { commitChanges, executeBlock, extrinsicsRoot, revertChanges, type Block } from './block.ts';
 import type { Runtime } from './construct.ts';
 import type { Executive } from './executive.ts';

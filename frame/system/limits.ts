@@ -1,7 +1,7 @@
 // frame_system::limits: the block's weight and length budgets per dispatch class, built as
 // BlockWeights::with_sensible_defaults and BlockLength::max_with_normal_ratio do.
 import type { Weight } from '../../primitives/types.ts';
-import { subWeight } from '../../runtime/dispatch.ts';
+import { subWeight } from '../dispatch.ts';
 import type { BlockLength, BlockWeights } from './types.ts';
 
 const scale = (w: Weight, percent: bigint): Weight => ({ ref_time: (w.ref_time * percent) / 100n, proof_size: (w.proof_size * percent) / 100n });

@@ -7,8 +7,8 @@ import { signingPayload } from '../primitives/extrinsic.ts';
 import type {
   AccountId, Digest, DispatchError, Hash, MultiSignature, TransactionValidity, TransactionValidityError, Weight,
 } from '../primitives/types.ts';
-import { accountExtrinsic, refundUnusedWeight } from '../pallets/system/extensions.ts';
-import * as System from '../pallets/system/index.ts';
+import { accountExtrinsic, refundUnusedWeight } from './system/extensions.ts';
+import * as System from './system/index.ts';
 import type { Runtime } from './construct.ts';
 import { NoneOrigin, ZERO_WEIGHT, addWeight, minWeight, signed, subWeight, weightFits, type DispatchInfo } from './dispatch.ts';
 import { TransactionInvalid, combineValidity, invalid, type TransactionContext } from './extensions.ts';
