@@ -11,9 +11,9 @@ const ioModules = ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram'
   'process', 'crypto', 'ws', 'level', 'classic-level'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'coverage/**', 'out/**'] },
+  { ignores: ['node_modules/**', 'coverage/**', 'out/**', 'web/dist/**', 'artifacts/**'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parser: tseslint.parser },
   },
   {

@@ -1,7 +1,9 @@
 // The slicechain command line, in a Substrate node's vocabulary: build-spec, simulate,
-// import-blocks, export-blocks, export-state, purge-chain, node; and the Services runtime API
+// import-blocks, export-blocks, export-state, purge-chain, node; simulation reports and policy
+// sweeps (simulate --report, report, sweep, sweep-merge); and the Services runtime API
 // from the command line (services-quote, services-operator). Every verb that reports takes --json.
 import { availableParallelism } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { u8aToHex } from '@polkadot/util';
 import { Command, InvalidArgumentError } from 'commander';
@@ -15,7 +17,13 @@ import { blockHash } from '../frame/block.ts';
 import { SignaturePool } from './signature-pool.ts';
 import { devPairs } from './keys.ts';
 import { simulate, type SimulationReport } from './simulate.ts';
-import { defaultWorkloads } from './workloads/index.ts';
+import { DEFAULT_PROFILE, PROFILES, loadProfile, profileWorkloads } from './workloads/profiles.ts';
+import { FigureCollector } from './report/figures.ts';
+import { writeReport } from './report/report.ts';
+import { writeSweepReport } from './report/sweep-report.ts';
+import {
+  SweepError, checkCombinations, mergeSweeps, parseParam, parseSeeds, parseShard, plannedRuns, runSweep, type SweepParam, type SweepResult,
+} from './report/sweep.ts';
 import { registerNodeCommand } from './node.ts';
 import { toAccount } from '../frame/genesis-json.ts';
 import { operator as operatorInfo, quote } from '../pallets/services/index.ts';
@@ -71,11 +79,25 @@ async function importFile(chain: Chain, file: string, until?: number): Promise<n
   return skipped;
 }
 
-function progressBar(total: number, label: string): { tick(n: number): void; stop(): void } {
+function progressBar(total: number, label: string, unit = 'blocks'): { tick(n: number): void; stop(): void } {
   if (!process.stderr.isTTY) return { tick: () => undefined, stop: () => undefined };
-  const bar = new SingleBar({ stream: process.stderr, format: `${label} [{bar}] {value}/{total} blocks | {eta_formatted} left`, hideCursor: true });
+  const bar = new SingleBar({ stream: process.stderr, format: `${label} [{bar}] {value}/{total} ${unit} | {eta_formatted} left`, hideCursor: true });
   bar.start(total, 0);
   return { tick: (n) => bar.update(n), stop: () => bar.stop() };
+}
+
+/** A sweep's results: to --out, to a --report page, and a summary (or all of it with --json). */
+function writeSweep(result: SweepResult, opts: { out?: string; report?: string; json?: boolean }): void {
+  if (opts.out) writeFileSync(opts.out, `${JSON.stringify(result, null, 2)}\n`);
+  const beside = opts.report && writeSweepReport(opts.report, result);
+  if (opts.json) return report(true, result as unknown as Record<string, unknown>, []);
+  const shard = result.shard ? ` (shard ${result.shard.index}/${result.shard.count})` : '';
+  report(false, {}, [
+    `${result.runs.length} run(s) of ${result.definition.blocks} blocks${shard}`,
+    ...result.runs.map((run) => `#${run.index} seed ${run.seed} ${JSON.stringify(run.combination)}: head ${run.head}, utilisation ${(run.metrics.utilisation * 100).toFixed(2)}%, rentals ${run.metrics.rentalsStarted}`),
+    ...(opts.out ? [`results: ${opts.out}`] : []),
+    ...(opts.report ? [`report: ${opts.report} (results: ${beside})`] : []),
+  ]);
 }
 
 export function buildProgram(): Command {
@@ -105,23 +127,35 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'seed of the workload', integer('--seed'), 1)
     .option('--out <file>', 'write the blocks (genesis excluded), one 0x-hex block per line')
     .option('--base-path <dir>', 'keep the chain in a database there (continues a chain already there)')
+    .option('--profile <name|file>', `workload profile: ${Object.keys(PROFILES).join(', ')}, or a profile JSON file`, DEFAULT_PROFILE.name)
+    .option('--report <file.html>', 'write a report page of the run there, and its figures as JSON beside it (.json)')
     .option('--json', 'print a machine-readable summary')
-    .action(async (opts: { chain: string; blocks: number; seed: number; out?: string; basePath?: string; json?: boolean }) => {
+    .action(async (opts: { chain: string; blocks: number; seed: number; out?: string; basePath?: string; profile: string; report?: string; json?: boolean }) => {
       const spec = loadChainSpec(opts.chain);
+      const profile = loadProfile(opts.profile);
       const { chain, db } = await open(spec, opts.basePath);
       const start = chain.head.number;
+      const figures = opts.report ? new FigureCollector(chain) : undefined;
       const bar = progressBar(opts.blocks, 'simulate');
       let result: SimulationReport;
       try {
-        result = simulate(chain, { blocks: opts.blocks, seed: opts.seed, workloads: defaultWorkloads(), accounts: devPairs(), onBlock: (n) => bar.tick(n - start) });
+        result = simulate(chain, {
+          blocks: opts.blocks, seed: opts.seed, workloads: profileWorkloads(profile), accounts: devPairs(),
+          onBlock: (n, outcomes) => {
+            figures?.noteRefused(n, outcomes.refused);
+            bar.tick(n - start);
+          },
+        });
       } finally {
         bar.stop();
         await db?.close();
       }
       if (opts.out) await writeBlockFile(opts.out, [...chain.allBlocks()].slice(start));
+      const figuresFile = figures && writeReport(opts.report as string, figures.figures({ seed: opts.seed, profile: profile.name }));
       const { extrinsics: x } = result;
-      report(!!opts.json, { ...headSummary(chain), blocks: result.blocks, extrinsics: x, unexpected: result.unexpected, seconds: result.seconds, extrinsics_per_second: result.extrinsicsPerSecond, out: opts.out }, [
-        `${result.blocks} blocks on ${spec.name} (seed ${opts.seed})${opts.out ? ` written to ${opts.out}` : ''}`,
+      report(!!opts.json, { ...headSummary(chain), blocks: result.blocks, extrinsics: x, unexpected: result.unexpected, seconds: result.seconds, extrinsics_per_second: result.extrinsicsPerSecond, out: opts.out, profile: profile.name, report: opts.report, figures: figuresFile }, [
+        `${result.blocks} blocks on ${spec.name} (seed ${opts.seed}, profile ${profile.name})${opts.out ? ` written to ${opts.out}` : ''}`,
+        ...(opts.report ? [`report: ${opts.report} (figures: ${figuresFile})`] : []),
         `extrinsics: ${x.ok} ok, ${x.fail} failed (included, fee paid), ${x.refused} refused (left out)`,
         ...(result.unexpected.length ? [`${result.unexpected.length} outcome(s) differed from the workload's expectation, e.g. ${JSON.stringify(result.unexpected[0])}`] : []),
         `head #${chain.head.number} ${chain.head.hash}`,
@@ -151,6 +185,69 @@ export function buildProgram(): Command {
       report(!!opts.json, { ...headSummary(chain), imported, skipped }, [
         `imported ${imported} block(s)${skipped ? `, skipped ${skipped} already in the database` : ''}`, `head #${chain.head.number} ${chain.head.hash}`,
       ]);
+    });
+
+  program.command('report')
+    .description('Re-execute the blocks of FILE and write a report page of them (charts of their events and state), with its figures as JSON beside it.')
+    .argument('<file>', 'block file, one 0x-hex block per line')
+    .option('--chain <chain>', 'dev, or the chain spec the blocks were made on', 'dev')
+    .option('--out <file.html>', 'the report page (the figures go to the same name with .json)', 'report.html')
+    .option('--json', 'print a machine-readable summary')
+    .action(async (file: string, opts: { chain: string; out: string; json?: boolean }) => {
+      const chain = new Chain(loadChainSpec(opts.chain));
+      const figures = new FigureCollector(chain);
+      await importFile(chain, file);
+      const figuresFile = writeReport(opts.out, figures.figures({ seed: null, profile: null }));
+      report(!!opts.json, { ...headSummary(chain), blocks: chain.head.number, report: opts.out, figures: figuresFile }, [
+        `${chain.head.number} block(s) re-executed; report: ${opts.out} (figures: ${figuresFile})`,
+        `head #${chain.head.number} ${chain.head.hash}`,
+      ]);
+    });
+
+  program.command('sweep')
+    .description('Simulate every combination of genesis parameters over a range of seeds, on worker threads, and compare outcome metrics.')
+    .option('--param <path=values>', 'a genesis config field and its values, e.g. services.minNoticeBlocks=0,600,14400 (repeatable)',
+      (text: string, params: SweepParam[]) => [...params, parseParam(text)], [])
+    .option('--seeds <seeds>', 'seeds of each combination: 1..20, or 1,5,9', '1..3')
+    .option('--blocks <n>', 'blocks a run', integer('--blocks'), 20)
+    .option('--profile <name|file>', 'workload profile (see simulate)', DEFAULT_PROFILE.name)
+    .option('--chain <chain>', 'dev, or a chain spec file', 'dev')
+    .option('--workers <n>', 'worker threads', integer('--workers'), availableParallelism())
+    .option('--shard <i/n>', 'run only the i-th of n shards of the runs (merge the shards\' --out files with sweep-merge)')
+    .option('--out <file.json>', 'write the results as JSON')
+    .option('--report <file.html>', 'write a page of the metrics\' spread per combination, and the results JSON beside it')
+    .option('--json', 'print the results as JSON')
+    .action(async (opts: { param: SweepParam[]; seeds: string; blocks: number; profile: string; chain: string; workers: number; shard?: string; out?: string; report?: string; json?: boolean }) => {
+      const spec = loadChainSpec(opts.chain);
+      const profile = loadProfile(opts.profile);
+      const definition = { chain: opts.chain, profile: opts.profile, params: opts.param, seeds: parseSeeds(opts.seeds), blocks: opts.blocks };
+      checkCombinations(spec, definition);
+      const shard = opts.shard ? parseShard(opts.shard) : null;
+      const bar = progressBar(plannedRuns(definition, shard).length, 'sweep', 'runs');
+      let result: SweepResult;
+      try {
+        result = await runSweep(spec, profile, definition, { workers: Math.max(1, opts.workers), shard, onRun: (done) => bar.tick(done) });
+      } finally {
+        bar.stop();
+      }
+      writeSweep(result, opts);
+    });
+
+  program.command('sweep-merge')
+    .description('Put the JSON results of a sweep\'s shards (sweep --shard i/n --out) back together, as one unsharded sweep gives them.')
+    .argument('<files...>', 'the shards\' result files')
+    .option('--out <file.json>', 'write the merged results as JSON')
+    .option('--report <file.html>', 'write the sweep page, and the merged results JSON beside it')
+    .option('--json', 'print the merged results as JSON')
+    .action((files: string[], opts: { out?: string; report?: string; json?: boolean }) => {
+      const parts = files.map((file): SweepResult => {
+        try {
+          return JSON.parse(readFileSync(file, 'utf8'));
+        } catch (error) {
+          throw new SweepError(`${file}: ${(error as Error).message}`);
+        }
+      });
+      writeSweep(mergeSweeps(parts), opts);
     });
 
   program.command('export-blocks')

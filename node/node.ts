@@ -1,6 +1,7 @@
 // The dev node: a Chain, a transaction pool, block sealing (instant, on an interval, or on
 // demand), instant finality, recent state kept as per-block undo records so that queries at a
 // recent block hash answer, and the JSON-RPC server in front of it all. `slicechain --dev` runs it.
+// (Over 400 lines: the node and the flags that start it, with their exposure and limit rules, read best together.)
 import { EventEmitter } from 'node:events';
 import type { Command } from 'commander';
 import { u8aToHex } from '@polkadot/util';
@@ -14,9 +15,11 @@ import type { ApplyExtrinsicResult } from '../frame/executive.ts';
 import { Overlay, type Change } from '../frame/overlay.ts';
 import { Chain, type Head } from './chain.ts';
 import { openChain } from './database.ts';
-import { TransactionPool, extrinsicHash, type PoolEvent, type PoolOptions } from './pool.ts';
+import { ScaleError } from '../primitives/scale.ts';
+import { TransactionPool, extrinsicHash, undecodableReason, validityReason, type PoolEvent, type PoolOptions } from './pool.ts';
 import { RpcServer, type RpcServerOptions } from './rpc/server.ts';
 import { registerMethods } from './rpc/methods.ts';
+import { staticFiles } from './web-ui.ts';
 
 export type Sealing = 'instant' | 'interval' | 'manual';
 
@@ -78,6 +81,8 @@ interface NodeEvents {
   /** The head's state was edited in place (dev_setStorage). */
   storage: [NewBlock];
   transaction: [Hash, TransactionEvent];
+  /** A transaction dev_newBlock was given and left out of the block, with the reason. */
+  refused: [Hash, string];
 }
 
 export class DevNode {
@@ -228,19 +233,37 @@ export class DevNode {
     return hash;
   }
 
+  /** Decodes `bytes` as an extrinsic of the runtime, or says why they are not one. */
+  undecodable(bytes: Uint8Array): string | undefined {
+    try {
+      this.chain.runtime.extrinsic.dec(bytes);
+      return undefined;
+    } catch (error) {
+      if (error instanceof ScaleError) return undecodableReason(error);
+      throw error;
+    }
+  }
+
   /**
    * Seals one block: `extra` transactions first (dev_newBlock), then the pool's ready ones in order.
    * What a block refuses for lack of room stays in the pool; what it refuses as invalid leaves it.
+   * An `extra` one that does not decode or is refused is left out and reported ('refused').
    */
   seal(extra: readonly Uint8Array[] = []): NewBlock {
+    const decodable = extra.filter((xt) => {
+      const reason = this.undecodable(xt);
+      if (reason) this.events.emit('refused', extrinsicHash(xt), reason);
+      return !reason;
+    });
     const ready = this.pool.ready();
-    const offered = [...extra, ...ready.map((tx) => tx.bytes)];
+    const offered = [...decodable, ...ready.map((tx) => tx.bytes)];
     const { built, results } = this.chain.author(offered);
     const included: { hash: Hash; index: number }[] = [];
     let index = built.block.extrinsics.length - results.filter((r) => r.success).length;
     results.forEach((result: ApplyExtrinsicResult, i) => {
       const hash = extrinsicHash(offered[i]);
       if (result.success) included.push({ hash, index: index++ });
+      else if (i < decodable.length) this.events.emit('refused', hash, validityReason(result.value));
       else if (!(result.value.type === 'Invalid' && KEPT_FOR_LATER.includes(result.value.value.type))) {
         this.pool.drop(hash, { type: 'invalid', error: result.value });
       }
@@ -249,7 +272,8 @@ export class DevNode {
     const block: NewBlock = { hash: built.hash, header: built.block.header, changes: built.changes };
     for (const { hash, index: at } of included) this.events.emit('transaction', hash, { type: 'inBlock', block: built.hash, index: at });
     this.events.emit('block', block);
-    this.pool.revalidate();
+    // The pool follows its own included transactions by their tags; dev_newBlock's may change any of its transactions.
+    this.pool.revalidate(decodable.length > 0);
     // Transactions that waited for a nonce this block used are ready now: instant sealing takes them
     // in the next block without waiting for another submission (unless this block made no progress).
     if (this.sealing === 'instant' && included.length > 0) this.scheduleSeal();
@@ -274,7 +298,7 @@ export class DevNode {
       head.undo.push(...undo.filter(([key]) => !touched.has(u8aToHex(key))));
       head.changes = [...head.changes.filter(([key]) => !changes.some(([k]) => u8aToHex(k) === u8aToHex(key))), ...changes];
     }
-    this.pool.revalidate();
+    this.pool.revalidate(true);
     this.events.emit('storage', { hash: this.head.hash, header: this.header(this.head.hash) as Header, changes });
   }
 
@@ -291,7 +315,7 @@ export class DevNode {
     }
     this.recent.splice(this.recent.length - since.length);
     this.chain.truncate(number);
-    this.pool.revalidate();
+    this.pool.revalidate(true);
     const hash = this.head.hash;
     this.events.emit('reorg', { hash, header: this.header(hash) as Header, changes: [...changes.values()] });
   }
@@ -305,7 +329,7 @@ export class DevNode {
     this.sealPending = true;
     setImmediate(() => {
       this.sealPending = false;
-      if (this.pool.ready().length > 0) this.seal();
+      if (this.pool.counts.ready > 0) this.seal();
     });
   }
 }
@@ -318,6 +342,8 @@ export interface StartOptions extends Omit<DevNodeOptions, 'spec' | 'chain'>, Pa
   basePath?: string;
   /** Whether unsafe RPC methods (dev_*, system_dryRun) are served. */
   unsafe?: boolean;
+  /** Serve the marketplace web app (web/dist) over HTTP GET on the RPC port. */
+  ui?: boolean;
 }
 
 export interface RunningNode {
@@ -325,6 +351,8 @@ export interface RunningNode {
   server: RpcServer;
   /** ws://host:port */
   url: string;
+  /** http://host:port/ when the web app is served. */
+  uiUrl?: string;
   close(): Promise<void>;
 }
 
@@ -340,14 +368,22 @@ export async function startNode(opts: StartOptions = {}): Promise<RunningNode> {
     node.events.on('reorg', ({ hash, header, changes }) => stored.db.enqueueTruncate({ number: header.number, hash }, changes, root()));
   }
   const server = new RpcServer({
-    host: opts.host ?? '127.0.0.1', port: opts.port ?? 9944, maxRequestBytes: opts.maxRequestBytes,
-    maxSubscriptionsPerConnection: opts.maxSubscriptionsPerConnection, maxConnections: opts.maxConnections, unsafe: opts.unsafe ?? false,
+    host: opts.host ?? '127.0.0.1', port: opts.port ?? 9944, maxRequestBytes: opts.maxRequestBytes, maxResponseBytes: opts.maxResponseBytes,
+    maxBatchLength: opts.maxBatchLength, maxSubscriptionsPerConnection: opts.maxSubscriptionsPerConnection,
+    maxConnections: opts.maxConnections, unsafe: opts.unsafe ?? false,
+    serveGet: opts.ui ? staticFiles() : undefined,
   });
   registerMethods(server, node);
-  const url = await server.listen();
+  let url: string;
+  try {
+    url = await server.listen();
+  } catch (error) {
+    await stored?.db.close();
+    throw error;
+  }
   node.start();
   return {
-    node, server, url,
+    node, server, url, uiUrl: opts.ui ? `http://${url.slice('ws://'.length)}/` : undefined,
     async close() {
       node.stop();
       await server.close();
@@ -357,6 +393,33 @@ export async function startNode(opts: StartOptions = {}): Promise<RunningNode> {
 }
 
 const SEALING: readonly Sealing[] = ['instant', 'interval', 'manual'];
+const RPC_METHODS = ['auto', 'safe', 'unsafe'] as const;
+type RpcMethods = (typeof RPC_METHODS)[number];
+
+/**
+ * Substrate's exposure rule: on loopback every method is served; listening beyond it serves only
+ * safe ones unless the operator insists (--unsafe-rpc-external, or --rpc-methods unsafe), and then
+ * the node warns. --dev changes nothing here.
+ */
+export function rpcExposure(flags: { rpcExternal?: boolean; unsafeRpcExternal?: boolean; rpcMethods: RpcMethods }): { host: string; unsafe: boolean; warning?: string } {
+  const external = !!flags.rpcExternal || !!flags.unsafeRpcExternal;
+  const unsafe = flags.rpcMethods === 'unsafe' || (flags.rpcMethods === 'auto' && (!external || !!flags.unsafeRpcExternal));
+  const warning = !external ? undefined : unsafe
+    ? 'warning: unsafe RPC methods (dev_*, system_dryRun) are served to the network: it isn\'t safe to expose RPC publicly without a proxy server that filters available set of RPC methods.'
+    : 'note: unsafe RPC methods (dev_*, system_dryRun) are refused on --rpc-external; --unsafe-rpc-external serves them.';
+  return { host: external ? '0.0.0.0' : '127.0.0.1', unsafe, warning };
+}
+
+const megabytes = (flag: string, value: unknown): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag}: expected a positive whole number of megabytes, got ${String(value)}`);
+  return n * 1024 * 1024;
+};
+const count = (flag: string, value: unknown): number => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${flag}: expected a non-negative integer, got ${String(value)}`);
+  return n;
+};
 
 /** `slicechain --dev` and its flags, on the CLI's root command. */
 export function registerNodeCommand(program: Command): void {
@@ -365,9 +428,16 @@ export function registerNodeCommand(program: Command): void {
     .option('--chain <spec>', 'chain spec: "dev" or a path', 'dev')
     .option('--sealing <mode>', `block sealing: ${SEALING.join(' | ')} (interval: every 6 s)`, 'instant')
     .option('--rpc-port <port>', 'JSON-RPC port (WebSocket and HTTP)', '9944')
-    .option('--rpc-external', 'listen on all interfaces, not only 127.0.0.1')
-    .option('--rpc-methods <kind>', 'safe | unsafe (dev_*, system_dryRun); unsafe by default with --dev')
+    .option('--rpc-external', 'listen on all interfaces, not only 127.0.0.1 (then only safe methods, unless --unsafe-rpc-external)')
+    .option('--unsafe-rpc-external', 'listen on all interfaces and serve unsafe methods too (prints a warning)')
+    .option('--rpc-methods <kind>', `${RPC_METHODS.join(' | ')}: unsafe methods are dev_* and system_dryRun; auto serves them on loopback only`, 'auto')
     .option('--rpc-max-connections <n>', 'concurrent connections served', '100')
+    .option('--rpc-max-request-size <MB>', 'largest request (or WebSocket frame) served', '15')
+    .option('--rpc-max-response-size <MB>', 'largest response sent; a larger one becomes an error', '15')
+    .option('--rpc-max-batch-request-len <n>', 'longest batch served (unlimited when absent)')
+    .option('--rpc-disable-batch-requests', 'refuse batch requests')
+    .option('--rpc-max-subscriptions-per-connection <n>', 'subscriptions one connection may hold', '1024')
+    .option('--no-ui', 'do not serve the marketplace web app on the RPC port')
     .option('--base-path <dir>', 'keep the chain in a database there and continue it on the next start (in memory when absent)')
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       if (!flags.dev) {
@@ -378,16 +448,25 @@ export function registerNodeCommand(program: Command): void {
       if (!SEALING.includes(sealing)) program.error(`--sealing: expected one of ${SEALING.join(', ')}, got ${String(sealing)}`);
       const port = Number(flags.rpcPort);
       if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`--rpc-port: ${String(flags.rpcPort)} is not a port`);
-      const rpcMethods = flags.rpcMethods ?? 'unsafe';
-      if (rpcMethods !== 'safe' && rpcMethods !== 'unsafe') program.error(`--rpc-methods: expected safe or unsafe, got ${String(rpcMethods)}`);
+      const rpcMethods = flags.rpcMethods as RpcMethods;
+      if (!RPC_METHODS.includes(rpcMethods)) program.error(`--rpc-methods: expected one of ${RPC_METHODS.join(', ')}, got ${String(rpcMethods)}`);
+      const { host, unsafe, warning } = rpcExposure({ rpcExternal: !!flags.rpcExternal, unsafeRpcExternal: !!flags.unsafeRpcExternal, rpcMethods });
       const running = await startNode({
-        chain: flags.chain as string, sealing, port, host: flags.rpcExternal ? '0.0.0.0' : '127.0.0.1',
-        unsafe: rpcMethods === 'unsafe', maxConnections: Number(flags.rpcMaxConnections), basePath: flags.basePath as string | undefined,
+        chain: flags.chain as string, sealing, port, host, unsafe, basePath: flags.basePath as string | undefined,
+        maxConnections: count('--rpc-max-connections', flags.rpcMaxConnections),
+        maxRequestBytes: megabytes('--rpc-max-request-size', flags.rpcMaxRequestSize),
+        maxResponseBytes: megabytes('--rpc-max-response-size', flags.rpcMaxResponseSize),
+        maxBatchLength: flags.rpcDisableBatchRequests ? 0 : flags.rpcMaxBatchRequestLen === undefined ? undefined : count('--rpc-max-batch-request-len', flags.rpcMaxBatchRequestLen),
+        maxSubscriptionsPerConnection: count('--rpc-max-subscriptions-per-connection', flags.rpcMaxSubscriptionsPerConnection),
+        ui: flags.ui !== false,
       });
+      if (warning) console.warn(warning);
       const { node } = running;
       console.log(`slicechain dev node: ${node.spec.name} (${node.spec.id}), genesis ${node.chain.genesisHash}, ${sealing} sealing`);
       node.events.on('block', ({ hash, header }) => console.log(`sealed #${header.number} ${hash}`));
-      console.log(`ready: JSON-RPC on ${running.url} (and http://${running.url.slice('ws://'.length)})`);
+      node.events.on('refused', (hash, reason) => console.log(`dev_newBlock left out transaction ${hash}: ${reason}`));
+      const ui = running.uiUrl ? `; web app on ${running.uiUrl}` : '';
+      console.log(`ready: JSON-RPC on ${running.url} (and http://${running.url.slice('ws://'.length)})${ui}`);
       const shutdown = () => void running.close().then(() => process.exit(0));
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);

@@ -39,7 +39,8 @@ export interface SimulateOptions {
   seed: number;
   workloads: readonly Workload[];
   accounts: readonly SigningPair[];
-  onBlock?: (number: number) => void;
+  /** After each block: its number and what became of the block's planned extrinsics. */
+  onBlock?: (number: number, outcomes: Record<Outcome, number>) => void;
 }
 
 export function simulate(chain: Chain, opts: SimulateOptions): SimulationReport {
@@ -52,16 +53,18 @@ export function simulate(chain: Chain, opts: SimulateOptions): SimulationReport 
     const plans = opts.workloads.flatMap((workload) =>
       workload.plan({ chain, rng, accounts: opts.accounts, block }).map((plan) => ({ ...plan, workload: workload.name })));
     const { results } = chain.author(signAll(chain, plans));
+    const inBlock: Record<Outcome, number> = { ok: 0, fail: 0, refused: 0 };
     results.forEach((result, i) => {
       const got: Outcome = !result.success ? 'refused' : result.value.success ? 'ok' : 'fail';
       tally[got]++;
+      inBlock[got]++;
       const plan = plans[i];
       if (got !== plan.expect) {
         const reason = !result.success ? JSON.stringify(result.value) : result.value.success ? undefined : chain.runtime.describeError(result.value.value);
         unexpected.push({ block, workload: plan.workload, call: `${plan.call.type}.${plan.call.value.type}`, expected: plan.expect, got, reason });
       }
     });
-    opts.onBlock?.(block);
+    opts.onBlock?.(block, inBlock);
   }
   const seconds = (performance.now() - started) / 1000;
   const headHash = chain.head.hash;

@@ -8,16 +8,10 @@ import { join } from 'node:path';
 import { calculate_state_root } from '@acala-network/chopsticks-executor';
 import { u8aToHex } from '@polkadot/util';
 import { Block } from '../frame/block.ts';
-import { slicechain } from './slicechain-cli.ts';
+import { json, slicechain } from './slicechain-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'slicechain-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const json = async (...args: string[]) => {
-  const result = await slicechain(...args, '--json');
-  if (result.code !== 0) throw new Error(result.stderr);
-  return JSON.parse(result.stdout);
-};
 
 describe('slicechain CLI', () => {
   const file = join(dir, 'chain.blocks');

@@ -15,7 +15,7 @@ import { Chain } from '../node/chain.ts';
 import { devPairs } from '../node/keys.ts';
 import { simulate } from '../node/simulate.ts';
 import { accountOf, signExtrinsic } from '../node/signer.ts';
-import { defaultWorkloads } from '../node/workloads/index.ts';
+import { profileWorkloads } from '../node/workloads/profiles.ts';
 
 /** What one input did: refused (the proper way), or accepted where that is allowed (specs). */
 export type Outcome = 'refused' | 'accepted';
@@ -114,7 +114,7 @@ export function extrinsicTarget(): FuzzTarget<Uint8Array> {
 /** Blocks: mutations of a valid block #3 imported on #2: refused with BlockRejected (or undecodable), state unchanged. */
 export function blockTarget(): FuzzTarget<Uint8Array> {
   const author = new Chain(loadChainSpec('dev'));
-  simulate(author, { blocks: 3, seed: 11, workloads: defaultWorkloads(), accounts: devPairs() });
+  simulate(author, { blocks: 3, seed: 11, workloads: profileWorkloads(), accounts: devPairs() });
   const [first, second, third] = [...author.allBlocks()];
   const chain = new Chain(loadChainSpec('dev'));
   chain.import(first);

@@ -11,7 +11,7 @@ import { RUNTIME_APIS, runtime } from '../runtime/runtime.ts';
 import { Chain } from '../node/chain.ts';
 import { devPairs } from '../node/keys.ts';
 import { simulate } from '../node/simulate.ts';
-import { defaultWorkloads } from '../node/workloads/index.ts';
+import { profileWorkloads } from '../node/workloads/profiles.ts';
 
 // ---- the golden values (the one place to update them) ---------------------------------------------
 const GOLDEN = {
@@ -43,7 +43,7 @@ describe('golden values of the dev chain', () => {
   it('simulate --seed 7 --blocks 200 gives the same genesis and every block hash', () => {
     const chain = new Chain(loadChainSpec('dev'));
     expect(chain.genesisHash).toBe(GOLDEN.genesis);
-    const report = simulate(chain, { blocks: 200, seed: 7, workloads: defaultWorkloads(), accounts: devPairs() });
+    const report = simulate(chain, { blocks: 200, seed: 7, workloads: profileWorkloads(), accounts: devPairs() });
     expect(report.unexpected).toEqual([]);
     const hashes = Array.from({ length: 200 }, (_, i) => chain.hashAt(i + 1) as string);
     expect(hashes).toHaveLength(200);

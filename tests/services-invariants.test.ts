@@ -8,6 +8,7 @@ import { TestChain, type RuntimeEvent } from '../node/harness.ts';
 import { devPairs } from '../node/keys.ts';
 import { simulate } from '../node/simulate.ts';
 import { servicesWorkload } from '../node/workloads/services.ts';
+import { DEFAULT_PROFILE } from '../node/workloads/profiles.ts';
 import { TotalIssuance, balancesCurrency } from '../pallets/balances/index.ts';
 import { oraclePrice } from '../pallets/oracle/index.ts';
 import { PendingPriceChanges, Requests, SERVICES_RESERVE, Services } from '../pallets/services/index.ts';
@@ -145,7 +146,7 @@ describe('Services under random operations', () => {
       chain.newBlock();
       const invariants = new Invariants(chain, notice);
       const report = simulate(chain.chain, {
-        blocks: 1_000, seed, workloads: [servicesWorkload()], accounts: devPairs(), onBlock: (block) => invariants.check(block),
+        blocks: 1_000, seed, workloads: [servicesWorkload(DEFAULT_PROFILE.services)], accounts: devPairs(), onBlock: (block) => invariants.check(block),
       });
       expect(report.unexpected).toEqual([]);
       expect(invariants.seen.applied).toBeGreaterThan(0);

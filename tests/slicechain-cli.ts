@@ -1,4 +1,4 @@
-// The real `slicechain` binary in a child process, as a user runs it: its output and exit code.
+// The real `slicechain` binary in a child process, as a user runs it.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -14,3 +14,10 @@ export async function slicechain(...args: string[]): Promise<{ stdout: string; s
     return { stdout: e.stdout, stderr: e.stderr, code: e.code };
   }
 }
+
+/** Runs a verb with --json and parses its answer; a failing verb throws its standard error. */
+export const json = async (...args: string[]) => {
+  const result = await slicechain(...args, '--json');
+  if (result.code !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout);
+};

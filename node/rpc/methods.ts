@@ -1,6 +1,8 @@
 // Substrate's legacy JSON-RPC methods (chain_*, state_*, system_*, author_*, payment_*) and the dev
 // methods (dev_*), in the JSON shapes polkadot.js expects: hex for bytes and block numbers, headers
 // with SCALE-encoded digest logs, runtime versions in camelCase.
+// (Over 400 lines: one registration per Substrate RPC family, each short; splitting would scatter the shared JSON shapes.)
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isHex, hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { blake2_256 } from '../../primitives/hashing.ts';
@@ -42,6 +44,17 @@ function countParam(params: unknown[], i: number, name: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw invalidParams(`${name}: expected a non-negative integer, got ${JSON.stringify(value)}`);
   return value;
 }
+
+/** An extrinsic parameter that must decode, or `refuse` says why it does not (before any runtime call). */
+function extrinsicParam(node: DevNode, params: unknown[], i: number, refuse: (reason: string) => RpcError): Uint8Array {
+  const bytes = bytesParam(params, i, 'extrinsic');
+  const reason = node.undecodable(bytes);
+  if (reason) throw refuse(reason);
+  return bytes;
+}
+
+/** substrate-frame-rpc-system's and pallet-transaction-payment-rpc's refusal of an extrinsic that does not decode (code 1). */
+const decodeError = (message: string) => (reason: string) => new RpcError(1, message, reason);
 
 function accountParam(params: unknown[], i: number): AccountId {
   const value = params[i];
@@ -99,6 +112,40 @@ export const runtimeVersionJson = (v: RuntimeVersion) => ({
 });
 
 const changesJson = (changes: readonly Change[]) => changes.map(([key, value]) => [u8aToHex(key), value === null ? null : u8aToHex(value)]);
+
+/**
+ * The JSON of a block's header or changes, made once for all the subscriptions that send it: with
+ * many subscriptions, sealing a block must not mean as many conversions.
+ */
+function onceEach<T>(make: (block: NewBlock) => T): (block: NewBlock) => T {
+  const made = new WeakMap<NewBlock, T>();
+  return (block) => {
+    if (!made.has(block)) made.set(block, make(block));
+    return made.get(block) as T;
+  };
+}
+const blockHeaderJson = onceEach((block) => headerJson(block.header));
+
+type BlockEvent = 'block' | 'finalized' | 'reorg' | 'storage';
+
+/**
+ * Subscriptions to the same node events, behind one node listener: a block costs each of them only
+ * a queued notification (the server sends them later, in slices). They are called in the same turn
+ * as the block: polkadot.js misses a transaction's InBlock when the new head comes a turn after it.
+ * Returns how to add one (which returns how to remove it).
+ */
+function blockListeners(node: DevNode, events: readonly BlockEvent[]): (listener: (block: NewBlock) => void) => () => void {
+  const listeners = new Set<(block: NewBlock) => void>();
+  const onEvent = (block: NewBlock) => {
+    for (const listener of listeners) listener(block);
+  };
+  for (const event of events) node.events.on(event, onEvent);
+  return (listener) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
+}
+const blockChangesJson = onceEach((block) => changesJson(block.changes));
 
 /** author_extrinsicUpdate's shape of a transaction event; `final` when the subscription ends with it. */
 function transactionStatus(event: TransactionEvent): { status: unknown; final: boolean } {
@@ -158,6 +205,7 @@ function registerChain(server: RpcServer, node: DevNode): void {
   });
   server.method('chain_getFinalizedHead', () => node.finalized.hash, { aliases: ['chain_getFinalisedHead'] });
 
+  const heads = { block: blockListeners(node, ['block', 'reorg']), finalized: blockListeners(node, ['finalized']) };
   /** Heads as they come: best blocks (and the head after a reorg), or finalized ones. */
   const headSubscription = (kind: 'block' | 'finalized', subscribe: string, unsubscribe: string, notification: string,
     aliases: { subscribe?: string[]; unsubscribe?: string[] } = {}) =>
@@ -166,13 +214,7 @@ function registerChain(server: RpcServer, node: DevNode): void {
       start: (_params, sink) => {
         const current = kind === 'block' ? node.head : node.finalized;
         sink.send(headerJson(node.header(current.hash) as Header));
-        const send = ({ header }: NewBlock) => sink.send(headerJson(header));
-        node.events.on(kind, send);
-        if (kind === 'block') node.events.on('reorg', send);
-        return () => {
-          node.events.off(kind, send);
-          node.events.off('reorg', send);
-        };
+        return heads[kind]((block) => sink.send(blockHeaderJson(block)));
       },
     });
   headSubscription('block', 'chain_subscribeNewHeads', 'chain_unsubscribeNewHeads', 'chain_newHead',
@@ -185,6 +227,7 @@ function registerChain(server: RpcServer, node: DevNode): void {
 const MAX_KEYS_PAGED = 1000;
 
 function registerState(server: RpcServer, node: DevNode): void {
+  const storageChanges = blockListeners(node, ['block', 'reorg', 'storage']);
   server.method('state_getRuntimeVersion', (params) => guarded(() => {
     node.resolve(optionalHash(params, 0));
     return runtimeVersionJson(node.chain.runtime.version);
@@ -253,15 +296,11 @@ function registerState(server: RpcServer, node: DevNode): void {
       if (watched) {
         sink.send({ block: node.head.hash, changes: changesJson(watched.map((key): Change => [key, node.storage(key) ?? null])) });
       }
-      const watchedHex = watched?.map((key): string => u8aToHex(key));
-      const onChange = ({ hash, changes }: NewBlock) => {
-        const relevant = changesJson(changes).filter(([key]) => !watchedHex || watchedHex.includes(key as string));
-        if (relevant.length > 0) sink.send({ block: hash, changes: relevant });
-      };
-      for (const event of ['block', 'reorg', 'storage'] as const) node.events.on(event, onChange);
-      return () => {
-        for (const event of ['block', 'reorg', 'storage'] as const) node.events.off(event, onChange);
-      };
+      const watchedHex = watched && new Set(watched.map((key): string => u8aToHex(key)));
+      return storageChanges((block) => {
+        const relevant = blockChangesJson(block).filter(([key]) => !watchedHex || watchedHex.has(key as string));
+        if (relevant.length > 0) sink.send({ block: block.hash, changes: relevant });
+      });
     },
   });
   server.subscription({
@@ -284,19 +323,19 @@ function registerSystem(server: RpcServer, node: DevNode): void {
   server.method('system_health', () => ({ peers: 0, isSyncing: false, shouldHavePeers: false }));
   server.method('system_accountNextIndex', (params) => nextNonce(node, accountParam(params, 0)), { aliases: ['account_nextIndex'] });
   server.method('system_dryRun', (params) => {
-    const extrinsic = bytesParam(params, 0, 'extrinsic');
+    const extrinsic = extrinsicParam(node, params, 0, decodeError('Unable to dry run extrinsic'));
     return guarded(() => u8aToHex(ApplyExtrinsicResult.enc(node.dryRun(extrinsic, optionalHash(params, 1)).outcome)));
   }, { unsafe: true, aliases: ['system_dryRunAt'] });
 }
 
 /** payment_*: TransactionPaymentApi through state_call, in Substrate's JSON (balances as decimal strings). */
 function registerPayment(server: RpcServer, node: DevNode): void {
-  const query = (method: string, params: unknown[]) => {
-    const extrinsic = bytesParam(params, 0, 'extrinsic');
+  const query = (method: string, params: unknown[], refusal: string) => {
+    const extrinsic = extrinsicParam(node, params, 0, decodeError(refusal));
     return guarded(() => node.call(`TransactionPaymentApi_${method}`, u8aConcat(extrinsic, u32.enc(extrinsic.length)), optionalHash(params, 1)));
   };
   server.method('payment_queryInfo', (params) => {
-    const info = RuntimeDispatchInfo.dec(query('query_info', params));
+    const info = RuntimeDispatchInfo.dec(query('query_info', params, 'Unable to query dispatch info.'));
     return {
       weight: { refTime: Number(info.weight.ref_time), proofSize: Number(info.weight.proof_size) },
       class: info.class.type.toLowerCase(),
@@ -304,7 +343,7 @@ function registerPayment(server: RpcServer, node: DevNode): void {
     };
   });
   server.method('payment_queryFeeDetails', (params) => {
-    const { inclusion_fee: fee } = FeeDetails.dec(query('query_fee_details', params));
+    const { inclusion_fee: fee } = FeeDetails.dec(query('query_fee_details', params, 'Unable to query fee details.'));
     return {
       inclusionFee: fee === undefined ? null
         : { baseFee: fee.base_fee.toString(), lenFee: fee.len_fee.toString(), adjustedWeightFee: fee.adjusted_weight_fee.toString() },
@@ -344,8 +383,11 @@ function registerAuthor(server: RpcServer, node: DevNode): void {
 
 // ---- dev ---------------------------------------------------------------------------------------
 
+/** dev_newBlock builds at most this many blocks per call. */
+const MAX_NEW_BLOCKS = 1000;
+
 function registerDev(server: RpcServer, node: DevNode): void {
-  server.method('dev_newBlock', (params) => {
+  server.method('dev_newBlock', async (params) => {
     const opts = (params[0] ?? {}) as Record<string, unknown>;
     if (typeof opts !== 'object' || Array.isArray(opts)) throw invalidParams('expected { count?, to?, transactions? }');
     const transactions = opts.transactions === undefined ? [] : opts.transactions;
@@ -353,8 +395,12 @@ function registerDev(server: RpcServer, node: DevNode): void {
     const extrinsics = transactions.map((_, i) => bytesParam(transactions, i, `transactions[${i}]`));
     const count = opts.to !== undefined ? countParam([opts.to], 0, 'to') - node.head.number : opts.count === undefined ? 1 : countParam([opts.count], 0, 'count');
     if (count < 1) throw invalidParams(`nothing to build: the head is already #${node.head.number}`);
+    if (count > MAX_NEW_BLOCKS) throw invalidParams(`count: at most ${MAX_NEW_BLOCKS} blocks per call, got ${count}`);
     let hash = node.head.hash;
-    for (let i = 0; i < count; i++) hash = node.seal(i === 0 ? extrinsics : []).hash;
+    for (let i = 0; i < count; i++) {
+      hash = node.seal(i === 0 ? extrinsics : []).hash;
+      await nextTurn(); // others are served between the blocks
+    }
     return hash;
   }, { unsafe: true });
   server.method('dev_setStorage', (params) => {
@@ -381,7 +427,7 @@ function registerDev(server: RpcServer, node: DevNode): void {
   server.method('dev_dryRun', (params) => {
     const opts = params[0] as Record<string, unknown> | undefined;
     if (typeof opts !== 'object' || opts === null) throw invalidParams('expected { extrinsic, at? }');
-    const extrinsic = bytesParam([opts.extrinsic], 0, 'extrinsic');
+    const extrinsic = extrinsicParam(node, [opts.extrinsic], 0, (reason) => invalidParams(`extrinsic: ${reason}`));
     return guarded(() => {
       const { outcome, storageDiff } = node.dryRun(extrinsic, optionalHash([opts.at], 0));
       return { outcome: u8aToHex(ApplyExtrinsicResult.enc(outcome)), storageDiff: changesJson(storageDiff) };

@@ -1,44 +1,9 @@
 // The JSON-RPC server facing bad input on the real transports: each bad request gets a clear
 // JSON-RPC error (or its connection is closed and cleaned up), and the node keeps serving others.
-import { WebSocket } from 'ws';
 import { startNode, type RunningNode } from '../node.ts';
+import { connect, type Message } from '../../tests/ws-client.ts';
 
 let running: RunningNode;
-
-/** A raw WebSocket client: responses matched to requests by id, everything else in arrival order. */
-async function connect(url: string) {
-  const socket = new WebSocket(url);
-  const pending = new Map<unknown, (message: Message) => void>();
-  const inbox: Message[] = [];
-  const waiting: ((message: Message) => void)[] = [];
-  socket.on('message', (data) => {
-    const message = JSON.parse(data.toString('utf8')) as Message;
-    const byId = message.method === undefined ? pending.get(message.id) : undefined;
-    if (byId) {
-      pending.delete(message.id);
-      byId(message);
-      return;
-    }
-    const next = waiting.shift();
-    if (next) next(message);
-    else inbox.push(message);
-  });
-  await new Promise<void>((resolve, reject) => { socket.once('open', resolve); socket.on('error', reject); });
-  return {
-    socket,
-    send: (text: string) => socket.send(text),
-    /** The next message no request is waiting for (notifications, answers to raw text). */
-    next: () => new Promise<Message>((resolve) => { if (inbox.length) resolve(inbox.shift() as Message); else waiting.push(resolve); }),
-    call: (method: string, params: unknown[] = [], id = 1) => new Promise<Message>((resolve) => {
-      pending.set(id, resolve);
-      socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
-    }),
-    closed: new Promise<number>((resolve) => socket.once('close', (code) => resolve(code))),
-  };
-}
-
-// JSON-RPC messages as they arrive: any shape.
-type Message = Record<string, any>;
 
 const http = async (body: string) => {
   const res = await fetch(running.url.replace('ws://', 'http://'), { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -86,7 +51,7 @@ describe('the JSON-RPC server', () => {
     expect((await http(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'chain_subscribeNewHeads' }))).body.error.code).toBe(-32601);
   });
 
-  it('refuses an oversized message: JSON-RPC error over HTTP, close code 1009 on WebSocket, others unaffected', async () => {
+  it('refuses an oversized message: JSON-RPC error over HTTP, the same error then close code 1009 on WebSocket, others unaffected', async () => {
     const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'author_submitExtrinsic', params: [`0x${'00'.repeat(64 * 1024)}`] });
     const refused = await http(big);
     expect(refused.status).toBe(413);
@@ -94,13 +59,14 @@ describe('the JSON-RPC server', () => {
     const bystander = await connect(running.url);
     const c = await connect(running.url);
     c.send(big);
+    expect(await c.next()).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32007, message: 'Request is too big', data: `Exceeded max limit of ${64 * 1024}` } });
     expect(await c.closed).toBe(1009);
     expect((await bystander.call('system_chain')).result).toBe('Development');
     bystander.socket.close();
   });
 
   it('limits subscriptions per connection, and a client that leaves mid-subscription is cleaned up', async () => {
-    const listeners = () => running.node.events.listenerCount('block');
+    const listeners = () => running.server.subscriptionCount;
     const baseline = listeners();
     const c = await connect(running.url);
     for (let i = 0; i < 8; i++) expect(typeof (await c.call('chain_subscribeNewHeads', [], i)).result).toBe('string');

@@ -4,12 +4,13 @@ import { TestChain } from '../harness.ts';
 import { devPairs } from '../keys.ts';
 import { simulate } from '../simulate.ts';
 import { servicesWorkload } from './services.ts';
+import { DEFAULT_PROFILE } from './profiles.ts';
 
 describe('the services workload', () => {
   it('plans calls whose outcomes are the ones it expects, failures and refusals included', () => {
     const { chain } = new TestChain('dev');
     const calls: string[] = [];
-    const workload = servicesWorkload();
+    const workload = servicesWorkload(DEFAULT_PROFILE.services);
     const recording = { ...workload, plan: (ctx: Parameters<typeof workload.plan>[0]) => {
       const plans = workload.plan(ctx);
       calls.push(...plans.map((p) => p.call.value.type));
@@ -25,7 +26,7 @@ describe('the services workload', () => {
   });
 
   it('plans the same calls from the same seed and state', () => {
-    const run = () => simulate(new TestChain('dev').chain, { blocks: 20, seed: 3, workloads: [servicesWorkload()], accounts: devPairs() });
+    const run = () => simulate(new TestChain('dev').chain, { blocks: 20, seed: 3, workloads: [servicesWorkload(DEFAULT_PROFILE.services)], accounts: devPairs() });
     expect(run().head).toBe(run().head);
   });
 });

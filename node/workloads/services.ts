@@ -23,6 +23,7 @@ import { Services as ServicesPallet } from '../../runtime/runtime.ts';
 import { PERMILL } from '../../primitives/types.ts';
 import { accountOf, type SigningPair } from '../signer.ts';
 import type { PlannedCall, Rng, Workload, WorkloadContext } from './types.ts';
+import type { ServicesProfile } from './profiles.ts';
 
 const tx = ServicesPallet.tx;
 /** Deposits stay far below a dev account's funds: a request never fails for want of them. */
@@ -124,7 +125,8 @@ const register: Action = (head, rng, signer, touched) => {
   return call(signer, tx.register({ preferences }), valid && !head.operators.has(who) && owner === undefined);
 };
 
-const updatePrices: Action = (head, rng, signer, touched) => {
+/** Price updates: a share cut a price, a share raise it within the cap, the rest go over the cap. */
+const updatePrices = ({ decreaseShare, raiseShare }: Pick<ServicesProfile, 'decreaseShare' | 'raiseShare'>): Action => (head, rng, signer, touched) => {
   const who = accountOf(signer);
   const prefs = head.operators.get(who);
   if (!prefs) return touched.operators.has(who) ? undefined : call(signer, tx.update_price_targets({ price_targets: randomTargets(head, rng) }), false);
@@ -135,8 +137,8 @@ const updatePrices: Action = (head, rng, signer, touched) => {
   const value = current[field];
   const cap = (value * BigInt(head.maxIncrease)) / BigInt(PERMILL);
   const mode = rng.next();
-  const changed = mode < 0.4 ? value - value / 4n - 1n // a decrease (below the minimum now and then)
-    : mode < 0.8 ? value + between(rng, 1n, cap > 0n ? cap : 1n) // a rise within the cap (above the maximum now and then)
+  const changed = mode < decreaseShare ? value - value / 4n - 1n // a decrease (below the minimum now and then)
+    : mode < decreaseShare + raiseShare ? value + between(rng, 1n, cap > 0n ? cap : 1n) // a rise within the cap (above the maximum now and then)
       : value + cap + 1n; // just over the cap
   const price_targets = { ...current, [field]: changed < 0n ? 0n : changed };
   const scheduled = raisesAnyField(current, price_targets) && head.notice > 0;
@@ -257,23 +259,30 @@ const stale: Action = (head, _rng, signer) => {
   return nonce === 0 ? undefined : { signer, call: tx.unregister({}), expect: 'refused', nonce: nonce - 1 };
 };
 
-const ACTIONS: readonly (readonly [Action, number])[] = [
-  [register, 2], [updatePrices, 5], [updateApproval, 1], [unregister, 1], [request, 5], [approve, 3], [reject, 1], [cancel, 1],
-  [topUp, 2], [terminate, 1], [stale, 0.3],
-];
-const TOTAL_WEIGHT = ACTIONS.reduce((sum, [, w]) => sum + w, 0);
+/** The kinds of call, in the order their weights are laid out (which the seeded choice depends on). */
+export const SERVICE_ACTIONS = ['register', 'updatePrices', 'updateApproval', 'unregister', 'request', 'approve', 'reject', 'cancel', 'topUp', 'terminate', 'stale'] as const;
+export type ServiceAction = (typeof SERVICE_ACTIONS)[number];
 
-function pickAction(rng: Rng): Action {
-  let at = rng.next() * TOTAL_WEIGHT;
-  for (const [action, w] of ACTIONS) {
-    if (at < w) return action;
-    at -= w;
-  }
-  return ACTIONS[ACTIONS.length - 1][0];
+function actionPicker(profile: ServicesProfile): (rng: Rng) => Action {
+  const actions: Record<ServiceAction, Action> = {
+    register, updatePrices: updatePrices(profile), updateApproval, unregister, request, approve, reject, cancel, topUp, terminate, stale,
+  };
+  const weighted = SERVICE_ACTIONS.map((name) => [actions[name], profile.actions[name]] as const);
+  const total = weighted.reduce((sum, [, w]) => sum + w, 0);
+  return (rng) => {
+    let at = rng.next() * total;
+    for (const [action, w] of weighted) {
+      if (at < w) return action;
+      at -= w;
+    }
+    return weighted[weighted.length - 1][0];
+  };
 }
 
 /** Up to `maxCallsPerBlock` Services calls a block, each by a different signer. */
-export function servicesWorkload({ maxCallsPerBlock = 3 } = {}): Workload {
+export function servicesWorkload(profile: ServicesProfile): Workload {
+  const { maxCallsPerBlock } = profile;
+  const pickAction = actionPicker(profile);
   return {
     name: 'services',
     plan: (ctx) => {

@@ -7,6 +7,7 @@ import { Chain } from '../chain.ts';
 import { devPairs } from '../keys.ts';
 import { simulate } from '../simulate.ts';
 import { sliceMarketplaceWorkload } from './slice-marketplace.ts';
+import { DEFAULT_PROFILE } from './profiles.ts';
 
 type Event = { type: string; value: { type: string; value?: unknown } };
 
@@ -14,7 +15,7 @@ function run(seed: number, blocks: number) {
   const chain = new Chain(devSpecWith({ ...devMarketplace, blocksPerMonth: 10 }));
   const seen: Event[][] = [];
   const report = simulate(chain, {
-    blocks, seed, workloads: [sliceMarketplaceWorkload], accounts: devPairs(),
+    blocks, seed, workloads: [sliceMarketplaceWorkload(DEFAULT_PROFILE.marketplace)], accounts: devPairs(),
     onBlock: () => seen.push(chain.read(() => System.Events.get()).map((record) => record.event as Event)),
   });
   return { chain, report, seen };

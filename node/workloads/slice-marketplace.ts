@@ -18,6 +18,7 @@ import { SliceMarketplace } from '../../runtime/runtime.ts';
 import type { RuntimeCallValue } from '../../frame/pallet.ts';
 import { accountOf, type SigningPair } from '../signer.ts';
 import type { PlannedCall, Rng, Workload, WorkloadContext } from './types.ts';
+import type { MarketplaceProfile } from './profiles.ts';
 
 const tx = SliceMarketplace.tx;
 const TOKEN = 10n ** 12n;
@@ -61,7 +62,7 @@ function readView({ chain, block }: WorkloadContext, accounts: readonly AccountI
   });
 }
 
-type Planner = (ctx: WorkloadContext, view: View, pairs: readonly SigningPair[]) => PlannedCall[];
+type Planner = (ctx: WorkloadContext, view: View, pairs: readonly SigningPair[], profile: MarketplaceProfile) => PlannedCall[];
 
 const call = (signer: SigningPair, runtimeCall: RuntimeCallValue, expect: PlannedCall['expect']): PlannedCall => ({ signer, call: runtimeCall, expect });
 const pairOf = (pairs: readonly SigningPair[], who: AccountId) => pairs.find((pair) => accountOf(pair) === who);
@@ -122,11 +123,19 @@ function rentableNode({ rng, chain }: WorkloadContext, view: View): { node: Node
 }
 
 const months = (rng: Rng) => 1 + rng.int(3);
+/** Anywhere in the band, in steps of a thousandth of it. */
+const inBand = (rng: Rng, view: View): bigint => view.band.min + ((view.band.max - view.band.min) * BigInt(rng.int(1000))) / 1000n;
+/** 1-10% under the cheapest node's price, within the band. */
+function undercut(rng: Rng, view: View): bigint {
+  const cheapest = view.nodes.reduce((min, node) => (node.slice_price_per_hour < min ? node.slice_price_per_hour : min), view.band.max);
+  const price = (cheapest * BigInt(90 + rng.int(10))) / 100n;
+  return price < view.band.min ? view.band.min : price;
+}
 /** The node's slices in rentals that outlive the block's expiries. */
 const liveSlices = (view: View, node: Node): number =>
   view.rentals.filter((rental) => rental.node === node.id && outlives(view)(rental)).reduce((n, rental) => n + rental.slices.length, 0);
 
-const PLANNERS: Record<string, Planner> = {
+const PLANNERS = {
   rentSlice: (ctx, view, pairs) => {
     const found = rentableNode(ctx, view);
     if (!found) return [];
@@ -153,10 +162,10 @@ const PLANNERS: Record<string, Planner> = {
     return [call(first, rent, 'ok'), call(second, rent, 'fail')];
   },
   /** rent_slices for some of a node's free slices; afterwards nothing else rents there in this block. */
-  rentSlices: (ctx, view, pairs) => {
+  rentSlices: (ctx, view, pairs, profile) => {
     const found = rentableNode(ctx, view);
     if (!found) return [];
-    const count = 1 + ctx.rng.int(Math.min(found.free.length, 4));
+    const count = 1 + ctx.rng.int(Math.min(found.free.length, profile.maxSlicesPerRental));
     const duration = months(ctx.rng);
     const renter = renterFor(ctx.rng, view, pairs, costOf(ctx, found.node, count, duration));
     if (!renter) return [];
@@ -192,13 +201,12 @@ const PLANNERS: Record<string, Planner> = {
     const others = pairs.filter((pair) => accountOf(pair) !== rental.renter);
     return [call(ctx.rng.pick(others), tx.cancel_rental({ rental: rental.id }), 'fail')];
   },
-  setPrice: (ctx, view, pairs) => {
+  setPrice: (ctx, view, pairs, profile) => {
     const found = farmerNode(ctx.rng, view, pairs);
     if (!found) return [];
     const { node, farmer } = found;
     const outOfBand = ctx.rng.next() < 0.25;
-    const span = view.band.max - view.band.min;
-    const price = outOfBand ? view.band.max + 1n : view.band.min + (span * BigInt(ctx.rng.int(1000))) / 1000n;
+    const price = outOfBand ? view.band.max + 1n : profile.farmerPricing === 'undercut' ? undercut(ctx.rng, view) : inBand(ctx.rng, view);
     return [call(farmer, tx.set_slice_price({ node: node.id, price_per_hour: price }), outOfBand || node.price_locked ? 'fail' : 'ok')];
   },
   togglePriceLock: (ctx, view, pairs) => {
@@ -207,12 +215,15 @@ const PLANNERS: Record<string, Planner> = {
     const { node, farmer } = found;
     return [call(farmer, node.price_locked ? tx.unlock_price({ node: node.id }) : tx.lock_price({ node: node.id }), 'ok')];
   },
-  setStatus: (ctx, view, pairs) => {
+  setStatus: (ctx, view, pairs, profile) => {
     const found = farmerNode(ctx.rng, view, pairs);
     if (!found) return [];
     const { node, farmer } = found;
     const others = (['Up', 'Down', 'Standby'] as const).filter((status) => status !== node.status.type);
-    const status: NodeStatus = { type: ctx.rng.pick(others) };
+    const { outageShare } = profile;
+    const status: NodeStatus = { type: outageShare === null ? ctx.rng.pick(others)
+      : node.status.type === 'Down' ? 'Up' // an outage ends
+        : ctx.rng.next() < outageShare ? 'Down' : others.find((s) => s !== 'Down') as NodeStatus['type'] };
     return [call(farmer, tx.set_node_status({ node: node.id, status }), 'ok')];
   },
   /** Grow a node by a slice or two, or shrink a busy one below what stays rented. */
@@ -252,22 +263,24 @@ const PLANNERS: Record<string, Planner> = {
       certification: { type: 'Certified' },
     }), 'ok')];
   },
-};
+} satisfies Record<string, Planner>;
 
-/** How often each scenario comes up: renting dominates, as on a real marketplace. */
-const MIX: [keyof typeof PLANNERS, number][] = [
-  ['rentSlice', 6], ['rentSlices', 4], ['conflictingRentals', 2], ['cancel', 3], ['rentTooMany', 1], ['rentFromDownNode', 1],
-  ['cancelSomeoneElses', 1], ['setPrice', 2], ['togglePriceLock', 1], ['setStatus', 2], ['updateCapacity', 2],
-  ['collectIncome', 2], ['removeBusyNode', 1], ['registerNode', 1],
+export type Scenario = keyof typeof PLANNERS;
+/** The scenarios in the order their weights are laid out (which the seeded choice depends on). */
+export const SCENARIOS: readonly Scenario[] = [
+  'rentSlice', 'rentSlices', 'conflictingRentals', 'cancel', 'rentTooMany', 'rentFromDownNode', 'cancelSomeoneElses', 'setPrice',
+  'togglePriceLock', 'setStatus', 'updateCapacity', 'collectIncome', 'removeBusyNode', 'registerNode',
 ];
-const SCENARIOS = MIX.flatMap(([name, weight]) => Array<keyof typeof PLANNERS>(weight).fill(name));
 
-const SCENARIOS_PER_BLOCK = 6;
-
-export const sliceMarketplaceWorkload: Workload = {
-  name: 'slice-marketplace',
-  plan(ctx) {
-    const view = readView(ctx, ctx.accounts.map(accountOf));
-    return Array.from({ length: SCENARIOS_PER_BLOCK }, () => PLANNERS[ctx.rng.pick(SCENARIOS)](ctx, view, ctx.accounts)).flat();
-  },
-};
+/** `scenariosPerBlock` scenarios a block, drawn with the profile's weights. */
+export function sliceMarketplaceWorkload(profile: MarketplaceProfile): Workload {
+  const draws = SCENARIOS.flatMap((name) => Array<Scenario>(profile.mix[name]).fill(name));
+  return {
+    name: 'slice-marketplace',
+    plan(ctx) {
+      const view = readView(ctx, ctx.accounts.map(accountOf));
+      const planners: Record<Scenario, Planner> = PLANNERS;
+      return Array.from({ length: profile.scenariosPerBlock }, () => planners[ctx.rng.pick(draws)](ctx, view, ctx.accounts, profile)).flat();
+    },
+  };
+}
