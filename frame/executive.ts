@@ -39,7 +39,8 @@ interface Prepared {
 }
 
 const VERIFIED_CACHE_SIZE = 1 << 16;
-const verdictKey = ({ signature, payload, signer }: SignedPayload) => `${signature.value}${signer}${u8aToHex(payload)}`;
+// The scheme is part of the key: the same 64 bytes are checked differently as sr25519 and ed25519.
+const verdictKey = ({ signature, payload, signer }: SignedPayload) => `${signature.type}${signature.value}${signer}${u8aToHex(payload)}`;
 
 export class Executive {
   /**

@@ -2,6 +2,7 @@
 // `genesis.runtimeGenesis.patch` (keys are the pallets' names in lowerCamelCase), or the raw
 // genesis storage under `genesis.raw.top`. Every refusal names the field.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { hexToU8a, isHex, u8aToHex } from '@polkadot/util';
 import { Trie } from '../primitives/trie.ts';
 import { H256, ZERO_HASH, type Header } from '../primitives/types.ts';
@@ -44,6 +45,19 @@ export function loadChainSpec(chain: string): ChainSpec {
 
 const CHAIN_TYPES = ['Development', 'Local', 'Live'];
 
+/**
+ * A chain id names the node's directory `<base-path>/chains/<id>`: like the ids of Substrate's
+ * chains (dev, local_testnet, asset-hub-polkadot), ASCII letters, digits, `_` and `-`, so it can
+ * never lead out of the base path.
+ */
+const CHAIN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** `<base-path>/chains/<id>`, refusing an id that would lead anywhere else. */
+export function chainDirectory(basePath: string, id: string): string {
+  if (!CHAIN_ID.test(id)) throw new SpecError('id', `${JSON.stringify(id)} is not a chain id (1-64 ASCII letters, digits, _ or -)`);
+  return join(basePath, 'chains', id);
+}
+
 /** Checks a spec's shape (not yet its genesis config against the runtime: see `genesisOf`). */
 export function parseChainSpec(json: unknown): ChainSpec {
   const spec = requireObject(json, 'spec');
@@ -51,6 +65,7 @@ export function parseChainSpec(json: unknown): ChainSpec {
   for (const field of ['name', 'id']) {
     if (typeof spec[field] !== 'string' || spec[field] === '') throw new SpecError(field, `expected a non-empty string, got ${JSON.stringify(spec[field])}`);
   }
+  chainDirectory('.', spec.id as string);
   const chainType = spec.chainType ?? 'Live';
   if (!(typeof chainType === 'string' && CHAIN_TYPES.includes(chainType)) && !(typeof chainType === 'object' && chainType && 'Custom' in chainType)) {
     throw new SpecError('chainType', `expected one of ${CHAIN_TYPES.join(', ')} or { "Custom": ... }, got ${JSON.stringify(chainType)}`);

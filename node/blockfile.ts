@@ -2,7 +2,6 @@
 // opaque block encodes (`export-blocks` / `import-blocks`).
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { u8aToHex } from '@polkadot/util';
 import { Block } from '../frame/block.ts';
 
@@ -13,22 +12,58 @@ export class BlockFileError extends Error {
   }
 }
 
+/**
+ * The longest block a file line may hold: the runtime allows 5 MiB per dispatch class (normal,
+ * operational, mandatory), so 16 MiB is more than any block; a longer line is refused as soon as
+ * it is read that far, without holding it whole.
+ */
+export const MAX_BLOCK_BYTES = 16 * 1024 * 1024;
+const MAX_LINE = 2 + 2 * MAX_BLOCK_BYTES + 1; // 0x, the hex, a CR
+const NEWLINE = 0x0a;
+
 export const encodeBlockLine = (block: Block): string => u8aToHex(Block.enc(block));
+
+/** The lines of a file, each at most `max` bytes: a longer one fails with its line number. */
+async function* boundedLines(path: string, max: number): AsyncGenerator<{ line: number; text: string }> {
+  const input = createReadStream(path);
+  let parts: Buffer[] = [];
+  let length = 0;
+  let line = 1;
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      let start = 0;
+      for (let end = chunk.indexOf(NEWLINE); ; end = chunk.indexOf(NEWLINE, start)) {
+        const piece = chunk.subarray(start, end === -1 ? chunk.length : end);
+        length += piece.length;
+        if (length > max) throw new BlockFileError(line, `longer than ${max} bytes: not a block (a block is at most ${MAX_BLOCK_BYTES} bytes)`);
+        parts.push(piece);
+        if (end === -1) break;
+        yield { line, text: Buffer.concat(parts).toString('utf8') };
+        parts = [];
+        length = 0;
+        line++;
+        start = end + 1;
+      }
+    }
+    if (length > 0) yield { line, text: Buffer.concat(parts).toString('utf8') };
+  } finally {
+    input.destroy();
+  }
+}
 
 /** Reads a block file lazily; a line that is not a block stops the read with its line number. */
 export async function* readBlockFile(path: string): AsyncGenerator<{ line: number; block: Block }> {
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-  let line = 0;
-  for await (const text of lines) {
-    line++;
+  for await (const { line, text } of boundedLines(path, MAX_LINE)) {
     const trimmed = text.trim();
     if (trimmed === '') continue;
     if (!/^0x([0-9a-fA-F]{2})+$/.test(trimmed)) throw new BlockFileError(line, 'not a 0x-hex encoded block');
+    let block: Block;
     try {
-      yield { line, block: Block.dec(trimmed as `0x${string}`) };
+      block = Block.dec(trimmed as `0x${string}`);
     } catch (error) {
       throw new BlockFileError(line, (error as Error).message);
     }
+    yield { line, block };
   }
 }
 

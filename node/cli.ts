@@ -11,8 +11,9 @@ import { SingleBar } from 'cli-progress';
 import { loadChainSpec, toRawSpec, type ChainSpec } from '../genesis/spec.ts';
 import { initCrypto } from '../primitives/crypto.ts';
 import { Chain } from './chain.ts';
-import { openChain, purgeChain, databasePath, type ChainDatabase } from './database.ts';
-import { readBlockFile, writeBlockFile } from './blockfile.ts';
+import { ChainDatabase, DatabaseDamaged, openChain, purgeChain, databasePath } from './database.ts';
+import { BlockFileError, readBlockFile, writeBlockFile } from './blockfile.ts';
+import { blockHash } from '../frame/block.ts';
 import { SignaturePool } from './signature-pool.ts';
 import { devPairs } from './keys.ts';
 import { simulate, type SimulationReport } from './simulate.ts';
@@ -48,13 +49,26 @@ async function open(spec: ChainSpec, basePath: string | undefined): Promise<{ ch
   return basePath ? openChain(spec, basePath) : { chain: new Chain(spec) };
 }
 
-/** Imports `file` into `chain`, stopping at the first bad block; signatures are verified on the other cores. */
-async function importFile(chain: Chain, file: string, until?: number): Promise<void> {
+/**
+ * Imports `file` into `chain`, stopping at the first bad block; signatures are verified on the
+ * other cores. Blocks the chain already has are skipped (as Substrate's import-blocks does); a
+ * different block at a number the chain has is refused, naming both. Returns how many were skipped.
+ */
+async function importFile(chain: Chain, file: string, until?: number): Promise<number> {
   // This thread executes the blocks: the workers take the remaining cores.
   const pool = new SignaturePool({ workers: Math.max(1, availableParallelism() - 1) });
+  const known = chain.head.number;
+  let skipped = 0;
   async function* upTo() {
-    for await (const { block } of readBlockFile(file)) {
-      if (until !== undefined && block.header.number > until) return;
+    for await (const { line, block } of readBlockFile(file)) {
+      const { number } = block.header;
+      if (until !== undefined && number > until) return;
+      if (number <= known) {
+        const hash = blockHash(block.header);
+        if (chain.hashAt(number) !== hash) throw new BlockFileError(line, `block #${number} ${hash} is not the block #${number} ${chain.hashAt(number)} already in the database`);
+        skipped++;
+        continue;
+      }
       yield block;
     }
   }
@@ -63,6 +77,7 @@ async function importFile(chain: Chain, file: string, until?: number): Promise<v
   } finally {
     await pool.close();
   }
+  return skipped;
 }
 
 function progressBar(total: number, label: string, unit = 'blocks'): { tick(n: number): void; stop(): void } {
@@ -159,15 +174,18 @@ export function buildProgram(): Command {
     .action(async (file: string, opts: { chain: string; basePath?: string; json?: boolean }) => {
       const { chain, db } = await open(loadChainSpec(opts.chain), opts.basePath);
       const start = chain.head.number;
+      let skipped: number;
       try {
-        await importFile(chain, file);
+        skipped = await importFile(chain, file);
       } catch (error) {
         throw new Error(`${(error as Error).message} (imported ${chain.head.number - start} block(s) before it; head #${chain.head.number} ${chain.head.hash})`);
       } finally {
         await db?.close();
       }
       const imported = chain.head.number - start;
-      report(!!opts.json, { ...headSummary(chain), imported }, [`imported ${imported} block(s)`, `head #${chain.head.number} ${chain.head.hash}`]);
+      report(!!opts.json, { ...headSummary(chain), imported, skipped }, [
+        `imported ${imported} block(s)${skipped ? `, skipped ${skipped} already in the database` : ''}`, `head #${chain.head.number} ${chain.head.hash}`,
+      ]);
     });
 
   program.command('report')
@@ -241,12 +259,31 @@ export function buildProgram(): Command {
     .option('--from <n>', 'first block', integer('--from'), 1)
     .option('--to <n>', 'last block (the head when absent)', integer('--to'))
     .action(async (output: string | undefined, opts: { chain: string; basePath: string; from: number; to?: number }) => {
-      const { db } = await openChain(loadChainSpec(opts.chain), opts.basePath);
+      // Not openChain: a damaged database still gives the blocks before its damage (then exit 1).
+      const spec = loadChainSpec(opts.chain);
+      const path = databasePath(opts.basePath, spec);
+      const db = await ChainDatabase.open(path);
+      if (!db) throw new Error(`no chain at ${path}`);
+      let damage: DatabaseDamaged | undefined;
+      async function* inRange() {
+        try {
+          for await (const { block } of db!.checkedBlocks({ number: 0, hash: new Chain(spec).genesisHash })) {
+            const { number } = block.header;
+            if (opts.to !== undefined && number > opts.to) return;
+            if (number >= opts.from) yield block;
+          }
+        } catch (error) {
+          if (!(error instanceof DatabaseDamaged)) throw error;
+          damage = error;
+        }
+      }
+      let written: number;
       try {
-        await writeBlockFile(output ?? '/dev/stdout', db.blocks(Math.max(opts.from, 1), opts.to));
+        written = await writeBlockFile(output ?? '/dev/stdout', inRange());
       } finally {
         await db.close();
       }
+      if (damage) throw new Error(`exported ${written} block(s) before the damage: ${damage.message}`);
     });
 
   program.command('export-state')

@@ -33,6 +33,8 @@ export interface DevNodeOptions {
    * reports InBlock: 200 ms leaves it time to fetch the block's events.
    */
   finalityDelayMs?: number;
+  /** Resolves once every block sealed so far is stored (the database's flush): a block is reported final only after. */
+  stored?: () => Promise<void>;
   pool?: PoolOptions;
 }
 
@@ -90,8 +92,9 @@ export class DevNode {
   private timer: NodeJS.Timeout | undefined;
   private sealPending = false;
   private readonly finalityDelayMs: number;
-  private finalizedNumber = 0;
+  private finalizedNumber: number;
   private readonly finalizing = new Set<NodeJS.Timeout>();
+  private readonly stored: () => Promise<void>;
 
   constructor(opts: DevNodeOptions) {
     // Every subscription and watched transaction listens here: many listeners are the normal case.
@@ -101,6 +104,9 @@ export class DevNode {
     this.blockTimeMs = opts.blockTimeMs ?? 6000;
     this.stateHistory = opts.stateHistory ?? 256;
     this.finalityDelayMs = opts.finalityDelayMs ?? 200;
+    this.stored = opts.stored ?? (() => Promise.resolve());
+    // A chain resumed from a database was sealed by a node that finalizes every block: finality does not go back on a restart.
+    this.finalizedNumber = this.chain.head.number;
     this.pool = new TransactionPool((bytes) => this.chain.validate(bytes), opts.pool);
     this.pool.listeners.push((hash, event) => this.events.emit('transaction', hash, event));
     this.chain.listeners.push((built) => {
@@ -265,14 +271,13 @@ export class DevNode {
     // Transactions that waited for a nonce this block used are ready now: instant sealing takes them
     // in the next block without waiting for another submission (unless this block made no progress).
     if (this.sealing === 'instant' && included.length > 0) this.scheduleSeal();
-    const timer = setTimeout(() => {
-      this.finalizing.delete(timer);
-      // A block dev_setHead dropped in the meantime never becomes final.
-      if (this.chain.hashAt(block.header.number) !== block.hash) return;
+    const timer = setTimeout(() => void this.stored().then(() => {
+      // Not after stop(); and a block dev_setHead dropped in the meantime never becomes final.
+      if (!this.finalizing.delete(timer) || this.chain.hashAt(block.header.number) !== block.hash) return;
       this.finalizedNumber = Math.max(this.finalizedNumber, block.header.number);
       this.events.emit('finalized', block);
       for (const { hash, index: at } of included) this.events.emit('transaction', hash, { type: 'finalized', block: block.hash, index: at });
-    }, this.finalityDelayMs);
+    }, () => this.finalizing.delete(timer)), this.finalityDelayMs);
     this.finalizing.add(timer);
     return block;
   }

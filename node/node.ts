@@ -33,12 +33,12 @@ export interface RunningNode {
 export async function startNode(opts: StartOptions = {}): Promise<RunningNode> {
   const spec = typeof opts.chain === 'object' ? opts.chain : loadChainSpec(opts.chain ?? 'dev');
   const stored = opts.basePath ? await openChain(spec, opts.basePath) : undefined;
-  const node = new DevNode({ ...opts, spec, chain: stored?.chain });
+  const node = new DevNode({ ...opts, spec, chain: stored?.chain, stored: stored && (() => stored.db.flush()) });
   if (stored) {
     // Sealed blocks reach the database through the chain; edits and rewinds of the head through here.
     const root = () => node.chain.state.root();
     node.events.on('storage', ({ changes }) => stored.db.enqueueEdit(changes, root()));
-    node.events.on('reorg', ({ header, changes }) => stored.db.enqueueTruncate(header.number, changes, root()));
+    node.events.on('reorg', ({ hash, header, changes }) => stored.db.enqueueTruncate({ number: header.number, hash }, changes, root()));
   }
   const server = new RpcServer({
     host: opts.host ?? '127.0.0.1', port: opts.port ?? 9944, maxRequestBytes: opts.maxRequestBytes, maxResponseBytes: opts.maxResponseBytes,

@@ -68,6 +68,8 @@ function strictDecoder<T>(dec: Decoder<T>, name: () => string): (input: Uint8Arr
   const whole = scale.createDecoder((bytes) => {
     const value = dec(bytes);
     const cursor = (bytes as unknown as { i: number }).i;
+    // A length prefix longer than the input makes scale-ts read past the end without failing.
+    if (cursor > bytes.length) throw new ScaleError(name(), 'input too short');
     if (cursor !== bytes.length) throw new ScaleError(name(), `${bytes.length - cursor} trailing byte(s)`);
     return value;
   });

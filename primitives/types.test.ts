@@ -130,6 +130,8 @@ describe('strict decoding names the type and the reason', () => {
     expect(() => H256.dec(`${hash(1)}00` as HexString)).toThrow('cannot decode primitive_types::H256: 1 trailing byte(s)');
     expect(() => MultiSignature.dec(`0x07${'00'.repeat(64)}`)).toThrow(/cannot decode sp_runtime::MultiSignature: malformed input/);
     expect(() => H256.dec('0xzz' as HexString)).toThrow('cannot decode primitive_types::H256: input is not 0x-prefixed hex');
+    // A length prefix beyond the input (a truncated extrinsic or block): short, not "-N trailing bytes".
+    expect(() => Digest.dec('0x040010aa')).toThrow('cannot decode sp_runtime::generic::digest::Digest: input too short');
   });
 
   it('decodes a view into a larger buffer from its own offset', () => {

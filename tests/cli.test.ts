@@ -36,7 +36,7 @@ describe('slicechain CLI', () => {
   });
 
   it('import-blocks re-executes the file on a fresh state to the same head', async () => {
-    expect(await json('import-blocks', file, '--chain', 'dev')).toEqual({ head: simulated.head, number: 200, state_root: simulated.state_root, imported: 200 });
+    expect(await json('import-blocks', file, '--chain', 'dev')).toEqual({ head: simulated.head, number: 200, state_root: simulated.state_root, imported: 200, skipped: 0 });
   });
 
   it('import-blocks refuses a file with one byte of one extrinsic changed, at that block, and keeps nothing after it', async () => {

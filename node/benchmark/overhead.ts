@@ -120,13 +120,12 @@ export interface DbCosts { read: number[]; write: number[]; entries: number }
  */
 export async function measureDatabase(entries: number, batches: number, perBatch = 1000): Promise<DbCosts> {
   const dir = mkdtempSync(join(tmpdir(), 'slicechain-db-bench-'));
-  const db = await ChainDatabase.open(dir);
+  const state = new Trie();
+  const keyOf = (i: number) => blake2_256(new TextEncoder().encode(`key ${i}`));
+  const valueOf = (i: number) => blake2_256(new TextEncoder().encode(`value ${i}`)).subarray(0, 24 + (i % 64));
+  for (let i = 0; i < entries; i++) state.set(keyOf(i), valueOf(i));
+  const db = await ChainDatabase.create(join(dir, 'db'), { number: 0, hash: `0x${'00'.repeat(32)}` }, state);
   try {
-    const state = new Trie();
-    const keyOf = (i: number) => blake2_256(new TextEncoder().encode(`key ${i}`));
-    const valueOf = (i: number) => blake2_256(new TextEncoder().encode(`value ${i}`)).subarray(0, 24 + (i % 64));
-    for (let i = 0; i < entries; i++) state.set(keyOf(i), valueOf(i));
-    await db.writeGenesis(`0x${'00'.repeat(32)}`, state);
     const read: number[] = [];
     for (let b = 0; b < batches; b++) {
       const keys = Array.from({ length: perBatch }, (_, i) => keyOf((b * 7919 + i * 104729) % entries));
