@@ -5,35 +5,9 @@
 // optional, unknown fields refused by name.
 import { readFileSync } from 'node:fs';
 import { balancesWorkload } from './balances.ts';
-import { SERVICE_ACTIONS, servicesWorkload, type ServiceAction } from './services.ts';
-import { SCENARIOS, sliceMarketplaceWorkload, type Scenario } from './slice-marketplace.ts';
+import { SERVICE_ACTIONS, servicesWorkload, type ServicesProfile } from './services.ts';
+import { SCENARIOS, sliceMarketplaceWorkload, type MarketplaceProfile } from './slice-marketplace.ts';
 import type { Workload } from './types.ts';
-
-export interface MarketplaceProfile {
-  /** Scenarios planned per block (each is one call, or two for a conflicting rental). */
-  scenariosPerBlock: number;
-  /** How often each scenario comes up (whole numbers; 0 leaves it out). */
-  mix: Record<Scenario, number>;
-  /** The most slices one rent_slices asks for. */
-  maxSlicesPerRental: number;
-  /** `uniform`: anywhere in the price band; `undercut`: 1-10% under the cheapest node. */
-  farmerPricing: 'uniform' | 'undercut';
-  /**
-   * Share of status changes that take a node Down (a Down node always comes back Up); null keeps
-   * the plain choice among the other two statuses.
-   */
-  outageShare: number | null;
-}
-
-export interface ServicesProfile {
-  /** The most Services calls in one block. */
-  maxCallsPerBlock: number;
-  /** How often each kind of call comes up (relative weights). */
-  actions: Record<ServiceAction, number>;
-  /** Share of price updates that cut a price; then `raiseShare` raise within the cap; the rest go over it. */
-  decreaseShare: number;
-  raiseShare: number;
-}
 
 export interface Profile {
   name: string;

@@ -23,7 +23,6 @@ import { Services as ServicesPallet } from '../../runtime/runtime.ts';
 import { PERMILL } from '../../primitives/types.ts';
 import { accountOf, type SigningPair } from '../signer.ts';
 import type { PlannedCall, Rng, Workload, WorkloadContext } from './types.ts';
-import type { ServicesProfile } from './profiles.ts';
 
 const tx = ServicesPallet.tx;
 /** Deposits stay far below a dev account's funds: a request never fails for want of them. */
@@ -301,4 +300,15 @@ export function servicesWorkload(profile: ServicesProfile): Workload {
       return planned;
     },
   };
+}
+
+/** This workload's section of a simulate profile (profiles.ts). */
+export interface ServicesProfile {
+  /** The most Services calls in one block. */
+  maxCallsPerBlock: number;
+  /** How often each kind of call comes up (relative weights). */
+  actions: Record<ServiceAction, number>;
+  /** Share of price updates that cut a price; then `raiseShare` raise within the cap; the rest go over it. */
+  decreaseShare: number;
+  raiseShare: number;
 }

@@ -18,7 +18,6 @@ import { SliceMarketplace } from '../../runtime/runtime.ts';
 import type { RuntimeCallValue } from '../../frame/pallet.ts';
 import { accountOf, type SigningPair } from '../signer.ts';
 import type { PlannedCall, Rng, Workload, WorkloadContext } from './types.ts';
-import type { MarketplaceProfile } from './profiles.ts';
 
 const tx = SliceMarketplace.tx;
 const TOKEN = 10n ** 12n;
@@ -283,4 +282,21 @@ export function sliceMarketplaceWorkload(profile: MarketplaceProfile): Workload 
       return Array.from({ length: profile.scenariosPerBlock }, () => planners[ctx.rng.pick(draws)](ctx, view, ctx.accounts, profile)).flat();
     },
   };
+}
+
+/** This workload's section of a simulate profile (profiles.ts). */
+export interface MarketplaceProfile {
+  /** Scenarios planned per block (each is one call, or two for a conflicting rental). */
+  scenariosPerBlock: number;
+  /** How often each scenario comes up (whole numbers; 0 leaves it out). */
+  mix: Record<Scenario, number>;
+  /** The most slices one rent_slices asks for. */
+  maxSlicesPerRental: number;
+  /** `uniform`: anywhere in the price band; `undercut`: 1-10% under the cheapest node. */
+  farmerPricing: 'uniform' | 'undercut';
+  /**
+   * Share of status changes that take a node Down (a Down node always comes back Up); null keeps
+   * the plain choice among the other two statuses.
+   */
+  outageShare: number | null;
 }
