@@ -77,38 +77,17 @@ describe('SignaturePool', () => {
   });
 });
 
-it('lets a process that used a pool exit on its own once the pool is closed', async () => {
+/**
+ * Runs `body` as an ES module in a child Node process that has an Ed25519 `check`, `SignaturePool`
+ * and `verifySignature` at hand, and returns what it printed. A close() that never settles would
+ * end the child with code 13 and nothing printed; a hang ends at the timeout. Each pool starts a
+ * worker that loads TypeScript, which takes seconds on a busy machine: hence the long timeout.
+ */
+async function inChildProcess(body: string): Promise<string> {
   const pair = new Keyring({ type: 'ed25519' }).addFromUri('//Alice');
-  const message = new TextEncoder().encode('exit');
+  const message = new TextEncoder().encode('child');
   const hex = (bytes: Uint8Array) => JSON.stringify(Buffer.from(bytes).toString('hex'));
   const module = (path: string) => JSON.stringify(new URL(path, import.meta.url).href);
-  const script = `
-    import { register } from 'tsx/esm/api';
-    register();
-    const { initCrypto } = await import(${module('../primitives/crypto.ts')});
-    const { SignaturePool } = await import(${module('./signature-pool.ts')});
-    await initCrypto();
-    const pool = new SignaturePool({ workers: 2 });
-    const check = { kind: 'Ed25519', signature: Buffer.from(${hex(pair.sign(message))}, 'hex'),
-      message: Buffer.from(${hex(message)}, 'hex'), signer: Buffer.from(${hex(pair.publicKey)}, 'hex') };
-    console.log(JSON.stringify(await pool.verifyBatch(Array(40).fill(check))));
-    await pool.close();`;
-  // The child has nothing left to do after close(): it must exit, not hang until the timeout kills it.
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-    env: { ...process.env, NODE_OPTIONS: '' },
-    timeout: 240_000,
-  });
-  expect(JSON.parse(stdout)).toEqual(Array(40).fill(true));
-});
-
-it('closes, and lets the process exit 0, even while answers to a refused batch are still arriving', async () => {
-  const pair = new Keyring({ type: 'ed25519' }).addFromUri('//Alice');
-  const message = new TextEncoder().encode('close');
-  const hex = (bytes: Uint8Array) => JSON.stringify(Buffer.from(bytes).toString('hex'));
-  const module = (path: string) => JSON.stringify(new URL(path, import.meta.url).href);
-  // close() lands at every point of a batch's round trips: before the worker answers, while its
-  // answer waits to be read, and after. The main thread's own checks set the moment (work, not time).
   const script = `
     import { register } from 'tsx/esm/api';
     register();
@@ -117,6 +96,28 @@ it('closes, and lets the process exit 0, even while answers to a refused batch a
     await initCrypto();
     const check = { kind: 'Ed25519', signature: Buffer.from(${hex(pair.sign(message))}, 'hex'),
       message: Buffer.from(${hex(message)}, 'hex'), signer: Buffer.from(${hex(pair.publicKey)}, 'hex') };
+    ${body}`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    env: { ...process.env, NODE_OPTIONS: '' },
+    timeout: 280_000,
+  });
+  return stdout;
+}
+
+it('lets a process that used a pool exit on its own once the pool is closed', async () => {
+  // The child has nothing left to do after close(): it must exit, not hang until the timeout kills it.
+  const stdout = await inChildProcess(`
+    const pool = new SignaturePool({ workers: 2 });
+    console.log(JSON.stringify(await pool.verifyBatch(Array(40).fill(check))));
+    await pool.close();`);
+  expect(JSON.parse(stdout)).toEqual(Array(40).fill(true));
+});
+
+it('closes, and lets the process exit 0, even while answers to a refused batch are still arriving', async () => {
+  // close() lands at every point of a batch's round trips: before the worker answers, while its
+  // answer waits to be read, and after. The main thread's own checks set the moment (work, not time).
+  const stdout = await inChildProcess(`
     let refused = 0;
     for (let delay = 0; delay < 120; delay += 12) {
       const pool = new SignaturePool({ workers: 1 });
@@ -126,13 +127,6 @@ it('closes, and lets the process exit 0, even while answers to a refused batch a
       await pool.close();
       await batch;
     }
-    console.log('closed 10 pools, refused', refused);`;
-  // An unsettled close() would end the child with code 13 and nothing printed. Each pool starts a
-  // worker that loads TypeScript: on a busy machine that takes seconds, hence the long timeouts.
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-    env: { ...process.env, NODE_OPTIONS: '' },
-    timeout: 280_000,
-  });
+    console.log('closed 10 pools, refused', refused);`);
   expect(stdout).toMatch(/^closed 10 pools, refused \d+\n$/);
 });
