@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { u8aToHex } from '@polkadot/util';
 import { Command, InvalidArgumentError } from 'commander';
+import { VERSION } from '../runtime/runtime.ts';
 import { SingleBar } from 'cli-progress';
 import { loadChainSpec, toRawSpec, type ChainSpec } from '../genesis/spec.ts';
 import { initCrypto } from '../primitives/crypto.ts';
@@ -101,10 +102,17 @@ function writeSweep(result: SweepResult, opts: { out?: string; report?: string; 
   ]);
 }
 
+/** `slicechain 0.1.0 (runtime slicechain-100)`: the package's version and the runtime's spec, as a Substrate node prints both. */
+function versionLine(): string {
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `slicechain ${version} (runtime ${VERSION.spec_name}-${VERSION.spec_version})`;
+}
+
 export function buildProgram(): Command {
   const program = new Command('slicechain')
     .description('A Substrate-style blockchain runtime in TypeScript: services pricing and a compute slice marketplace.')
     .showHelpAfterError()
+    .version(versionLine(), '-V, --version', 'print the node\'s and its runtime\'s versions')
     // The root's own options (the dev node's --chain) must not swallow a verb's options of the same name.
     .enablePositionalOptions()
     .configureOutput({ outputError: (text, write) => write(text) });

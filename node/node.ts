@@ -112,7 +112,10 @@ export function registerNodeCommand(program: Command): void {
     .option('--rpc-max-subscriptions-per-connection <n>', 'subscriptions one connection may hold', '1024')
     .option('--no-ui', 'do not serve the marketplace web app on the RPC port')
     .option('--base-path <dir>', 'keep the chain in a database there and continue it on the next start (in memory when absent)')
-    .action(async (flags: Record<string, string | boolean | undefined>) => {
+    // A word that is no verb reaches the node's action: name it as Substrate's CLI does, not as "too many arguments".
+    .allowExcessArguments()
+    .action(async (flags: Record<string, string | boolean | undefined>, command: Command) => {
+      if (command.args.length > 0) program.error(`error: unknown command '${command.args[0]}' (see --help)`);
       if (!flags.dev) {
         program.help();
         return;

@@ -116,3 +116,17 @@ describe('slicechain CLI', () => {
     }
   });
 });
+
+describe('slicechain as a finished tool', () => {
+  it('--version prints the node\'s and the runtime\'s versions and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(await slicechain('--version')).toEqual({ code: 0, stdout: `slicechain ${version} (runtime slicechain-100)\n`, stderr: '' });
+  });
+
+  it('an unknown verb is named as an unknown command, exit 1', async () => {
+    const result = await slicechain('frobnicate');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^error: unknown command 'frobnicate' \(see --help\)\n/);
+  });
+});
