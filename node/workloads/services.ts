@@ -9,22 +9,19 @@ import { u8aToHex } from '@polkadot/util';
 import type { HexString } from '../../primitives/scale.ts';
 import type { AccountId } from '../../primitives/types.ts';
 import { oraclePrice } from '../../pallets/oracle/index.ts';
-import {
-  MaxPriceIncrease, MinNoticeBlocks, OperatorKeys, OperatorRequests, OperatorServices, Operators, PendingPriceChanges,
-  PriceChangeAgenda, PriceLimits, ServiceRequests, Services,
-} from '../../pallets/services/storage.ts';
+import * as ServicesStorage from '../../pallets/services/storage.ts';
 import { chargeForBlocks, hourlyPrice, planSettlement, raisesAnyField, risesTooMuch, withinLimits } from '../../pallets/services/pricing.ts';
 import {
   MAX_PENDING_REQUESTS_PER_OPERATOR, MAX_SCHEDULED_PER_BLOCK, MAX_SERVICES_PER_OPERATOR, PRICE_FIELDS,
   type OperatorPreferences, type PriceTargets, type Resources, type Service, type ServiceRequest, type StorageClass,
 } from '../../pallets/services/types.ts';
 import { Account } from '../../frame/system/index.ts';
-import { Services as ServicesPallet } from '../../runtime/runtime.ts';
+import { Services } from '../../runtime/runtime.ts';
 import { PERMILL } from '../../primitives/types.ts';
 import { accountOf, type SigningPair } from '../signer.ts';
 import type { PlannedCall, Rng, Workload, WorkloadContext } from './types.ts';
 
-const tx = ServicesPallet.tx;
+const tx = Services.tx;
 /** Deposits stay far below a dev account's funds: a request never fails for want of them. */
 const MAX_DEPOSIT_SHARE = 100n;
 /**
@@ -42,7 +39,7 @@ interface Head {
   pending: Map<AccountId, number>;
   requests: [bigint, ServiceRequest][];
   services: [bigint, Service][];
-  limits: ReturnType<typeof PriceLimits.get>;
+  limits: ReturnType<typeof ServicesStorage.PriceLimits.get>;
   notice: number;
   maxIncrease: number;
   /** Changes already due at the block a change scheduled now would fall due at. */
@@ -56,22 +53,22 @@ interface Head {
 function readHead(ctx: WorkloadContext): Head {
   return ctx.chain.read((): Head => {
     const next = ctx.block;
-    const notice = MinNoticeBlocks.get();
+    const notice = ServicesStorage.MinNoticeBlocks.get();
     const loads = new Map<AccountId, { services: number; requests: number }>();
-    for (const [[who], list] of OperatorServices.entries()) loads.set(who, { services: list.length, requests: 0 });
-    for (const [[who], list] of OperatorRequests.entries()) loads.set(who, { services: loads.get(who)?.services ?? 0, requests: list.length });
-    const keys = new Map([...OperatorKeys.entries()].map(([[key], who]) => [key, who]));
+    for (const [[who], list] of ServicesStorage.OperatorServices.entries()) loads.set(who, { services: list.length, requests: 0 });
+    for (const [[who], list] of ServicesStorage.OperatorRequests.entries()) loads.set(who, { services: loads.get(who)?.services ?? 0, requests: list.length });
+    const keys = new Map([...ServicesStorage.OperatorKeys.entries()].map(([[key], who]) => [key, who]));
     const accounts = new Map([...Account.entries()].map(([[who], info]) => [who, { free: info.data.free, nonce: info.nonce }]));
     return {
       next,
-      operators: new Map([...Operators.entries()].map(([[who], prefs]) => [who, prefs])),
-      pending: new Map([...PendingPriceChanges.entries()].map(([[who], change]) => [who, change.effective_at])),
-      requests: [...ServiceRequests.entries()].map(([[id], request]) => [id, request]),
-      services: [...Services.entries()].map(([[id], service]) => [id, service]),
-      limits: PriceLimits.get(),
+      operators: new Map([...ServicesStorage.Operators.entries()].map(([[who], prefs]) => [who, prefs])),
+      pending: new Map([...ServicesStorage.PendingPriceChanges.entries()].map(([[who], change]) => [who, change.effective_at])),
+      requests: [...ServicesStorage.ServiceRequests.entries()].map(([[id], request]) => [id, request]),
+      services: [...ServicesStorage.Services.entries()].map(([[id], service]) => [id, service]),
+      limits: ServicesStorage.PriceLimits.get(),
       notice,
-      maxIncrease: MaxPriceIncrease.get(),
-      agendaAtNotice: PriceChangeAgenda.get(next + notice).length,
+      maxIncrease: ServicesStorage.MaxPriceIncrease.get(),
+      agendaAtNotice: ServicesStorage.PriceChangeAgenda.get(next + notice).length,
       load: (who) => loads.get(who) ?? { services: 0, requests: 0 },
       keyOwner: (key) => keys.get(key),
       account: (who) => accounts.get(who) ?? { free: 0n, nonce: 0 },

@@ -1,4 +1,6 @@
-// pallet_services' storage items, each constant named as its item, and their defaults.
+// pallet_services' storage items, each constant named as its item, and their defaults. Code beside
+// the runtime imports this module whole as `ServicesStorage` (FRAME's `pallet_services::` path), so
+// that `Services` there names the runtime's pallet and `ServicesStorage.Services` the map of services.
 import { BoundedVec } from '../../primitives/scale.ts';
 import { AccountId32, BlockNumber, Permill, type AccountId } from '../../primitives/types.ts';
 import { U64_MAX } from '../../frame/dispatch.ts';
