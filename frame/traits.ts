@@ -33,4 +33,11 @@ export interface PriceOracle {
   price(): bigint | undefined;
   /** Converts micro-USD to planck at the current price, rounding as asked; fails the call without a price. */
   usdToPlanck(microUsd: bigint, rounding: 'up' | 'down'): bigint;
+  /**
+   * Converts micro-USD plus `carried` (what an earlier conversion left unpaid) to planck, rounding
+   * down, and returns what is left unpaid now, in micro-USD / 10^decimals (less than one planck's
+   * worth). Converting in parts with the remainder carried pays exactly what converting the
+   * whole would. Fails the call without a price.
+   */
+  usdToPlanckCarrying(microUsd: bigint, carried: bigint): { planck: bigint; carried: bigint };
 }

@@ -15,14 +15,14 @@ import { profileWorkloads } from '../node/workloads/profiles.ts';
 
 // ---- the golden values (the one place to update them) ---------------------------------------------
 const GOLDEN = {
-  metadataV14: '0xc8e0ce5d62906384595f89552c285f9da621e78de4615bbca1a474a90d8b3fdf',
-  metadataV15: '0x8669bc1b51722ed2d183263b3e66ee2d67761251ea4b30dce796b410f930a4a8',
+  metadataV14: '0xc203cd18c672517effc748c26f85325f6a86540cf20168dddb7e301b06aeb613',
+  metadataV15: '0x133021112dc906b9508d2c9c1986a7c68fdd9d7d7e33efcd2db85ead2a28a6f9',
   /** blake2_256 over `Pallet.Item=0xprefix` lines, one per storage item, in metadata order. */
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
-  genesis: '0x2996f65be75a49a5957b0ed308106bf71552b9d75c56103e807e4fb802783282',
+  genesis: '0x80fd55fcf149ea5e7470fab5cfc85e4fd61d1b249c84108564519658942c36f7',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0x9b2863cd17107de38f8c1faacf18fe6d7ce57574d5c535e3f6c73c32a75e4616',
-  head: '0xff25ab2b80293c441b55673d91f3243a60177734de783edf8122cc19610cb3e1',
+  blocks: '0xc34d2203ee757fc80fde31b95b9f99a43155eb4045157f01c5d9e71637c2f796',
+  head: '0xca95b23556b203b1df177335d4cd82e9c01d928aab034b23dbc8e763b7e4fc17',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));

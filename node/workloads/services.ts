@@ -10,14 +10,15 @@ import type { HexString } from '../../primitives/scale.ts';
 import type { AccountId } from '../../primitives/types.ts';
 import { oraclePrice } from '../../pallets/oracle/index.ts';
 import * as ServicesStorage from '../../pallets/services/storage.ts';
-import { chargeForBlocks, hourlyPrice, planSettlement, raisesAnyField, risesTooMuch, withinLimits } from '../../pallets/services/pricing.ts';
+import {
+  allowedByLimits, chargeForBlocks, clampToLimits, planSettlement, quotedHourly, raisesAnyField, highestRise, risesTooMuch,
+} from '../../pallets/services/pricing.ts';
 import {
   MAX_PENDING_REQUESTS_PER_OPERATOR, MAX_SCHEDULED_PER_BLOCK, MAX_SERVICES_PER_OPERATOR, PRICE_FIELDS,
   type OperatorPreferences, type PriceTargets, type Resources, type Service, type ServiceRequest, type StorageClass,
 } from '../../pallets/services/types.ts';
 import { Account } from '../../frame/system/index.ts';
 import { Services } from '../../runtime/runtime.ts';
-import { PERMILL } from '../../primitives/types.ts';
 import { accountOf, type SigningPair } from '../signer.ts';
 import type { PlannedCall, Rng, Workload, WorkloadContext } from './types.ts';
 
@@ -48,6 +49,7 @@ interface Head {
   keyOwner: (key: HexString) => AccountId | undefined;
   account: (who: AccountId) => { free: bigint; nonce: number };
   toPlanck: (microUsd: bigint) => bigint;
+  toPlanckCarrying: (microUsd: bigint, carried: bigint) => { planck: bigint; carried: bigint };
 }
 
 function readHead(ctx: WorkloadContext): Head {
@@ -73,6 +75,7 @@ function readHead(ctx: WorkloadContext): Head {
       keyOwner: (key) => keys.get(key),
       account: (who) => accounts.get(who) ?? { free: 0n, nonce: 0 },
       toPlanck: (microUsd) => ctx.chain.read(() => oraclePrice.usdToPlanck(microUsd, 'down')),
+      toPlanckCarrying: (microUsd, carried) => ctx.chain.read(() => oraclePrice.usdToPlanckCarrying(microUsd, carried)),
     };
   });
 }
@@ -95,16 +98,11 @@ type Action = (head: Head, rng: Rng, signer: SigningPair, touched: Touched) => P
 
 const call = (signer: SigningPair, value: PlannedCall['call'], ok: boolean): PlannedCall => ({ signer, call: value, expect: ok ? 'ok' : 'fail' });
 const between = (rng: Rng, min: bigint, max: bigint): bigint => (max <= min ? min : min + BigInt(rng.int(Number(max - min + 1n))));
-const clampToLimits = (head: Head, targets: PriceTargets): PriceTargets => Object.fromEntries(PRICE_FIELDS.map((f) => {
-  const { min, max } = head.limits;
-  return [f, targets[f] < min[f] ? min[f] : targets[f] > max[f] ? max[f] : targets[f]];
-})) as PriceTargets;
-
 /** Prices around the dev operators' (micro-USD per hour), within the limits. */
-const randomTargets = (head: Head, rng: Rng): PriceTargets => clampToLimits(head, {
+const randomTargets = (head: Head, rng: Rng): PriceTargets => clampToLimits({
   cpu: between(rng, 10_000n, 50_000n), mem: between(rng, 2n, 10n), storage_hdd: between(rng, 30n, 90n),
   storage_ssd: between(rng, 80n, 200n), storage_nvme: between(rng, 120n, 300n),
-});
+}, head.limits);
 
 /** An operator whose state no call of this block has touched and no change will alter before its calls. */
 const settledOperator = (head: Head, touched: Touched, who: AccountId): boolean =>
@@ -131,14 +129,14 @@ const updatePrices = ({ decreaseShare, raiseShare }: Pick<ServicesProfile, 'decr
   const current = prefs.price_targets;
   const field = rng.pick(PRICE_FIELDS);
   const value = current[field];
-  const cap = (value * BigInt(head.maxIncrease)) / BigInt(PERMILL);
+  const cap = highestRise(value, head.limits.min[field], head.maxIncrease) - value;
   const mode = rng.next();
   const changed = mode < decreaseShare ? value - value / 4n - 1n // a decrease (below the minimum now and then)
     : mode < decreaseShare + raiseShare ? value + between(rng, 1n, cap > 0n ? cap : 1n) // a rise within the cap (above the maximum now and then)
       : value + cap + 1n; // just over the cap
   const price_targets = { ...current, [field]: changed < 0n ? 0n : changed };
   const scheduled = raisesAnyField(current, price_targets) && head.notice > 0;
-  const ok = withinLimits(price_targets, head.limits) && !risesTooMuch(current, price_targets, head.maxIncrease)
+  const ok = allowedByLimits(current, price_targets, head.limits) && !risesTooMuch(current, price_targets, head.limits, head.maxIncrease)
     && !(scheduled && head.agendaAtNotice >= MAX_SCHEDULED_PER_BLOCK);
   if (ok && scheduled) head.agendaAtNotice++;
   return call(signer, tx.update_price_targets({ price_targets }), ok);
@@ -171,7 +169,7 @@ const request: Action = (head, rng, signer, touched) => {
     vcpu: 1 + rng.int(8), mem_mb: 512 * (1 + rng.int(32)), storage_gb: 10 * (1 + rng.int(50)), storage_class: { type: rng.pick(CLASSES) },
   };
   const ttl_blocks = rng.next() < 0.05 ? 0 : 20 + rng.int(1000);
-  const hourly = operators.map((who) => head.operators.get(who) && hourlyPrice(head.operators.get(who)!.price_targets, resources));
+  const hourly = operators.map((who) => head.operators.get(who) && quotedHourly(head.operators.get(who)!.price_targets, head.limits, resources));
   const registered = hourly.every((price) => price !== undefined);
   // Between a fifth and one and a half times what the whole TTL costs: some run out, some expire.
   const cost = registered ? head.toPlanck(hourly.reduce((sum: bigint, h) => sum + chargeForBlocks(h!, ttl_blocks), 0n)) : 0n;
@@ -233,7 +231,7 @@ const topUp: Action = (head, rng, signer, touched) => {
   const amount = head.account(who).free / (MAX_DEPOSIT_SHARE * 10n);
   if (service.owner !== who) return call(signer, tx.top_up({ service_id: id, amount }), false);
   // Refused once the deposit or the TTL ran out; planned only well before either, or not at all.
-  const later = planSettlement(service, head.next + TOP_UP_MARGIN - service.started_at, (microUsd) => head.toPlanck(microUsd * PRICE_FALL));
+  const later = planSettlement(service, head.next + TOP_UP_MARGIN - service.started_at, (microUsd, carried) => head.toPlanckCarrying(microUsd * PRICE_FALL, carried));
   return later.end ? undefined : call(signer, tx.top_up({ service_id: id, amount }), true);
 };
 

@@ -25,21 +25,32 @@ export const OracleErrors = errors(PALLET, {
   NoPrice: [1, 'No price is set: USD amounts cannot be converted to tokens.'],
 });
 
+/** scaled (micro-USD × 10^12) / price in planck, and the remainder. */
+function convert(scaled: bigint): { planck: bigint; rest: bigint } {
+  const price = Price.get();
+  if (price === undefined) throw OracleErrors.NoPrice;
+  if (scaled < 0n) throw DispatchErrors.Underflow;
+  const planck = scaled / price;
+  if (planck > U128_MAX) throw DispatchErrors.Overflow;
+  return { planck, rest: scaled % price };
+}
+
 /**
  * The price as pallets see it. usdToPlanck = microUsd × 10^12 / price, exact in bigint; the
  * remainder (less than one planck) is dropped ('down', in the payer's favour) or counted as one
- * more planck ('up', in the payee's favour).
+ * more planck ('up', in the payee's favour), or carried to the next conversion (usdToPlanckCarrying).
  */
 export const oraclePrice: PriceOracle = {
   price: () => Price.get(),
   usdToPlanck: (microUsd, rounding) => {
-    const price = Price.get();
-    if (price === undefined) throw OracleErrors.NoPrice;
-    if (microUsd < 0n) throw DispatchErrors.Underflow;
-    const scaled = microUsd * PLANCK_PER_TOKEN;
-    const planck = scaled / price + (rounding === 'up' && scaled % price !== 0n ? 1n : 0n);
-    if (planck > U128_MAX) throw DispatchErrors.Overflow;
-    return planck;
+    const { planck, rest } = convert(microUsd * PLANCK_PER_TOKEN);
+    const up = rounding === 'up' && rest !== 0n ? 1n : 0n;
+    if (planck + up > U128_MAX) throw DispatchErrors.Overflow;
+    return planck + up;
+  },
+  usdToPlanckCarrying: (microUsd, carried) => {
+    const { planck, rest } = convert(microUsd * PLANCK_PER_TOKEN + carried);
+    return { planck, carried: rest };
   },
 };
 

@@ -1,8 +1,9 @@
 // Over 400 lines because it is one declaration: 13 calls with their bodies, the hooks, events,
 // errors and the settlement closure they share (storage, genesis, API and pricing live beside it).
 // pallet_services: operators register with a key, an approval preference and price targets;
-// price increases wait a notice period and are capped per change; customers request services
-// whose price per operator is locked when they start, paid per block out of a held deposit.
+// decreases apply at once, increases wait a notice period and are capped per change; customers
+// request services whose price per operator is locked when they are requested, paid per block out
+// of a held deposit.
 // Charging is lazy: a service is settled when its owner acts on it and by a bounded on_idle
 // sweep, never by work per service per block.
 import { BoundedVec, FixedBytes, Tuple, u32, type HexString } from '../../primitives/scale.ts';
@@ -15,7 +16,7 @@ import type { Currency, PriceOracle, ReserveId } from '../../frame/traits.ts';
 import { BLOCKS_PER_HOUR } from '../../frame/units.ts';
 import { buildGenesis, parseGenesis } from './genesis.ts';
 import {
-  hourlyPrice, limitsConsistent, planSettlement, raisesAnyField, risesTooMuch, withinLimits,
+  allowedByLimits, limitsConsistent, loweredPart, planSettlement, quotedHourly, raisesAnyField, risesTooMuch, withinLimits,
   type SettlementPlan,
 } from './pricing.ts';
 import { operator, quote, servicesApi, type ServicesQueries } from './runtime-api.ts';
@@ -47,23 +48,25 @@ export const ServicesEvents = events(PALLET, {
   OperatorRegistered: [0, { operator: AccountId32, preferences: OperatorPreferences }, 'An operator registered.'],
   OperatorUnregistered: [1, { operator: AccountId32 }, 'An operator unregistered (dropping any pending price change).'],
   ApprovalPreferenceUpdated: [2, { operator: AccountId32, approval: ApprovalPreference }, 'An operator changed its approval preference.'],
-  PriceTargetsUpdated: [3, { operator: AccountId32, price_targets: PriceTargets }, 'A change that raises no price applied at once.'],
+  PriceTargetsUpdated: [3, { operator: AccountId32, price_targets: PriceTargets },
+    'These price targets are in force now: a change\'s lowered fields at once, or a whole change that raises none.'],
   PriceChangeScheduled: [4, { operator: AccountId32, price_targets: PriceTargets, effective_at: BlockNumber },
-    'A price increase will apply at `effective_at`.'],
+    'A change that raises prices will be in force at `effective_at` (the fields it lowers already are).'],
   PendingPriceChangeReplaced: [5, { operator: AccountId32, price_targets: PriceTargets, effective_at: BlockNumber },
     'A later update replaced this pending change, which will not apply.'],
   PriceChangeApplied: [6, { operator: AccountId32, price_targets: PriceTargets }, 'A scheduled price change applied.'],
   PriceLimitsSet: [7, { min: PriceTargets, max: PriceTargets }, 'Root set the platform price limits.'],
   NoticePeriodSet: [8, { blocks: BlockNumber }, 'Root set the notice period of price increases.'],
   MaxIncreaseSet: [9, { max_increase: Permill }, 'Root set the cap on one price increase.'],
-  ServiceRequested: [10, { request_id: RequestId, owner: AccountId32, operators: ServiceOperators }, 'A service was requested.'],
+  ServiceRequested: [10, { request_id: RequestId, owner: AccountId32, operators: ServiceOperators, prices: BoundedVec(LockedPrice, MAX_OPERATORS_PER_SERVICE) },
+    'A service was requested, at these hourly prices (micro-USD): each operator\'s quote now, locked until the service ends.'],
   ServiceRequestApproved: [11, { request_id: RequestId, operator: AccountId32 }, 'An operator approved a request.'],
   ServiceRequestRejected: [12, { request_id: RequestId, operator: AccountId32 }, 'An operator rejected a request: the deposit is returned.'],
   ServiceRequestCancelled: [13, { request_id: RequestId }, 'The owner withdrew a pending request: the deposit is returned.'],
   ServiceInitiated: [14, { service_id: ServiceId, request_id: RequestId, owner: AccountId32, prices: BoundedVec(LockedPrice, MAX_OPERATORS_PER_SERVICE) },
     'Every operator approved: the service runs at these hourly prices (micro-USD) until it ends.'],
   ServiceSettled: [15, { service_id: ServiceId, charged_through: BlockNumber, payments: Payments },
-    'The service is charged for its blocks up to `charged_through`: what each operator received (planck; none listed when nothing was due).'],
+    'The service is charged for its blocks up to `charged_through`: what each operator received (planck, rounded down with the remainder carried to the next settlement; none listed when nothing was due).'],
   ServiceToppedUp: [16, { service_id: ServiceId, amount: Balance, balance: Balance }, 'The owner added to the deposit.'],
   ServiceTerminated: [17, { service_id: ServiceId, reason: TerminationReason, refund: Balance },
     'The service ended; what was left of its deposit went back to the owner.'],
@@ -74,8 +77,8 @@ export const ServicesErrors = errors(PALLET, {
   AlreadyRegistered: [1, 'The caller is already a registered operator.'],
   InvalidKey: [2, 'The key is not a compressed secp256k1 public key.'],
   DuplicateKey: [3, 'Another operator registered this key.'],
-  PriceOutOfBounds: [4, 'A price target is outside the platform limits.'],
-  PriceIncreaseTooLarge: [5, 'A price target rises by more than MaxPriceIncrease in one change.'],
+  PriceOutOfBounds: [4, 'A price target is outside the platform limits (for a change: and farther from them than the value in force).'],
+  PriceIncreaseTooLarge: [5, 'A price target rises above (1 + MaxPriceIncrease) x the larger of its value in force, its minimum and 1.'],
   AgendaFull: [6, 'Too many price changes already fall due in the block this one would.'],
   InvalidPriceLimits: [7, 'A minimum price is above its maximum.'],
   InvalidMaxIncrease: [8, 'The cap on one increase cannot exceed 100%.'],
@@ -125,18 +128,27 @@ function takePendingChange(who: AccountId) {
   return pending;
 }
 
+/**
+ * A change applies its lowered fields at once and schedules the whole change for MinNoticeBlocks
+ * later when it raises any field (by then its lowered fields are already in force, so only the
+ * raised ones change). It replaces the operator's pending change, if any.
+ */
 function updatePriceTargets(who: AccountId, priceTargets: PriceTargetsValue): void {
   const prefs = requireOperator(who);
-  if (!withinLimits(priceTargets, PriceLimits.get())) throw E.PriceOutOfBounds;
-  if (risesTooMuch(prefs.price_targets, priceTargets, MaxPriceIncrease.get())) throw E.PriceIncreaseTooLarge;
+  const current = prefs.price_targets;
+  const limits = PriceLimits.get();
+  if (!allowedByLimits(current, priceTargets, limits)) throw E.PriceOutOfBounds;
+  if (risesTooMuch(current, priceTargets, limits, MaxPriceIncrease.get())) throw E.PriceIncreaseTooLarge;
   const replaced = takePendingChange(who);
   if (replaced) ServicesEvents.deposit({ type: 'PendingPriceChangeReplaced', value: { operator: who, ...replaced } });
   const notice = MinNoticeBlocks.get();
-  if (!raisesAnyField(prefs.price_targets, priceTargets) || notice === 0) {
-    Operators.insert(who, { ...prefs, price_targets: priceTargets });
-    ServicesEvents.deposit({ type: 'PriceTargetsUpdated', value: { operator: who, price_targets: priceTargets } });
-    return;
+  const scheduled = raisesAnyField(current, priceTargets) && notice > 0;
+  const now = scheduled ? loweredPart(current, priceTargets) : priceTargets;
+  if (!scheduled || raisesAnyField(now, current)) {
+    Operators.insert(who, { ...prefs, price_targets: now });
+    ServicesEvents.deposit({ type: 'PriceTargetsUpdated', value: { operator: who, price_targets: now } });
   }
+  if (!scheduled) return;
   const effectiveAt = currentBlock() + notice;
   if (effectiveAt > U32_MAX) throw DispatchErrors.Overflow;
   const agenda = PriceChangeAgenda.get(effectiveAt);
@@ -182,8 +194,9 @@ function applyDueChanges(now: number, maxChanges: number): WeightValue {
 
 // ---- requests and services -----------------------------------------------------------------------
 
-function hourlyOrOverflow(prefs: OperatorPreferencesValue, resources: ResourcesValue): bigint {
-  const perHour = hourlyPrice(prefs.price_targets, resources);
+/** The operator's quote for `resources` now: its prices in force, moved into the platform limits. */
+function quoteOrOverflow(prefs: OperatorPreferencesValue, resources: ResourcesValue): bigint {
+  const perHour = quotedHourly(prefs.price_targets, PriceLimits.get(), resources);
   if (perHour === undefined) throw E.PriceOverflow;
   return perHour;
 }
@@ -229,9 +242,9 @@ function pendingRequest(requestId: bigint): ServiceRequestValue {
   return request;
 }
 
-/** Starts the service of a fully approved request, at the prices in force now. */
+/** Starts the service of a fully approved request, at the prices quoted when it was requested. */
 function initiate(requestId: bigint, request: ServiceRequestValue): void {
-  const prices = request.operators.map(([operator]) => ({ operator, per_hour: hourlyOrOverflow(requireRegistered(operator), request.resources) }));
+  const { prices } = request;
   const serviceId = NextServiceId.get();
   NextServiceId.put(serviceId + 1n);
   for (const { operator } of prices) {
@@ -241,7 +254,7 @@ function initiate(requestId: bigint, request: ServiceRequestValue): void {
   }
   Services.insert(serviceId, {
     owner: request.owner, request_id: requestId, resources: request.resources, prices,
-    started_at: currentBlock(), ttl_blocks: request.ttl_blocks, charged_blocks: 0, balance: request.deposit,
+    started_at: currentBlock(), ttl_blocks: request.ttl_blocks, charged_blocks: 0, balance: request.deposit, unpaid: prices.map(() => 0n),
   });
   ServicesEvents.deposit({ type: 'ServiceInitiated', value: { service_id: serviceId, request_id: requestId, owner: request.owner, prices } });
 }
@@ -264,7 +277,7 @@ export function createServices(config: ServicesConfig) {
   const maxPriceChangesPerBlock = config.maxPriceChangesPerBlock ?? 32;
   const maxSweepPerBlock = config.maxSweepPerBlock ?? 16;
   const sweepSettlementPeriod = config.sweepSettlementPeriod ?? BLOCKS_PER_HOUR;
-  const toPlanck = (microUsd: bigint): bigint => (microUsd === 0n ? 0n : oracle.usdToPlanck(microUsd, 'down'));
+  const toPlanck = (microUsd: bigint, carried: bigint) => (microUsd === 0n ? { planck: 0n, carried } : oracle.usdToPlanckCarrying(microUsd, carried));
 
   const plan = (service: ServiceValue, now: number): SettlementPlan => planSettlement(service, now - service.started_at, toPlanck);
 
@@ -291,7 +304,7 @@ export function createServices(config: ServicesConfig) {
       balance -= paid;
       if (paid > 0n) payments.push([operator, paid]);
     });
-    const settled = { ...service, charged_blocks: settlement.chargedBlocks, balance };
+    const settled = { ...service, charged_blocks: settlement.chargedBlocks, balance, unpaid: settlement.unpaid };
     if (settlement.chargedBlocks > service.charged_blocks) {
       ServicesEvents.deposit({ type: 'ServiceSettled', value: {
         service_id: serviceId, charged_through: service.started_at + settlement.chargedBlocks, payments } });
@@ -361,7 +374,7 @@ export function createServices(config: ServicesConfig) {
 
   const services = pallet({
     name: PALLET,
-    docs: 'Operators, their price targets with delayed increases, and services at prices locked when they start.',
+    docs: 'Operators, their price targets with delayed increases, and services at prices locked when they are requested.',
     storage: [Operators, OperatorKeys, PendingPriceChanges, PriceChangeAgenda, AgendaIncompleteSince, PriceLimits, MinNoticeBlocks,
       MaxPriceIncrease, NextRequestId, ServiceRequests, NextServiceId, Services, OperatorServices, OperatorRequests, SweepCursor],
     calls: {
@@ -399,15 +412,20 @@ export function createServices(config: ServicesConfig) {
       update_price_targets: call({
         index: 3, origin: 'signed', args: { price_targets: PriceTargets }, weight: ServicesWeights.updatePriceTargets,
         docs: [
-          'Change the caller\'s price targets. A change that raises no field applies at once; one that raises any',
-          'field applies MinNoticeBlocks later. Either replaces a pending change. No field may rise by more than',
-          'MaxPriceIncrease of its value in force. Running services keep the prices they started with.',
+          'Change the caller\'s price targets, replacing any pending change. The fields it lowers apply at once; if it',
+          'raises any field, the change applies in full MinNoticeBlocks later. A field may rise to at most (1 + MaxPriceIncrease)',
+          'x the larger of its value in force, its platform minimum and 1 micro-USD (rounded up), so a field at 0 can rise and',
+          'lowering first never allows a higher price. Each field must be within the limits or, if root narrowed them, no',
+          'farther from them than its value in force. Running services and pending requests keep their prices.',
         ],
         dispatch: (who, { price_targets }) => updatePriceTargets(who, price_targets),
       }),
       set_price_limits: call({
         index: 4, origin: 'root', args: { min: PriceTargets, max: PriceTargets }, weight: ServicesWeights.setPriceLimits,
-        docs: 'Set the bounds of every price target field. Prices already set or scheduled are not affected.',
+        docs: [
+          'Set the bounds of every price target field. Prices in force or scheduled outside them stay, but new requests are',
+          'quoted with each field moved into the limits, and an operator may move such a field only toward them.',
+        ],
         dispatch: ({ min, max }) => {
           if (!limitsConsistent({ min, max })) throw E.InvalidPriceLimits;
           PriceLimits.put({ min, max });
@@ -436,8 +454,9 @@ export function createServices(config: ServicesConfig) {
         args: { operators: ServiceOperators, resources: Resources, ttl_blocks: BlockNumber, deposit: Balance },
         weight: ({ operators }) => ServicesWeights.request(operators.length),
         docs: [
-          'Request a service on `operators` for `ttl_blocks` blocks, holding `deposit` to pay for it. Operators that',
-          'require approval must approve; the others approve at once. When all have, the service starts.',
+          'Request a service on `operators` for `ttl_blocks` blocks, holding `deposit` to pay for it. Each operator\'s price',
+          'is locked now at its quote (ServicesApi_quote: its prices in force, moved into the limits), however long the',
+          'approvals take. Operators that require approval must approve; the others approve at once. When all have, the service starts.',
         ],
         dispatch: (who, { operators, resources, ttl_blocks, deposit }) => {
           if (operators.length === 0) throw E.NoOperators;
@@ -446,14 +465,14 @@ export function createServices(config: ServicesConfig) {
           if (deposit === 0n) throw E.ZeroDeposit;
           const states = operators.map((operator) => {
             const prefs = requireRegistered(operator);
-            hourlyOrOverflow(prefs, resources);
             return [operator, { type: prefs.approval.type === 'Required' ? 'Pending' : 'Approved' }] as [AccountId, { type: 'Pending' | 'Approved' }];
           });
+          const prices = operators.map((operator) => ({ operator, per_hour: quoteOrOverflow(requireRegistered(operator), resources) }));
           const requestId = NextRequestId.get();
           NextRequestId.put(requestId + 1n);
           currency.reserve(SERVICES_RESERVE, who, deposit);
-          const request: ServiceRequestValue = { owner: who, operators: states, resources, ttl_blocks, deposit };
-          ServicesEvents.deposit({ type: 'ServiceRequested', value: { request_id: requestId, owner: who, operators } });
+          const request: ServiceRequestValue = { owner: who, operators: states, prices, resources, ttl_blocks, deposit };
+          ServicesEvents.deposit({ type: 'ServiceRequested', value: { request_id: requestId, owner: who, operators, prices } });
           if (states.every(([, state]) => state.type === 'Approved')) {
             initiate(requestId, request);
             return;
@@ -468,7 +487,7 @@ export function createServices(config: ServicesConfig) {
       }),
       approve: call({
         index: 8, origin: 'signed', args: { request_id: RequestId }, weight: ServicesWeights.approve,
-        docs: 'Approve a request naming the caller. The last approval starts the service at the prices then in force.',
+        docs: 'Approve a request naming the caller. The last approval starts the service at the prices locked by the request.',
         dispatch: (who, { request_id }) => {
           const request = pendingRequest(request_id);
           const at = request.operators.findIndex(([operator]) => operator === who);

@@ -45,34 +45,73 @@ export const priceOf = (perHour: bigint): Price => ({ per_hour: perHour, per_blo
 export const raisesAnyField = (current: PriceTargets, next: PriceTargets): boolean =>
   PRICE_FIELDS.some((field) => next[field] > current[field]);
 
+const eachField = (f: (field: typeof PRICE_FIELDS[number]) => bigint): PriceTargets =>
+  Object.fromEntries(PRICE_FIELDS.map((field) => [field, f(field)])) as PriceTargets;
+
+/** The part of a change in force at once: every field it lowers, the others as they are. */
+export const loweredPart = (current: PriceTargets, next: PriceTargets): PriceTargets =>
+  eachField((field) => (next[field] < current[field] ? next[field] : current[field]));
+
 export const withinLimits = (targets: PriceTargets, limits: PriceLimits): boolean =>
   PRICE_FIELDS.every((field) => limits.min[field] <= targets[field] && targets[field] <= limits.max[field]);
+
+/** Each field moved into the limits: what a new service is quoted and locked at. */
+export const clampToLimits = (targets: PriceTargets, limits: PriceLimits): PriceTargets => eachField((field) =>
+  (targets[field] < limits.min[field] ? limits.min[field] : targets[field] > limits.max[field] ? limits.max[field] : targets[field]));
+
+/** What `resources` cost per hour at `targets` moved into `limits`: a new request's quote. Undefined over u64. */
+export const quotedHourly = (targets: PriceTargets, limits: PriceLimits, resources: Resources): bigint | undefined =>
+  hourlyPrice(clampToLimits(targets, limits), resources);
 
 /** Every field's minimum is at most its maximum. */
 export const limitsConsistent = (limits: PriceLimits): boolean => PRICE_FIELDS.every((field) => limits.min[field] <= limits.max[field]);
 
 /**
- * Whether some field rises by more than `maxIncrease` (parts per million) of its current value.
- * Compared exactly, without rounding: rise * 1e6 <= current * maxIncrease. A field at 0 cannot rise.
+ * Whether every field of `next` is within the limits, or outside them but no farther than the
+ * value in force (so an operator left outside narrowed limits may step toward them).
  */
-export const risesTooMuch = (current: PriceTargets, next: PriceTargets, maxIncrease: number): boolean =>
-  PRICE_FIELDS.some((field) => (next[field] - current[field]) * BigInt(PERMILL) > current[field] * BigInt(maxIncrease));
+export const allowedByLimits = (current: PriceTargets, next: PriceTargets, limits: PriceLimits): boolean =>
+  PRICE_FIELDS.every((field) => (next[field] <= limits.max[field] || next[field] <= current[field])
+    && (next[field] >= limits.min[field] || next[field] >= current[field]));
+
+/**
+ * The highest a field may rise to in one change: (1 + `maxIncrease`, in parts per million) times
+ * the larger of its value in force, its platform minimum and 1 micro-USD, rounded up. The floor
+ * lets a field at 0 (or below a narrowed minimum) rise; since it never depends on an earlier
+ * price, lowering a field first never allows a higher one.
+ */
+export function highestRise(current: bigint, min: bigint, maxIncrease: number): bigint {
+  const base = [current, min, 1n].reduce((a, b) => (a > b ? a : b));
+  const permill = BigInt(PERMILL);
+  return base + (base * BigInt(maxIncrease) + permill - 1n) / permill;
+}
+
+/** Whether some field rises above its highestRise. */
+export const risesTooMuch = (current: PriceTargets, next: PriceTargets, limits: PriceLimits, maxIncrease: number): boolean =>
+  PRICE_FIELDS.some((field) => next[field] > current[field] && next[field] > highestRise(current[field], limits.min[field], maxIncrease));
 
 // ---- settlement ----------------------------------------------------------------------------------
 
 /** What a settlement needs of a service. */
 export interface Chargeable {
   prices: readonly { per_hour: bigint }[];
+  /** Per operator, in the order of `prices`: value charged but not yet paid (less than a planck's worth). */
+  unpaid: readonly bigint[];
   ttl_blocks: number;
   charged_blocks: number;
   balance: bigint;
 }
+
+/** Converts micro-USD plus a carried remainder to planck, rounding down (PriceOracle.usdToPlanckCarrying). */
+export type ToPlanck = (microUsd: bigint, carried: bigint) => { planck: bigint; carried: bigint };
 
 export interface SettlementPlan {
   /** The service's charged blocks after this settlement. */
   chargedBlocks: number;
   /** Planck owed to each operator, in the order of `prices`, for the blocks newly charged. */
   payments: bigint[];
+  /** Each operator's unpaid remainder after this settlement. */
+  unpaid: bigint[];
   total: bigint;
   /** Set when the service ends: its time is up, or its deposit cannot pay the next block. */
   end?: TerminationReason['type'];
@@ -81,28 +120,33 @@ export interface SettlementPlan {
 /**
  * Charges a service for its blocks up to `elapsed` (blocks since it started, capped at its TTL).
  * Each operator's micro-USD for the new blocks is converted to planck by `toPlanck`, which rounds
- * down: an operator is never paid more than its price, and the fraction of a planck it is not paid
- * stays in the deposit (it goes back to the owner with the refund). When the deposit cannot pay
- * every block, the service is charged for the most blocks it can pay and ends there: no block
- * after that is ever charged.
+ * down and carries what it did not pay to the next settlement: an operator is never paid more than
+ * its price, and how often a service is settled does not change what it is paid (the last
+ * fraction of a planck stays in the deposit and goes back to the owner with the refund). When the
+ * deposit cannot pay every block, the service is charged for the most blocks it can pay and ends
+ * there: no block after that is ever charged.
  */
-export function planSettlement(service: Chargeable, elapsed: number, toPlanck: (microUsd: bigint) => bigint): SettlementPlan {
+export function planSettlement(service: Chargeable, elapsed: number, toPlanck: ToPlanck): SettlementPlan {
   const target = Math.min(elapsed, service.ttl_blocks);
   const from = service.charged_blocks;
-  const costTo = (blocks: number) => service.prices.map(({ per_hour }) => toPlanck(chargeBetween(per_hour, from, blocks)));
-  const sum = (amounts: bigint[]) => amounts.reduce((a, b) => a + b, 0n);
+  const costTo = (blocks: number) => {
+    const converted = service.prices.map(({ per_hour }, i) => toPlanck(chargeBetween(per_hour, from, blocks), service.unpaid[i] ?? 0n));
+    const payments = converted.map(({ planck }) => planck);
+    return { chargedBlocks: blocks, payments, unpaid: converted.map(({ carried }) => carried), total: payments.reduce((a, b) => a + b, 0n) };
+  };
   const expired = target === service.ttl_blocks ? 'Expired' as const : undefined;
-  if (target <= from) return { chargedBlocks: from, payments: service.prices.map(() => 0n), total: 0n, end: expired };
+  if (target <= from) {
+    return { chargedBlocks: from, payments: service.prices.map(() => 0n), unpaid: [...service.unpaid], total: 0n, end: expired };
+  }
   const full = costTo(target);
-  if (sum(full) <= service.balance) return { chargedBlocks: target, payments: full, total: sum(full), end: expired };
+  if (full.total <= service.balance) return { ...full, end: expired };
   // The cost grows with the blocks charged: the last affordable block is found by bisection.
   let affordable = from;
   let unaffordable = target;
   while (unaffordable - affordable > 1) {
     const mid = affordable + Math.floor((unaffordable - affordable) / 2);
-    if (sum(costTo(mid)) <= service.balance) affordable = mid;
+    if (costTo(mid).total <= service.balance) affordable = mid;
     else unaffordable = mid;
   }
-  const payments = costTo(affordable);
-  return { chargedBlocks: affordable, payments, total: sum(payments), end: 'OutOfFunds' };
+  return { ...costTo(affordable), end: 'OutOfFunds' };
 }

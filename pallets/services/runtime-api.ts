@@ -5,23 +5,25 @@ import { Option } from '../../primitives/scale.ts';
 import { AccountId32 } from '../../primitives/types.ts';
 import { method, runtimeApi, type RuntimeApi } from '../../frame/runtime-api.ts';
 import type { AccountId } from '../../primitives/types.ts';
-import { hourlyPrice, priceOf } from './pricing.ts';
-import { OperatorRequests, OperatorServices, Operators, PendingPriceChanges } from './storage.ts';
+import { priceOf, quotedHourly } from './pricing.ts';
+import { OperatorRequests, OperatorServices, Operators, PendingPriceChanges, PriceLimits } from './storage.ts';
 import {
   OperatorInfo, Quote, Resources, ServiceId, ServiceStatus, type OperatorInfo as OperatorInfoValue, type Quote as QuoteValue,
   type Resources as ResourcesValue, type ServiceStatus as ServiceStatusValue,
 } from './types.ts';
 
 /**
- * ServicesApi_quote: what `resources` cost at `operator`, in micro-USD, now and once its pending
- * change applies. None for an account that is not an operator or a price over u64.
+ * ServicesApi_quote: what `resources` cost at `operator`, in micro-USD, now (what a request made
+ * now locks) and once its pending change applies, each with the prices moved into the platform
+ * limits. None for an account that is not an operator or a price over u64.
  */
 export function quote(operator: AccountId, resources: ResourcesValue): QuoteValue | undefined {
   const prefs = Operators.get(operator);
-  const perHour = prefs && hourlyPrice(prefs.price_targets, resources);
+  const limits = PriceLimits.get();
+  const perHour = prefs && quotedHourly(prefs.price_targets, limits, resources);
   if (perHour === undefined) return undefined;
   const pending = PendingPriceChanges.get(operator);
-  const after = pending && hourlyPrice(pending.price_targets, resources);
+  const after = pending && quotedHourly(pending.price_targets, limits, resources);
   return {
     now: priceOf(perHour),
     after_pending_change: pending && after !== undefined ? [priceOf(after), pending.effective_at] : undefined,

@@ -8,145 +8,34 @@ import { u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a, xxhashAsU8a } from '@polkadot/util-crypto';
 import { Option, u64, type HexString } from '../../primitives/scale.ts';
 import { AccountId32, type AccountId } from '../../primitives/types.ts';
-import { TestChain, type BlockReport, type ExtrinsicReport, type RuntimeEvent } from '../../node/harness.ts';
+import { TestChain, type BlockReport } from '../../node/harness.ts';
 import { accountOf } from '../../node/signer.ts';
-import * as System from '../../frame/system/index.ts';
 import type { RuntimeCallValue } from '../../frame/pallet.ts';
-import { Balances, Services, Sudo, VERSION, executive, runtime } from '../../runtime/runtime.ts';
+import { Balances, Services, VERSION, executive, runtime } from '../../runtime/runtime.ts';
 import { buildMetadata } from '../../frame/metadata.ts';
 import { decAnyMetadata } from '@polkadot-api/substrate-bindings';
 import { ApiCallError, callRuntimeApi, type ApiContext } from '../../frame/apis.ts';
 import { apiId } from '../../frame/runtime-api.ts';
 import { genesisOf, loadChainSpec, parseChainSpec } from '../../genesis/spec.ts';
-import { oraclePrice as oracle } from '../oracle/index.ts';
-import { differingEntries, feePaid } from '../../tests/support.ts';
+import { feePaid } from '../../tests/support.ts';
+import {
+  BOB_TARGETS, HIGH, LOW, SMALL, ServicesChain, TOKEN, blockEvents, ecdsaKey, ok, planck, prefs, servicesEvents, targets,
+} from '../../tests/services-chain.ts';
 import * as ServicesStorage from './storage.ts';
 import { operator, quote } from './runtime-api.ts';
 import { chargeBetween, hourlyPrice } from './pricing.ts';
 import {
-  OperatorInfo, OperatorPreferences, PriceTargets, Quote, Resources, ServiceStatus, type PriceTargets as Targets,
+  OperatorInfo, OperatorPreferences, PriceTargets, Quote, Resources, ServiceStatus,
 } from './types.ts';
 
 const tx = Services.tx;
-const TOKEN = 10n ** 12n;
-const ecdsaKey = (name: string) => u8aToHex(new Keyring({ type: 'ecdsa' }).addFromUri(`//${name}`).publicKey) as HexString;
-const targets = (cpu: bigint, mem: bigint, storage_hdd: bigint, storage_ssd: bigint, storage_nvme: bigint): Targets =>
-  ({ cpu, mem, storage_hdd, storage_ssd, storage_nvme });
-const LOW = targets(500n, 250n, 25n, 50n, 75n);
-const HIGH = targets(1000n, 500n, 50n, 100n, 150n);
-const BOB_TARGETS = targets(30_000n, 5n, 60n, 140n, 200n);
-const SMALL: Resources = { vcpu: 2, mem_mb: 4096, storage_gb: 100, storage_class: { type: 'Ssd' } };
 const HIGH_JSON = { cpu: 1000, mem: 500, storage_hdd: 50, storage_ssd: 100, storage_nvme: 150 };
-const prefs = (name: string, price_targets: Targets, approval: 'None' | 'Required' = 'None') =>
-  ({ key: ecdsaKey(name), approval: { type: approval }, price_targets });
-
-// ---- reading reports -----------------------------------------------------------------------------
-
-const ok = (xt: ExtrinsicReport): ExtrinsicReport => {
-  expect([xt.included, xt.error ?? xt.refused]).toEqual([true, undefined]);
-  return xt;
-};
-/** The Services events of an extrinsic or a block, as `{ type, value }`. */
-const servicesEvents = (events: RuntimeEvent[]) => events.filter((e) => e.type === 'Services').map((e) => e.value);
-const blockEvents = (report: BlockReport, phase?: string) =>
-  servicesEvents(report.events.filter((r) => phase === undefined || r.phase.type === phase).map((r) => r.event));
-
-class Dev {
-  readonly chain = new TestChain('dev');
-  readonly pairs = this.chain.accounts;
-  readonly ids = Object.fromEntries(Object.entries(this.pairs).map(([name, pair]) => [name, accountOf(pair)])) as Record<keyof Dev['pairs'], AccountId>;
-
-  /** Submits the calls, builds a block, and expects each to succeed. */
-  block(...calls: [KeyringPair, RuntimeCallValue][]): BlockReport {
-    for (const [signer, call] of calls) this.chain.submit(signer, call);
-    const report = this.chain.newBlock();
-    report.extrinsics.forEach(ok);
-    return report;
-  }
-
-  sudo(call: RuntimeCallValue): BlockReport {
-    const report = this.block([this.pairs.alice, Sudo.tx.sudo({ call })]);
-    const sudid = report.extrinsics[0].events.find((e) => e.type === 'Sudo')?.value.value as { sudo_result: { success: boolean } };
-    expect(sudid.sudo_result).toEqual({ success: true, value: undefined });
-    return report;
-  }
-
-  query<T>(body: () => T): T {
-    return this.chain.query(body);
-  }
-
-  account(who: AccountId) {
-    return this.query(() => System.Account.get(who));
-  }
-
-  /**
-   * `call` from `signer` fails with `error` and changes nothing but the signer's fee and nonce: the
-   * head state equals that of a replica that built the same block without the call, except for
-   * the signer's account, the block's events and weight, and the fee's burn.
-   */
-  failsCleanly(signer: KeyringPair, call: RuntimeCallValue, error: string): ExtrinsicReport {
-    const control = TestChain.replay(this.chain.blocks());
-    const who = accountOf(signer);
-    this.chain.submit(signer, call);
-    const xt = this.chain.newBlock().extrinsics[0];
-    control.newBlock();
-    expect(xt).toMatchObject({ included: true, error });
-    const [tried, untried] = [this.account(who), control.query(() => System.Account.get(who))];
-    expect(tried.nonce).toBe(untried.nonce + 1);
-    expect(tried.data.reserved).toBe(untried.data.reserved);
-    expect(untried.data.free - tried.data.free).toBe(feePaid(xt.events));
-    this.expectOnlyFeeAndNonce(control, who);
-    expect(servicesEvents(xt.events)).toEqual([]);
-    return xt;
-  }
-
-  /** A root call through sudo fails with `error` and changes nothing but the events. */
-  sudoFailsCleanly(call: RuntimeCallValue, error: string): void {
-    const control = TestChain.replay(this.chain.blocks());
-    this.chain.submit(this.pairs.alice, Sudo.tx.sudo({ call }));
-    const xt = ok(this.chain.newBlock().extrinsics[0]);
-    control.newBlock();
-    const sudid = xt.events.find((e) => e.type === 'Sudo')?.value.value as { sudo_result: { success: false; value: never } };
-    expect(sudid.sudo_result.success).toBe(false);
-    expect(this.chain.chain.runtime.describeError(sudid.sudo_result.value)).toBe(error);
-    this.expectOnlyFeeAndNonce(control, this.ids.alice);
-  }
-
-  /** The head state differs from `control`'s only where a fee and a nonce of `who` show. */
-  private expectOnlyFeeAndNonce(control: TestChain, who: AccountId): void {
-    const accountKey = u8aToHex(System.Account.key(who));
-    for (const { item, key } of differingEntries(this.chain, control)) {
-      expect(FEE_AND_NONCE).toContain(item);
-      if (item === 'System.Account') expect(key).toBe(accountKey);
-    }
-  }
-
-  /** Dave registers as an operator with `price_targets`. */
-  registerDave(price_targets: Targets = LOW, approval: 'None' | 'Required' = 'None'): void {
-    this.block([this.pairs.dave, tx.register({ preferences: prefs('Dave', price_targets, approval) })]);
-  }
-
-  /** Eve requests a service on `operators`; returns the block report. */
-  request(operators: AccountId[], deposit = 10n * TOKEN, ttl_blocks = 10_000, resources = SMALL): BlockReport {
-    return this.block([this.pairs.eve, tx.request({ operators, resources, ttl_blocks, deposit })]);
-  }
-
-  head(): number {
-    return this.chain.head.number;
-  }
-}
-
-/** What a failed call may change: the signer's account (nonce, fee), the block's events, weight and extrinsic count, the fee's burn. */
-const FEE_AND_NONCE = ['System.Account', 'System.Events', 'System.EventCount', 'System.BlockWeight', ':extrinsic_index',
-  'Balances.TotalIssuance', 'TransactionPayment.NextFeeMultiplier'];
-
-const planck = (dev: Dev, microUsd: bigint) => dev.query(() => oracle.usdToPlanck(microUsd, 'down'));
 
 // ---- operators -----------------------------------------------------------------------------------
 
 describe('operators', () => {
   it('the dev chain starts with Bob and Charlie registered, Charlie requiring approval', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     expect(dev.query(() => operator(dev.ids.bob))).toEqual({
       preferences: { key: ecdsaKey('Bob'), approval: { type: 'None' }, price_targets: BOB_TARGETS },
       pending_change: undefined, services: [], pending_requests: [],
@@ -157,7 +46,7 @@ describe('operators', () => {
   });
 
   it('register stores the 74-byte preferences at the Substrate key and indexes the key', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     const report = dev.block([dev.pairs.dave, tx.register({ preferences: prefs('Dave', LOW) })]);
     expect(servicesEvents(report.extrinsics[0].events)).toEqual([
       { type: 'OperatorRegistered', value: { operator: dev.ids.dave, preferences: prefs('Dave', LOW) } },
@@ -173,7 +62,7 @@ describe('operators', () => {
   });
 
   it('register refuses a registered account, a key that is not a point, a taken key and prices out of limits', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     dev.failsCleanly(dev.pairs.bob, tx.register({ preferences: prefs('Bob', BOB_TARGETS) }), 'Services.AlreadyRegistered');
     const zeroKey = { ...prefs('Dave', LOW), key: `0x${'00'.repeat(33)}` as HexString };
     dev.failsCleanly(dev.pairs.dave, tx.register({ preferences: zeroKey }), 'Services.InvalidKey');
@@ -185,7 +74,7 @@ describe('operators', () => {
   });
 
   it('update_approval_preference applies to new requests; only operators may call it', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     const report = dev.block([dev.pairs.bob, tx.update_approval_preference({ approval: { type: 'Required' } })]);
     expect(servicesEvents(report.extrinsics[0].events)).toEqual([
       { type: 'ApprovalPreferenceUpdated', value: { operator: dev.ids.bob, approval: { type: 'Required' } } }]);
@@ -196,7 +85,7 @@ describe('operators', () => {
   });
 
   it('unregister frees the account and the key; refused while it has requests or services', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     dev.registerDave();
     dev.failsCleanly(dev.pairs.eve, tx.unregister({}), 'Services.NotRegistered');
     dev.request([dev.ids.charlie]);
@@ -215,7 +104,7 @@ describe('operators', () => {
 
 describe('price changes', () => {
   it('(500, 250, 25, 50, 75) -> (1000, 500, 50, 100, 150): scheduled, then applied at exactly now + 14,400', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     dev.registerDave(LOW);
     // Doubling is a 100% rise: refused under the default 50% cap, so Root raises the cap first.
     dev.failsCleanly(dev.pairs.dave, tx.update_price_targets({ price_targets: HIGH }), 'Services.PriceIncreaseTooLarge');
@@ -243,7 +132,7 @@ describe('price changes', () => {
   });
 
   it('a change that raises no field applies in the same block', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     dev.registerDave(HIGH);
     const lower = targets(900n, 500n, 1n, 100n, 150n);
     const report = dev.block([dev.pairs.dave, tx.update_price_targets({ price_targets: lower })]);
@@ -253,7 +142,7 @@ describe('price changes', () => {
   });
 
   it('the rise of each field is capped at MaxPriceIncrease: 50% passes, 60% and an unregistered caller fail', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     dev.registerDave(HIGH);
     expect(dev.query(() => ServicesStorage.MaxPriceIncrease.get())).toBe(500_000);
     dev.failsCleanly(dev.pairs.dave, tx.update_price_targets({ price_targets: { ...HIGH, storage_ssd: 160n } }), 'Services.PriceIncreaseTooLarge');
@@ -266,7 +155,7 @@ describe('price changes', () => {
   });
 
   it('a later update replaces a pending one, and says so', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     dev.registerDave(HIGH);
     dev.sudo(tx.set_notice_period({ blocks: 10 }));
     const first = dev.block([dev.pairs.dave, tx.update_price_targets({ price_targets: { ...HIGH, cpu: 1200n } })]).number;
@@ -285,7 +174,7 @@ describe('price changes', () => {
   });
 
   it('unregistering drops a pending change with its agenda entry', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     dev.registerDave(HIGH);
     const at = dev.block([dev.pairs.dave, tx.update_price_targets({ price_targets: { ...HIGH, cpu: 1200n } })]).number + 14_400;
     dev.block([dev.pairs.dave, tx.unregister({})]);
@@ -293,7 +182,7 @@ describe('price changes', () => {
   });
 
   it('with a notice period of 0, increases apply at once', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     dev.registerDave(HIGH);
     dev.sudo(tx.set_notice_period({ blocks: 0 }));
     const report = dev.block([dev.pairs.dave, tx.update_price_targets({ price_targets: { ...HIGH, cpu: 1200n } })]);
@@ -304,7 +193,7 @@ describe('price changes', () => {
 describe('agendas under load', () => {
   const keyring = new Keyring({ type: 'sr25519' });
   /** `count` funded operators registered at HIGH prices, with a notice period of `notice` blocks. */
-  function manyOperators(dev: Dev, count: number, notice: number): KeyringPair[] {
+  function manyOperators(dev: ServicesChain, count: number, notice: number): KeyringPair[] {
     const pairs = Array.from({ length: count }, (_, i) => keyring.addFromUri(`//Operator${i}`));
     dev.block(...pairs.map((pair): [KeyringPair, RuntimeCallValue] =>
       [dev.pairs.alice, Balances.tx.transfer_keep_alive({ dest: { type: 'Id', value: accountOf(pair) }, value: TOKEN })]));
@@ -315,7 +204,7 @@ describe('agendas under load', () => {
   const raise = (pair: KeyringPair): [KeyringPair, RuntimeCallValue] => [pair, tx.update_price_targets({ price_targets: { ...HIGH, cpu: 1200n } })];
 
   it('applies at most 32 due changes a block and carries the rest, oldest first, skipping none', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     const pairs = manyOperators(dev, 40, 5);
     const scheduled = dev.block(...pairs.map(raise)).number;
     dev.block([dev.pairs.bob, tx.update_price_targets({ price_targets: { ...BOB_TARGETS, cpu: 31_000n } })]); // due a block later
@@ -333,7 +222,7 @@ describe('agendas under load', () => {
   });
 
   it('refuses a change that would fall due in a block whose agenda is full', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     const pairs = manyOperators(dev, 129, 10);
     const full = dev.block(...pairs.slice(0, 128).map(raise)).number + 10;
     // The sudo goes in the next block, the change in the one after.
@@ -345,7 +234,7 @@ describe('agendas under load', () => {
 
 describe('root settings', () => {
   it('set_price_limits, set_notice_period and set_max_increase take effect and say so', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     const min = targets(2n, 2n, 2n, 2n, 2n);
     const max = targets(50_000n, 10n, 100n, 200n, 300n);
     const limits = dev.sudo(tx.set_price_limits({ min, max }));
@@ -361,7 +250,7 @@ describe('root settings', () => {
   });
 
   it('refuses inconsistent limits, a cap above 100%, and signed origins', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     dev.sudoFailsCleanly(tx.set_price_limits({ min: HIGH, max: LOW }), 'Services.InvalidPriceLimits');
     dev.sudoFailsCleanly(tx.set_max_increase({ max_increase: 1_000_001 }), 'Services.InvalidMaxIncrease');
     dev.failsCleanly(dev.pairs.bob, tx.set_notice_period({ blocks: 1 }), 'BadOrigin');
@@ -373,19 +262,19 @@ describe('root settings', () => {
 // ---- services ------------------------------------------------------------------------------------
 
 describe('requests', () => {
-  it('operators that need no approval approve at once: the service starts at the prices then in force', () => {
-    const dev = new Dev();
+  it('operators that need no approval approve at once: the service starts at the prices quoted now', () => {
+    const dev = new ServicesChain();
     const eve = dev.account(dev.ids.eve);
     const report = dev.request([dev.ids.bob], 10n * TOKEN);
     const perHour = hourlyPrice(BOB_TARGETS, SMALL)!;
     expect(perHour).toBe(2n * 30_000n + 4096n * 5n + 100n * 140n);
     expect(servicesEvents(report.extrinsics[0].events)).toEqual([
-      { type: 'ServiceRequested', value: { request_id: 0n, owner: dev.ids.eve, operators: [dev.ids.bob] } },
+      { type: 'ServiceRequested', value: { request_id: 0n, owner: dev.ids.eve, operators: [dev.ids.bob], prices: [{ operator: dev.ids.bob, per_hour: perHour }] } },
       { type: 'ServiceInitiated', value: { service_id: 0n, request_id: 0n, owner: dev.ids.eve, prices: [{ operator: dev.ids.bob, per_hour: perHour }] } },
     ]);
     expect(dev.query(() => ServicesStorage.Services.get(0n))).toEqual({
       owner: dev.ids.eve, request_id: 0n, resources: SMALL, prices: [{ operator: dev.ids.bob, per_hour: perHour }],
-      started_at: report.number, ttl_blocks: 10_000, charged_blocks: 0, balance: 10n * TOKEN,
+      started_at: report.number, ttl_blocks: 10_000, charged_blocks: 0, balance: 10n * TOKEN, unpaid: [0n],
     });
     const after = dev.account(dev.ids.eve);
     expect(after.data.reserved - eve.data.reserved).toBe(10n * TOKEN);
@@ -394,7 +283,7 @@ describe('requests', () => {
   });
 
   it('operators that require approval must approve; the last approval starts the service', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     dev.registerDave(LOW, 'Required');
     const requested = dev.request([dev.ids.bob, dev.ids.charlie, dev.ids.dave]);
     expect(servicesEvents(requested.extrinsics[0].events).map((e) => e.type)).toEqual(['ServiceRequested']);
@@ -408,7 +297,7 @@ describe('requests', () => {
     expect(servicesEvents(first.extrinsics[0].events)).toEqual([
       { type: 'ServiceRequestApproved', value: { request_id: 0n, operator: dev.ids.charlie } }]);
     dev.failsCleanly(dev.pairs.charlie, tx.approve({ request_id: 0n }), 'Services.AlreadyApproved');
-    // Dave raises his prices (at once, the notice being 0) before approving: the service starts at the new ones.
+    // Dave raises his prices (at once, the notice being 0) before approving: the service still starts at his quote.
     dev.sudo(tx.set_notice_period({ blocks: 0 }));
     dev.block([dev.pairs.dave, tx.update_price_targets({ price_targets: { ...LOW, cpu: 600n } })]);
     const last = dev.block([dev.pairs.dave, tx.approve({ request_id: 0n })]);
@@ -417,7 +306,7 @@ describe('requests', () => {
       { type: 'ServiceInitiated', value: { service_id: 0n, request_id: 0n, owner: dev.ids.eve, prices: [
         { operator: dev.ids.bob, per_hour: hourlyPrice(BOB_TARGETS, SMALL) },
         { operator: dev.ids.charlie, per_hour: hourlyPrice(targets(25_000n, 4n, 50n, 120n, 180n), SMALL) },
-        { operator: dev.ids.dave, per_hour: hourlyPrice({ ...LOW, cpu: 600n }, SMALL) },
+        { operator: dev.ids.dave, per_hour: hourlyPrice(LOW, SMALL) },
       ] } },
     ]);
     expect(dev.query(() => [ServicesStorage.ServiceRequests.get(0n), ServicesStorage.OperatorRequests.get(dev.ids.dave), ServicesStorage.OperatorServices.get(dev.ids.dave)]))
@@ -425,7 +314,7 @@ describe('requests', () => {
   });
 
   it('a rejection or the owner\'s cancellation drops the request and returns the deposit', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     const eve = dev.account(dev.ids.eve).data;
     let fees = feePaid(dev.request([dev.ids.charlie], 5n * TOKEN).extrinsics[0].events);
     fees += feePaid(dev.request([dev.ids.bob, dev.ids.charlie], 7n * TOKEN).extrinsics[0].events);
@@ -444,7 +333,7 @@ describe('requests', () => {
   });
 
   it('refuses requests that name no, the same, or unknown operators, run no block, hold nothing, or cannot be paid for', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     const request = (operators: AccountId[], over: Partial<{ ttl_blocks: number; deposit: bigint; resources: Resources }> = {}) =>
       tx.request({ operators, resources: SMALL, ttl_blocks: 100, deposit: TOKEN, ...over });
     dev.failsCleanly(dev.pairs.eve, request([]), 'Services.NoOperators');
@@ -464,7 +353,7 @@ describe('requests', () => {
 
 describe('running services', () => {
   it('keeps its locked price across the operator\'s decrease and increase', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     dev.sudo(tx.set_notice_period({ blocks: 50 }));
     const started = dev.request([dev.ids.bob], 100n * TOKEN, 2_000).number;
     const locked = hourlyPrice(BOB_TARGETS, SMALL)!;
@@ -491,7 +380,7 @@ describe('running services', () => {
   });
 
   it('payer debit == operator credit + refund, exactly, over a service\'s whole life', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     const before = { eve: dev.account(dev.ids.eve).data, bob: dev.account(dev.ids.bob).data.free, charlie: dev.account(dev.ids.charlie).data.free };
     const reports: BlockReport[] = [];
     reports.push(dev.request([dev.ids.bob, dev.ids.charlie], 3n * TOKEN, 5_000));
@@ -520,7 +409,7 @@ describe('running services', () => {
   });
 
   it('ends OutOfFunds when the deposit cannot pay the next block: no block after it is charged', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     const perHour = hourlyPrice(BOB_TARGETS, SMALL)!;
     // Enough for 40 blocks and part of the 41st.
     const deposit = planck(dev, chargeBetween(perHour, 0, 40)) + planck(dev, chargeBetween(perHour, 40, 41)) - 1n;
@@ -541,7 +430,7 @@ describe('running services', () => {
   });
 
   it('ends Expired after its TTL, charged for exactly ttl_blocks blocks, whoever notices first', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     dev.chain.submit(dev.pairs.eve, tx.request({ operators: [dev.ids.bob], resources: SMALL, ttl_blocks: 30, deposit: TOKEN }));
     dev.chain.submit(dev.pairs.eve, tx.request({ operators: [dev.ids.bob], resources: SMALL, ttl_blocks: 30, deposit: TOKEN }));
     const started = dev.chain.newBlock().number;
@@ -559,7 +448,7 @@ describe('running services', () => {
   });
 
   it('terminate and top_up are the owner\'s, on a service still running', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     const perHour = hourlyPrice(BOB_TARGETS, SMALL)!;
     const deposit = planck(dev, chargeBetween(perHour, 0, 60));
     const started = dev.request([dev.ids.bob], deposit).number;
@@ -584,7 +473,7 @@ describe('running services', () => {
   });
 
   it('an operator whose account was reaped is not paid: what it is owed goes back to the owner', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     dev.request([dev.ids.bob, dev.ids.charlie], TOKEN);
     dev.block([dev.pairs.charlie, tx.approve({ request_id: 0n })]);
     dev.block([dev.pairs.bob, Balances.tx.transfer_all({ dest: { type: 'Id', value: dev.ids.alice }, keep_alive: false })]);
@@ -600,7 +489,7 @@ describe('running services', () => {
   });
 
   it('an operator takes part in at most MaxPendingRequestsPerOperator requests and MaxServicesPerOperator services', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     for (let i = 0; i < 64; i++) dev.chain.submit(dev.pairs.eve, tx.request({ operators: [dev.ids.charlie], resources: SMALL, ttl_blocks: 10, deposit: 1n }));
     dev.chain.newBlock().extrinsics.forEach(ok);
     dev.failsCleanly(dev.pairs.ferdie, tx.request({ operators: [dev.ids.bob, dev.ids.charlie], resources: SMALL, ttl_blocks: 10, deposit: 1n }),
@@ -614,7 +503,7 @@ describe('running services', () => {
 
 describe('the sweep', () => {
   it('visits at most MaxSweepPerBlock services a block, continuing after its cursor, and finds every ended one', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     for (let i = 0; i < 40; i++) dev.chain.submit(dev.pairs.ferdie, tx.request({ operators: [dev.ids.bob], resources: SMALL, ttl_blocks: 5, deposit: TOKEN }));
     const started = dev.chain.newBlock().number;
     dev.chain.runTo(started + 4);
@@ -632,7 +521,7 @@ describe('the sweep', () => {
 
 describe('the runtime API', () => {
   it('quote prices resources now and after the pending change; operator lists the rest', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     const now = hourlyPrice(BOB_TARGETS, SMALL)!;
     expect(dev.query(() => Services.api.quote(dev.ids.bob, SMALL))).toEqual({
       now: { per_hour: now, per_block: now / 600n, per_block_remainder: now % 600n }, after_pending_change: undefined });
@@ -653,7 +542,7 @@ describe('the runtime API', () => {
 
 describe('ServicesApi through state_call', () => {
   it('answers quote, operator and service with SCALE in and out, at a block\'s state', () => {
-    const dev = new Dev();
+    const dev = new ServicesChain();
     // 20 services that expire after 3 blocks: the sweep ends 16 a block, so some wait, expired, at the head.
     for (let i = 0; i < 20; i++) dev.chain.submit(dev.pairs.ferdie, tx.request({ operators: [dev.ids.bob], resources: SMALL, ttl_blocks: 3, deposit: TOKEN }));
     const started = dev.chain.newBlock().number;

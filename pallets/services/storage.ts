@@ -28,7 +28,7 @@ export const Operators = StorageMap(PALLET, 'Operators', 'Blake2_128Concat', Acc
 export const OperatorKeys = StorageMap(PALLET, 'OperatorKeys', 'Blake2_128Concat', EcdsaPublic, AccountId32,
   { docs: ['The operator each key belongs to: a key registers once.'] });
 export const PendingPriceChanges = StorageMap(PALLET, 'PendingPriceChanges', 'Blake2_128Concat', AccountId32, PendingPriceChange,
-  { docs: ['An operator\'s price increase waiting for its notice period.'] });
+  { docs: ['An operator\'s change that raises prices, waiting for its notice period (its lowered fields are already in force).'] });
 export const PriceChangeAgenda = StorageMap(PALLET, 'PriceChangeAgenda', 'Twox64Concat', BlockNumber,
   BoundedVec(AccountId32, MAX_SCHEDULED_PER_BLOCK), { default: [], docs: ['The operators whose pending change falls due at a block.'] });
 export const AgendaIncompleteSince = StorageValue(PALLET, 'AgendaIncompleteSince', BlockNumber,
@@ -38,7 +38,7 @@ export const PriceLimits = StorageValue(PALLET, 'PriceLimits', PriceLimitsType,
 export const MinNoticeBlocks = StorageValue(PALLET, 'MinNoticeBlocks', BlockNumber,
   { default: DEFAULT_MIN_NOTICE_BLOCKS, docs: ['Blocks between a price increase and the block it applies at.'] });
 export const MaxPriceIncrease = StorageValue(PALLET, 'MaxPriceIncrease', Permill,
-  { default: DEFAULT_MAX_PRICE_INCREASE, docs: ['The most any price field may rise in one change, relative to its value in force.'] });
+  { default: DEFAULT_MAX_PRICE_INCREASE, docs: ['The most any price field may rise in one change, relative to the larger of its value in force, its minimum and 1.'] });
 export const NextRequestId = StorageValue(PALLET, 'NextRequestId', RequestId, { default: 0n });
 export const ServiceRequests = StorageMap(PALLET, 'ServiceRequests', 'Twox64Concat', RequestId, ServiceRequest,
   { docs: ['Service requests waiting for their operators\' approval.'] });

@@ -47,10 +47,10 @@ describe('Services types encode as the Rust declarations', () => {
     const resources = { vcpu: 1, mem_mb: 1, storage_gb: 1, storage_class: { type: 'Hdd' as const } };
     const owner = `0x${'11'.repeat(32)}` as HexString;
     const nine = Array.from({ length: 9 }, (_, i) => [`0x${String(i).padStart(2, '0').repeat(32)}`, { type: 'Pending' }]);
-    expect(() => ServiceRequest.enc({ owner, operators: nine as never, resources, ttl_blocks: 1, deposit: 1n }))
+    expect(() => ServiceRequest.enc({ owner, operators: nine as never, prices: [], resources, ttl_blocks: 1, deposit: 1n }))
       .toThrow(/cannot encode BoundedVec<.*, 8>: 9 items exceed the bound 8/);
     const prices = Array.from({ length: 9 }, () => ({ operator: owner, per_hour: 1n }));
-    expect(() => Service.enc({ owner, request_id: 0n, resources, prices, started_at: 0, ttl_blocks: 1, charged_blocks: 0, balance: 0n }))
+    expect(() => Service.enc({ owner, request_id: 0n, resources, prices, started_at: 0, ttl_blocks: 1, charged_blocks: 0, balance: 0n, unpaid: [] }))
       .toThrow(/9 items exceed the bound 8/);
   });
 });

@@ -79,18 +79,20 @@ export const MAX_SCHEDULED_PER_BLOCK = 128;
 
 export const ServiceOperators = BoundedVec(AccountId32, MAX_OPERATORS_PER_SERVICE);
 
+/** An operator of a service and the hourly price locked for it when the service was requested. */
+export const LockedPrice = Struct(path('LockedPrice'), { operator: AccountId32, per_hour: u64 });
+export type LockedPrice = Infer<typeof LockedPrice>;
+
 export const ServiceRequest = Struct(path('ServiceRequest'), {
   owner: AccountId32,
   operators: BoundedVec(Tuple(AccountId32, ApprovalState), MAX_OPERATORS_PER_SERVICE),
+  /** Each operator's quote when the request was made: the service runs at these prices. */
+  prices: BoundedVec(LockedPrice, MAX_OPERATORS_PER_SERVICE),
   resources: Resources,
   ttl_blocks: BlockNumber,
   deposit: Balance,
 });
 export type ServiceRequest = Infer<typeof ServiceRequest>;
-
-/** An operator of a running service and the hourly price locked for it when the service started. */
-export const LockedPrice = Struct(path('LockedPrice'), { operator: AccountId32, per_hour: u64 });
-export type LockedPrice = Infer<typeof LockedPrice>;
 
 export const Service = Struct(path('Service'), {
   owner: AccountId32,
@@ -103,6 +105,11 @@ export const Service = Struct(path('Service'), {
   charged_blocks: BlockNumber,
   /** What is left of the deposit (held in the owner's reserve). */
   balance: Balance,
+  /**
+   * Per operator, in the order of `prices`: the value charged but not yet paid, less than one
+   * planck's worth, in micro-USD / 10^12; carried to the next settlement.
+   */
+  unpaid: BoundedVec(u64, MAX_OPERATORS_PER_SERVICE),
 }, { docs: ['A running service: charged for blocks started_at + 1 ..= started_at + ttl_blocks while its deposit lasts.'] });
 export type Service = Infer<typeof Service>;
 

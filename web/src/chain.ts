@@ -49,7 +49,7 @@ export interface Price { per_hour: bigint; per_block: bigint; per_block_remainde
 export interface Quote { now: Price; after_pending_change: [Price, number] | undefined }
 export interface Service {
   owner: string; request_id: bigint; resources: Resources; prices: { operator: string; per_hour: bigint }[];
-  started_at: number; ttl_blocks: number; charged_blocks: number; balance: bigint;
+  started_at: number; ttl_blocks: number; charged_blocks: number; balance: bigint; unpaid: bigint[];
 }
 
 export interface Token { symbol: string; decimals: number }
