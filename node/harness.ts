@@ -1,8 +1,6 @@
 // A harness for tests of slicechain and of pallets built on it: a chain from a spec, the dev
 // accounts, signed extrinsics with automatic nonces, blocks on demand, typed storage reads and
 // events per extrinsic, running to block N, and replay.
-import { Keyring } from '@polkadot/keyring';
-import type { KeyringPair } from '@polkadot/keyring/types';
 import type { DispatchError, Era, TransactionValidity, TransactionValidityError } from '../primitives/types.ts';
 import { mortalEra } from '../primitives/types.ts';
 import { loadChainSpec, type ChainSpec } from '../genesis/spec.ts';
@@ -16,6 +14,7 @@ import { storage } from '../frame/externalities.ts';
 import type { RuntimeCallValue } from '../frame/pallet.ts';
 import { Chain } from './chain.ts';
 import { accountOf, signExtrinsic, type SigningPair } from './signer.ts';
+import { DEV_ACCOUNTS, deterministicPair } from './keys.ts';
 
 export type { RuntimeEvent };
 
@@ -68,15 +67,14 @@ export interface Applied {
 
 export class TestChain {
   readonly chain: Chain;
-  readonly accounts: Record<'alice' | 'bob' | 'charlie' | 'dave' | 'eve' | 'ferdie', KeyringPair>;
+  /** //Alice .. //Ferdie, signing deterministically (node/keys.ts): the same test writes the same blocks every run. */
+  readonly accounts: Record<Lowercase<typeof DEV_ACCOUNTS[number]>, SigningPair>;
   private queue: { extrinsic: Uint8Array; signer?: string }[] = [];
 
   /** A chain from `spec` ('dev', a spec file path, or a ChainSpec) running `executive` (slicechain's by default). */
   constructor(spec: ChainSpec | string = 'dev', executive?: Executive) {
     this.chain = new Chain(typeof spec === 'string' ? loadChainSpec(spec) : spec, { executive });
-    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-    const pair = (name: string) => keyring.addFromUri(`//${name[0].toUpperCase()}${name.slice(1)}`);
-    this.accounts = { alice: pair('alice'), bob: pair('bob'), charlie: pair('charlie'), dave: pair('dave'), eve: pair('eve'), ferdie: pair('ferdie') };
+    this.accounts = Object.fromEntries(DEV_ACCOUNTS.map((name) => [name.toLowerCase(), deterministicPair(`//${name}`)])) as TestChain['accounts'];
   }
 
   get head() {

@@ -1,13 +1,12 @@
 // What the marketplace's tests share: the dev chain with the marketplace section of its spec
 // replaced (a small world, a short month), readings of what a user sees, and the check that a
 // failed call changed nothing but its signer's fee and nonce.
-import type { KeyringPair } from '@polkadot/keyring/types';
 import { stringToU8a, u8aToHex } from '@polkadot/util';
 import { twox128 } from '../primitives/hashing.ts';
 import type { AccountId } from '../primitives/types.ts';
 import { loadChainSpec, type ChainSpec } from '../genesis/spec.ts';
 import { TestChain, type ExtrinsicReport, type RuntimeEvent } from '../node/harness.ts';
-import { accountOf } from '../node/signer.ts';
+import { accountOf, type SigningPair } from '../node/signer.ts';
 import type { Change } from '../frame/overlay.ts';
 import type { RuntimeCallValue } from '../frame/pallet.ts';
 import { TotalIssuance } from '../pallets/balances/index.ts';
@@ -47,17 +46,17 @@ export class MarketChain extends TestChain {
   }
 
   /** Submits one call alone in a new block; returns its report. */
-  one(signer: KeyringPair, call: RuntimeCallValue): ExtrinsicReport {
+  one(signer: SigningPair, call: RuntimeCallValue): ExtrinsicReport {
     this.submit(signer, call);
     return this.newBlock().extrinsics[0];
   }
 
-  free(who: KeyringPair | AccountId): bigint {
+  free(who: SigningPair | AccountId): bigint {
     return this.query(() => Account.get(id(who)).data.free);
   }
 
   /** What is reserved from `who`: the marketplace is the only pallet that reserves. */
-  held(who: KeyringPair | AccountId): bigint {
+  held(who: SigningPair | AccountId): bigint {
     return this.query(() => Account.get(id(who)).data.reserved);
   }
 
@@ -65,13 +64,13 @@ export class MarketChain extends TestChain {
     return this.query(() => TotalIssuance.get());
   }
 
-  snapshot(who: KeyringPair): AccountSnapshot {
+  snapshot(who: SigningPair): AccountSnapshot {
     const info = this.query(() => Account.get(accountOf(who)));
     return { nonce: info.nonce, free: info.data.free, reserved: info.data.reserved, issuance: this.issuance() };
   }
 }
 
-export const id = (who: KeyringPair | AccountId): AccountId => (typeof who === 'string' ? who : accountOf(who));
+export const id = (who: SigningPair | AccountId): AccountId => (typeof who === 'string' ? who : accountOf(who));
 export const text = (value: string): Uint8Array => stringToU8a(value);
 
 /** The marketplace events among `events`, as `{ type, value }`. */
@@ -89,7 +88,7 @@ const ACCOUNTS = hex(Account.prefix);
  * block's own bookkeeping, the signer's account (nonce + 1, free - fee, reserved as it was) and
  * the total issuance (the fee is burned).
  */
-export function expectOnlyFeeAndNonce(chain: MarketChain, signer: KeyringPair, report: ExtrinsicReport, before: AccountSnapshot): void {
+export function expectOnlyFeeAndNonce(chain: MarketChain, signer: SigningPair, report: ExtrinsicReport, before: AccountSnapshot): void {
   expect(report.included).toBe(true);
   const fee = feePaid(report.events);
   const signerKey = hex(Account.key(accountOf(signer)));

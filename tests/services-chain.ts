@@ -2,12 +2,11 @@
 // Charlie requiring approval), prices and resources they use, readings of what a user sees, and
 // the check that a failed call changed nothing but its signer's fee and nonce.
 import { Keyring } from '@polkadot/keyring';
-import type { KeyringPair } from '@polkadot/keyring/types';
 import { u8aToHex } from '@polkadot/util';
 import type { HexString } from '../primitives/scale.ts';
 import type { AccountId } from '../primitives/types.ts';
 import { TestChain, type BlockReport, type ExtrinsicReport, type RuntimeEvent } from '../node/harness.ts';
-import { accountOf } from '../node/signer.ts';
+import { accountOf, type SigningPair } from '../node/signer.ts';
 import * as System from '../frame/system/index.ts';
 import type { RuntimeCallValue } from '../frame/pallet.ts';
 import { Services, Sudo } from '../runtime/runtime.ts';
@@ -44,7 +43,7 @@ export class ServicesChain {
   readonly ids = Object.fromEntries(Object.entries(this.pairs).map(([name, pair]) => [name, accountOf(pair)])) as Record<keyof ServicesChain['pairs'], AccountId>;
 
   /** Submits the calls, builds a block, and expects each to succeed. */
-  block(...calls: [KeyringPair, RuntimeCallValue][]): BlockReport {
+  block(...calls: [SigningPair, RuntimeCallValue][]): BlockReport {
     for (const [signer, call] of calls) this.chain.submit(signer, call);
     const report = this.chain.newBlock();
     report.extrinsics.forEach(ok);
@@ -71,7 +70,7 @@ export class ServicesChain {
    * head state equals that of a replica that built the same block without the call, except for
    * the signer's account, the block's events and weight, and the fee's burn.
    */
-  failsCleanly(signer: KeyringPair, call: RuntimeCallValue, error: string): ExtrinsicReport {
+  failsCleanly(signer: SigningPair, call: RuntimeCallValue, error: string): ExtrinsicReport {
     const control = TestChain.replay(this.chain.blocks());
     const who = accountOf(signer);
     this.chain.submit(signer, call);

@@ -7,8 +7,7 @@
 //   - what is held from each account equals the unpaid remainder of its live rentals;
 //   - the total issuance only falls by the fees paid, and every account's balance adds up to it.
 import fc from 'fast-check';
-import type { KeyringPair } from '@polkadot/keyring/types';
-import { accountOf } from '../node/signer.ts';
+import { accountOf, type SigningPair } from '../node/signer.ts';
 import type { RuntimeCallValue } from '../frame/pallet.ts';
 import { SliceMarketplace } from '../runtime/runtime.ts';
 import { Account } from '../frame/system/index.ts';
@@ -49,7 +48,7 @@ const step = fc.record({
 });
 type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
 
-function plan(s: Step, chain: MarketChain, pairs: KeyringPair[]): [KeyringPair, RuntimeCallValue] {
+function plan(s: Step, chain: MarketChain, pairs: SigningPair[]): [SigningPair, RuntimeCallValue] {
   const { nodes, rentals } = chain.query(() => ({
     nodes: [...Nodes.entries()].map(([, n]) => n),
     rentals: [...Rentals.entries()].map(([, r]) => r),
@@ -87,7 +86,7 @@ function plan(s: Step, chain: MarketChain, pairs: KeyringPair[]): [KeyringPair, 
   }
 }
 
-function checkInvariants(chain: MarketChain, pairs: KeyringPair[], issuance: bigint): void {
+function checkInvariants(chain: MarketChain, pairs: SigningPair[], issuance: bigint): void {
   chain.query(() => {
     const nodes: Node[] = [...Nodes.entries()].map(([, n]) => n);
     const rentals: Rental[] = [...Rentals.entries()].map(([, r]) => r);

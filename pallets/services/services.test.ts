@@ -3,13 +3,12 @@
 // storage, events, errors and balances when operators register and change prices and customers
 // run services.
 import { Keyring } from '@polkadot/keyring';
-import type { KeyringPair } from '@polkadot/keyring/types';
 import { u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a, xxhashAsU8a } from '@polkadot/util-crypto';
 import { Option, u64, type HexString } from '../../primitives/scale.ts';
 import { AccountId32, type AccountId } from '../../primitives/types.ts';
 import { TestChain, type BlockReport } from '../../node/harness.ts';
-import { accountOf } from '../../node/signer.ts';
+import { accountOf, type SigningPair } from '../../node/signer.ts';
 import type { RuntimeCallValue } from '../../frame/pallet.ts';
 import { Balances, Services, VERSION, executive, runtime } from '../../runtime/runtime.ts';
 import { buildMetadata } from '../../frame/metadata.ts';
@@ -193,15 +192,15 @@ describe('price changes', () => {
 describe('agendas under load', () => {
   const keyring = new Keyring({ type: 'sr25519' });
   /** `count` funded operators registered at HIGH prices, with a notice period of `notice` blocks. */
-  function manyOperators(dev: ServicesChain, count: number, notice: number): KeyringPair[] {
+  function manyOperators(dev: ServicesChain, count: number, notice: number): SigningPair[] {
     const pairs = Array.from({ length: count }, (_, i) => keyring.addFromUri(`//Operator${i}`));
-    dev.block(...pairs.map((pair): [KeyringPair, RuntimeCallValue] =>
+    dev.block(...pairs.map((pair): [SigningPair, RuntimeCallValue] =>
       [dev.pairs.alice, Balances.tx.transfer_keep_alive({ dest: { type: 'Id', value: accountOf(pair) }, value: TOKEN })]));
-    dev.block(...pairs.map((pair, i): [KeyringPair, RuntimeCallValue] => [pair, tx.register({ preferences: prefs(`Operator${i}`, HIGH) })]));
+    dev.block(...pairs.map((pair, i): [SigningPair, RuntimeCallValue] => [pair, tx.register({ preferences: prefs(`Operator${i}`, HIGH) })]));
     dev.sudo(tx.set_notice_period({ blocks: notice }));
     return pairs;
   }
-  const raise = (pair: KeyringPair): [KeyringPair, RuntimeCallValue] => [pair, tx.update_price_targets({ price_targets: { ...HIGH, cpu: 1200n } })];
+  const raise = (pair: SigningPair): [SigningPair, RuntimeCallValue] => [pair, tx.update_price_targets({ price_targets: { ...HIGH, cpu: 1200n } })];
 
   it('applies at most 32 due changes a block and carries the rest, oldest first, skipping none', () => {
     const dev = new ServicesChain();

@@ -2,7 +2,7 @@
 // SliceMarketplace on the real runtime, through signed extrinsics on the dev chain: every call's
 // success and each of its errors (a failed call changes nothing but its signer's fee and nonce),
 // atomic single and multi-slice rentals, billing net of downtime, cancellation and expiry.
-import type { KeyringPair } from '@polkadot/keyring/types';
+import type { SigningPair } from '../../node/signer.ts';
 import type { RuntimeCallValue } from '../../frame/pallet.ts';
 import { Sudo, SliceMarketplace } from '../../runtime/runtime.ts';
 import {
@@ -38,7 +38,7 @@ const world = (overrides: Record<string, unknown> = {}) => ({
 });
 
 let chain: MarketChain;
-let alice: KeyringPair, bob: KeyringPair, charlie: KeyringPair, dave: KeyringPair;
+let alice: SigningPair, bob: SigningPair, charlie: SigningPair, dave: SigningPair;
 
 beforeEach(() => {
   chain = new MarketChain(devSpecWith(world()));
@@ -55,7 +55,7 @@ const location = { country: text('Belgium'), city: text('Ghent') };
 const sla = { min_uptime: 990_000, min_bandwidth_mbps: 500 };
 
 /** Submits a call expected to fail with `error`, and checks it changed nothing but fee and nonce. */
-function expectFailure(signer: KeyringPair, call: RuntimeCallValue, error: string): void {
+function expectFailure(signer: SigningPair, call: RuntimeCallValue, error: string): void {
   const before = chain.snapshot(signer);
   const report = chain.one(signer, call);
   expect(report.error).toBe(error);
