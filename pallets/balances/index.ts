@@ -15,7 +15,7 @@ import {
   SpecError, onlyKeys, requireArray, requireObject, toAccount, toInteger,
 } from '../../frame/genesis-json.ts';
 import { call, constant, errors, events, pallet } from '../../frame/pallet.ts';
-import { StorageMap, StorageValue } from '../../frame/storage.ts';
+import { palletStorage } from '../../frame/storage.ts';
 import type { Currency, ReserveId } from '../../frame/traits.ts';
 import * as System from '../../frame/system/index.ts';
 import { EMPTY_ACCOUNT, type AccountData } from '../../frame/system/types.ts';
@@ -23,6 +23,9 @@ import { BalanceStatus, ReserveData } from './types.ts';
 import { BalancesWeights } from './weights.ts';
 
 const PALLET = 'Balances';
+
+/** Every storage item of the pallet, registered as it is declared below (metadata order). */
+export const BalancesStorage = palletStorage(PALLET);
 
 /** 0.01 token (a token is 10^12 planck): the least an account may hold and exist. */
 export const EXISTENTIAL_DEPOSIT = 10_000_000_000n;
@@ -35,12 +38,12 @@ const AccountLookup = alias(MultiAddress, 'AccountIdLookupOf<T>');
 
 // ---- storage -------------------------------------------------------------------------------------
 
-export const TotalIssuance = StorageValue(PALLET, 'TotalIssuance', BalanceOf,
+export const TotalIssuance = BalancesStorage.value('TotalIssuance', BalanceOf,
   { default: 0n, docs: ['The total units issued in the system.'] });
 /** Nothing deactivates issuance in this runtime: it stays zero, present for clients that read it. */
-export const InactiveIssuance = StorageValue(PALLET, 'InactiveIssuance', BalanceOf,
+export const InactiveIssuance = BalancesStorage.value('InactiveIssuance', BalanceOf,
   { default: 0n, docs: ['The total units of outstanding deactivated balance in the system.'] });
-export const Reserves = StorageMap(PALLET, 'Reserves', 'Blake2_128Concat', AccountId32, BoundedVec(ReserveData, MAX_RESERVES),
+export const Reserves = BalancesStorage.map('Reserves', 'Blake2_128Concat', AccountId32, BoundedVec(ReserveData, MAX_RESERVES),
   { default: [], docs: ['Named reserves on some account balances.'] });
 
 // ---- events and errors ---------------------------------------------------------------------------
@@ -381,7 +384,7 @@ function buildGenesis({ balances }: BalancesGenesis): void {
 const balances = pallet({
   name: PALLET,
   docs: 'Accounts and balances of the native token: transfers, named reserves, issuance.',
-  storage: [TotalIssuance, InactiveIssuance, Reserves],
+  storage: BalancesStorage,
   calls: {
     transfer_allow_death: call({
       index: 0, origin: 'signed', args: { dest: AccountLookup, value: CompactBalance }, weight: BalancesWeights.transferAllowDeath,

@@ -20,6 +20,7 @@ import {
 } from './pricing.ts';
 import { operator, quote, servicesApi, type ServicesQueries } from './runtime-api.ts';
 import {
+  ServicesStorage,
   AgendaIncompleteSince, MaxPriceIncrease, MinNoticeBlocks, NextRequestId, NextServiceId, OperatorKeys, OperatorRequests,
   OperatorServices, Operators, PendingPriceChanges, PriceChangeAgenda, PriceLimits, ServiceRequests, Services, SweepCursor, U32_MAX,
   insertOperator,
@@ -362,8 +363,7 @@ export function createServices(config: ServicesConfig) {
   const services = pallet({
     name: PALLET,
     docs: 'Operators, their price targets with delayed increases, and services at prices locked when they start.',
-    storage: [Operators, OperatorKeys, PendingPriceChanges, PriceChangeAgenda, AgendaIncompleteSince, PriceLimits, MinNoticeBlocks,
-      MaxPriceIncrease, NextRequestId, ServiceRequests, NextServiceId, Services, OperatorServices, OperatorRequests, SweepCursor],
+    storage: ServicesStorage,
     calls: {
       register: call({
         index: 0, origin: 'signed', args: { preferences: OperatorPreferences }, weight: ServicesWeights.register,

@@ -20,6 +20,7 @@ import {
 } from './billing.ts';
 import { parseGenesis, type MarketplaceGenesis } from './genesis.ts';
 import {
+  SliceMarketplaceStorage,
   Agenda, AgendaCursor, BlocksPerMonth, FarmerNodes, Farmers, NextNodeId, NextRentalId, NodeRentals, Nodes, PriceBandOf,
   RenterRentals, Renters, Rentals, Slices, nodeRentals, nodeSlices,
 } from './storage.ts';
@@ -270,8 +271,7 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
   const marketplace = pallet({
     name: PALLET,
     docs: 'Compute slices of farmers\' nodes, rented atomically and billed per block.',
-    storage: [PriceBandOf, BlocksPerMonth, NextNodeId, Nodes, Slices, Farmers, FarmerNodes, NextRentalId, Rentals, NodeRentals,
-      Renters, RenterRentals, Agenda, AgendaCursor],
+    storage: SliceMarketplaceStorage,
     calls: {
       register_node: call({
         index: 0, origin: 'signed', args: { capacity: Capacity, location: Location, sla: Sla, certification: Certification },

@@ -9,16 +9,19 @@ import {
 } from '../../frame/dispatch.ts';
 import { onlyKeys, requireObject, toAccount } from '../../frame/genesis-json.ts';
 import { call, errors, events, pallet, type RuntimeCallValue } from '../../frame/pallet.ts';
-import { StorageValue } from '../../frame/storage.ts';
+import { palletStorage } from '../../frame/storage.ts';
 import { SudoWeights } from './weights.ts';
 
 const PALLET = 'Sudo';
+
+/** Every storage item of the pallet, registered as it is declared below (metadata order). */
+export const SudoStorage = palletStorage(PALLET);
 
 const AccountIdOf = alias(AccountId32, 'T::AccountId');
 const AccountLookup = alias(MultiAddress, 'AccountIdLookupOf<T>');
 const DispatchResult = alias(Result(unit, DispatchError), 'DispatchResult');
 
-export const Key = StorageValue(PALLET, 'Key', AccountIdOf, { docs: ['The `AccountId` of the sudo key.'] });
+export const Key = SudoStorage.value('Key', AccountIdOf, { docs: ['The `AccountId` of the sudo key.'] });
 
 export const SudoEvents = events(PALLET, {
   Sudid: [0, { sudo_result: DispatchResult }, 'A sudo call just took place.'],
@@ -65,7 +68,7 @@ export function createSudo(config: SudoConfig) {
   return pallet({
     name: PALLET,
     docs: 'A single key account that may dispatch calls as Root.',
-    storage: [Key],
+    storage: SudoStorage,
     calls: {
       sudo: call({
         index: 0, origin: 'any', args: { call: BoxedCall },

@@ -4,24 +4,27 @@ import { Compact, bool, u64 } from '../../primitives/scale.ts';
 import { Moment } from '../../primitives/types.ts';
 import { DispatchFailure } from '../../frame/dispatch.ts';
 import { call, constant, pallet } from '../../frame/pallet.ts';
-import { StorageValue } from '../../frame/storage.ts';
+import { palletStorage } from '../../frame/storage.ts';
 import { onlyKeys, requireInteger, requireObject } from '../../frame/genesis-json.ts';
 import { MILLISECS_PER_BLOCK } from '../../frame/units.ts';
 import { TimestampWeights } from './weights.ts';
 
 const PALLET = 'Timestamp';
+
+/** Every storage item of the pallet, registered as it is declared below (metadata order). */
+export const TimestampStorage = palletStorage(PALLET);
 export const SLOT_DURATION_MS = MILLISECS_PER_BLOCK;
 /** Substrate sets it to half the slot. */
 export const MINIMUM_PERIOD_MS = SLOT_DURATION_MS / 2n;
 
-export const Now = StorageValue(PALLET, 'Now', Moment, { default: 0n, docs: ['The current time for the current block.'] });
-export const DidUpdate = StorageValue(PALLET, 'DidUpdate', bool, { default: false, docs: ['Whether the timestamp has been updated in this block.'] });
+export const Now = TimestampStorage.value('Now', Moment, { default: 0n, docs: ['The current time for the current block.'] });
+export const DidUpdate = TimestampStorage.value('DidUpdate', bool, { default: false, docs: ['Whether the timestamp has been updated in this block.'] });
 
 const mandatoryFailure = (message: string) => new DispatchFailure({ type: 'Other' }, message);
 
 const timestamp = pallet({
   name: PALLET,
-  storage: [Now, DidUpdate],
+  storage: TimestampStorage,
   calls: {
     set: call({
       index: 0, origin: 'none', class: 'Mandatory', args: { now: Compact(u64) }, weight: TimestampWeights.set,
