@@ -6,6 +6,7 @@ import { Enum, type AnyType, type EnumValue, type Type, type VariantSpec } from 
 import type { AccountId, Hash, Weight } from '../primitives/types.ts';
 import { DispatchFailure, type Args, type ArgsValue, type DispatchClass, type Origin, type PostDispatchInfo } from './dispatch.ts';
 import { runtimeContext } from './externalities.ts';
+import type { Shape } from './genesis-json.ts';
 import type { RuntimeApi, RuntimeTypes } from './runtime-api.ts';
 import type { StorageDeclarations, StorageMetadata } from './storage.ts';
 
@@ -125,11 +126,17 @@ export interface Hooks {
 }
 
 export interface GenesisDef<G> {
-  /** Reads this pallet's section of a chain spec's `genesis.runtimeGenesis.patch`; throws naming the bad field. */
-  parse(json: unknown, path: string): G;
+  /**
+   * The declared shape of this pallet's section of a chain spec's `genesis.runtimeGenesis.patch`
+   * (frame/genesis-json.ts); reading it refuses a bad field by name.
+   */
+  config: Shape<G>;
   /** Writes the initial storage (runs inside the genesis build's storage). */
   build(config: G): void;
 }
+
+/** A pallet's genesis config: its declared shape and the storage it writes; the config's type is the shape's. */
+export const genesisConfig = <G>(config: Shape<G>, build: (config: G) => void): GenesisDef<G> => ({ config, build });
 
 // ---- the pallet ----------------------------------------------------------------------------------
 

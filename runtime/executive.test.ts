@@ -100,7 +100,7 @@ function genesis(): Genesis {
     base.System.genesis!.build({});
     Timestamp.genesis!.build({ now: GENESIS_TIME });
     Balances.genesis!.build({ balances: [alice, bob, eve, ferdie].map((pair) => [accountOf(pair), FUNDS]) });
-    TransactionPayment.genesis!.build(TransactionPayment.genesis!.parse({}, 'transactionPayment'));
+    TransactionPayment.genesis!.build(TransactionPayment.genesis!.config.read({}, 'transactionPayment'));
   });
 }
 

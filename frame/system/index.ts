@@ -7,8 +7,8 @@ import {
 } from '../../primitives/types.ts';
 import { DispatchErrors, DispatchInfo, PerDispatchClassWeight, ZERO_WEIGHT } from '../dispatch.ts';
 import { storage } from '../externalities.ts';
-import { onlyKeys, requireObject } from '../genesis-json.ts';
-import { call, constant, events, lazyConstant, pallet } from '../pallet.ts';
+import { object } from '../genesis-json.ts';
+import { call, constant, events, lazyConstant, pallet, genesisConfig } from '../pallet.ts';
 import { palletStorage } from '../storage.ts';
 import {
   AccountInfo, BlockLength, BlockWeights, EMPTY_ACCOUNT, EventRecord, LastRuntimeUpgradeInfo, Phase, RuntimeDbWeight,
@@ -235,17 +235,14 @@ export function createSystem(config: SystemConfig) {
       Version: lazyConstant(RuntimeVersion, config.version, 'Get the chain\'s in-code version.'),
       SS58Prefix: constant(u16, config.ss58Prefix, 'The designated SS58 prefix of this chain.'),
     },
-    genesis: {
-      // No fields: anything in the section is a mistake.
-      parse: (json, path) => onlyKeys(requireObject(json ?? {}, path), [], path),
-      build: () => {
-        storage().set(EXTRINSIC_INDEX_KEY, u32.enc(0));
-        BlockHash.insert(0, HASH69);
-        ParentHash.put(HASH69);
-        const { spec_version, spec_name } = config.version();
-        LastRuntimeUpgrade.put({ spec_version, spec_name });
-      },
-    },
+    // No fields: anything in the section is a mistake.
+    genesis: genesisConfig(object({}), () => {
+      storage().set(EXTRINSIC_INDEX_KEY, u32.enc(0));
+      BlockHash.insert(0, HASH69);
+      ParentHash.put(HASH69);
+      const { spec_version, spec_name } = config.version();
+      LastRuntimeUpgrade.put({ spec_version, spec_name });
+    }),
   });
 }
 

@@ -2,8 +2,8 @@
 // pricing in USD use (the PriceOracle of frame/traits.ts).
 import { u64 } from '../../primitives/scale.ts';
 import { DispatchErrors, U128_MAX, U64_MAX } from '../../frame/dispatch.ts';
-import { onlyKeys, requireObject, toInteger } from '../../frame/genesis-json.ts';
-import { call, errors, events, pallet } from '../../frame/pallet.ts';
+import { integer, object, optional } from '../../frame/genesis-json.ts';
+import { call, errors, events, pallet, genesisConfig } from '../../frame/pallet.ts';
 import { palletStorage } from '../../frame/storage.ts';
 import type { PriceOracle } from '../../frame/traits.ts';
 import { OracleWeights } from './weights.ts';
@@ -63,17 +63,10 @@ const oracle = pallet({
   },
   events: OracleEvents,
   errors: OracleErrors,
-  genesis: {
-    /** `{ "price": <micro-USD per token> }`; without one, no price until Root sets it. */
-    parse: (json, path): { price?: bigint } => {
-      const obj = requireObject(json, path);
-      onlyKeys(obj, ['price'], path);
-      return { price: obj.price === undefined ? undefined : toInteger(obj.price, `${path}.price`, { min: 1n, max: U64_MAX }) };
-    },
-    build: ({ price }: { price?: bigint }) => {
-      if (price !== undefined) Price.put(price);
-    },
-  },
+  /** `{ "price": <micro-USD per token> }`; without one, no price until Root sets it. */
+  genesis: genesisConfig(object({ price: optional(integer({ min: 1n, max: U64_MAX })) }), ({ price }) => {
+    if (price !== undefined) Price.put(price);
+  }),
 });
 
 /** Oracle takes nothing from the runtime; pricing pallets reach it through its `priceOracle`. */

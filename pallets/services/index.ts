@@ -10,10 +10,10 @@ import { AccountId32, Balance, BlockNumber, PERMILL, Permill, type AccountId, ty
 import * as System from '../../frame/system/index.ts';
 import { DispatchErrors, DispatchFailure, ZERO_WEIGHT, subWeight, weightFits } from '../../frame/dispatch.ts';
 import { storage } from '../../frame/externalities.ts';
-import { call, constant, errors, events, pallet } from '../../frame/pallet.ts';
+import { call, constant, errors, genesisConfig, events, pallet } from '../../frame/pallet.ts';
 import type { Currency, PriceOracle, ReserveId } from '../../frame/traits.ts';
 import { BLOCKS_PER_HOUR } from '../../frame/units.ts';
-import { buildGenesis, parseGenesis } from './genesis.ts';
+import { ServicesGenesisConfig, buildGenesis } from './genesis.ts';
 import {
   hourlyPrice, limitsConsistent, planSettlement, raisesAnyField, risesTooMuch, withinLimits,
   type SettlementPlan,
@@ -546,7 +546,7 @@ export function createServices(config: ServicesConfig) {
       onInitialize: (block) => applyDueChanges(block, maxPriceChangesPerBlock),
       onIdle: sweep,
     },
-    genesis: { parse: parseGenesis, build: buildGenesis },
+    genesis: genesisConfig(ServicesGenesisConfig, buildGenesis),
     apis: () => [servicesApi(api)],
   });
   return Object.assign(services, { api });

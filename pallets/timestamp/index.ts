@@ -2,10 +2,10 @@
 // comes only from here; the block author sets the parent's time plus the slot (6000 ms).
 import { Compact, bool, u64 } from '../../primitives/scale.ts';
 import { Moment } from '../../primitives/types.ts';
-import { DispatchFailure } from '../../frame/dispatch.ts';
-import { call, constant, pallet } from '../../frame/pallet.ts';
+import { DispatchFailure, U64_MAX } from '../../frame/dispatch.ts';
+import { call, constant, pallet, genesisConfig } from '../../frame/pallet.ts';
 import { palletStorage } from '../../frame/storage.ts';
-import { onlyKeys, requireInteger, requireObject } from '../../frame/genesis-json.ts';
+import { integer, object, optional } from '../../frame/genesis-json.ts';
 import { MILLISECS_PER_BLOCK } from '../../frame/units.ts';
 import { TimestampWeights } from './weights.ts';
 
@@ -50,15 +50,8 @@ const timestamp = pallet({
       if (!DidUpdate.take()) throw new Error('Timestamp must be updated once in the block');
     },
   },
-  genesis: {
-    /** `{ "now": <ms since the Unix epoch> }`: the genesis time; block n's time is genesis + n * 6000. 0 when absent. */
-    parse: (json, path) => {
-      const config = requireObject(json ?? {}, path);
-      onlyKeys(config, ['now'], path);
-      return { now: config.now === undefined ? 0n : requireInteger(config, 'now', path, { max: (1n << 64n) - 1n }) };
-    },
-    build: ({ now }: { now: bigint }) => Now.put(now),
-  },
+  /** `{ "now": <ms since the Unix epoch> }`: the genesis time; block n's time is genesis + n * 6000. 0 when absent. */
+  genesis: genesisConfig(object({ now: optional(integer({ max: U64_MAX }), 0n) }), ({ now }) => Now.put(now)),
 });
 
 /** Timestamp takes nothing from the runtime. */

@@ -15,8 +15,8 @@ import type { Runtime } from '../../frame/construct.ts';
 import { U128_MAX, U64_MAX, type DispatchClass, type DispatchInfo } from '../../frame/dispatch.ts';
 import { invalid, type SignedExtension } from '../../frame/extensions.ts';
 import { storage } from '../../frame/externalities.ts';
-import { onlyKeys, requireObject, toInteger } from '../../frame/genesis-json.ts';
-import { constant, events, pallet } from '../../frame/pallet.ts';
+import { integer, object, optional } from '../../frame/genesis-json.ts';
+import { constant, events, pallet, genesisConfig } from '../../frame/pallet.ts';
 import { palletStorage } from '../../frame/storage.ts';
 import type { Currency } from '../../frame/traits.ts';
 import { classKey, type WeightLimits } from '../../frame/system/extensions.ts';
@@ -193,18 +193,11 @@ export function createTransactionPayment(config: TransactionPaymentConfig) {
       queryWeightToFee: (weight) => weight.ref_time * WEIGHT_FEE_PER_REF_TIME,
       queryLengthToFee: (length) => BigInt(length) * LENGTH_FEE_PER_BYTE,
     })],
-    genesis: {
-      /** `{ "multiplier": <FixedU128 inner, 10^18 = 1.0> }`, optional: the fee multiplier, constant from then on. */
-      parse: (json, path) => {
-        const obj = requireObject(json, path);
-        onlyKeys(obj, ['multiplier'], path);
-        return { multiplier: obj.multiplier === undefined ? MULTIPLIER_ONE : toInteger(obj.multiplier, `${path}.multiplier`, { min: 1n, max: U128_MAX }) };
-      },
-      build: ({ multiplier }: { multiplier: bigint }) => {
-        StorageVersion.put({ type: 'V2' });
-        NextFeeMultiplier.put(multiplier);
-      },
-    },
+    /** `{ "multiplier": <FixedU128 inner, 10^18 = 1.0> }`, optional: the fee multiplier, constant from then on. */
+    genesis: genesisConfig(object({ multiplier: optional(integer({ min: 1n, max: U128_MAX }), MULTIPLIER_ONE) }), ({ multiplier }) => {
+      StorageVersion.put({ type: 'V2' });
+      NextFeeMultiplier.put(multiplier);
+    }),
   });
   return Object.assign(transactionPayment, { chargeTransactionPayment, computeFeeDetails, queryInfo, queryFeeDetails });
 }
