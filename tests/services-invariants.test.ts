@@ -12,7 +12,7 @@ import { DEFAULT_PROFILE } from '../node/workloads/profiles.ts';
 import { TotalIssuance, balancesCurrency } from '../pallets/balances/index.ts';
 import { oraclePrice } from '../pallets/oracle/index.ts';
 import { SERVICES_RESERVE } from '../pallets/services/index.ts';
-import * as ServicesStorage from '../pallets/services/storage.ts';
+import * as ServicesItems from '../pallets/services/storage.ts';
 import { chargeBetween } from '../pallets/services/pricing.ts';
 import type { LockedPrice } from '../pallets/services/types.ts';
 import { Account } from '../frame/system/index.ts';
@@ -56,8 +56,8 @@ class Invariants {
       expect(accounts.reduce((sum, [, info]) => sum + info.data.free + info.data.reserved, 0n)).toBe(issuance);
       const held = new Map<AccountId, bigint>();
       const hold = (who: AccountId, amount: bigint) => held.set(who, (held.get(who) ?? 0n) + amount);
-      for (const [, service] of ServicesStorage.Services.entries()) hold(service.owner, service.balance);
-      for (const [, request] of ServicesStorage.ServiceRequests.entries()) hold(request.owner, request.deposit);
+      for (const [, service] of ServicesItems.Services.entries()) hold(service.owner, service.balance);
+      for (const [, request] of ServicesItems.ServiceRequests.entries()) hold(request.owner, request.deposit);
       for (const [[who]] of accounts) expect(balancesCurrency.reserved(SERVICES_RESERVE, who)).toBe(held.get(who) ?? 0n);
     });
     for (const { phase, event } of records) {
@@ -65,8 +65,8 @@ class Invariants {
     }
     for (const effectiveAt of this.due.values()) expect(effectiveAt).toBeGreaterThan(block);
     this.chain.query(() => {
-      expect(new Map([...ServicesStorage.PendingPriceChanges.entries()].map(([[who], change]) => [who, change.effective_at]))).toEqual(this.due);
-      const stored = [...ServicesStorage.Services.entries()].map(([[id], s]) => [id, s.charged_blocks, s.balance]).sort((a, b) => Number(a[0]) - Number(b[0]));
+      expect(new Map([...ServicesItems.PendingPriceChanges.entries()].map(([[who], change]) => [who, change.effective_at]))).toEqual(this.due);
+      const stored = [...ServicesItems.Services.entries()].map(([[id], s]) => [id, s.charged_blocks, s.balance]).sort((a, b) => Number(a[0]) - Number(b[0]));
       const tracked = [...this.running].map(([id, t]) => [id, t.chargedThrough - t.startedAt, t.held - t.paid]).sort((a, b) => Number(a[0]) - Number(b[0]));
       expect(stored).toEqual(tracked);
     });
@@ -92,7 +92,7 @@ class Invariants {
         this.due.delete(operator);
         break;
       case 'ServiceInitiated': {
-        const service = this.chain.query(() => ServicesStorage.Services.get(value.service_id as bigint))!;
+        const service = this.chain.query(() => ServicesItems.Services.get(value.service_id as bigint))!;
         expect(service.started_at).toBe(block);
         this.running.set(value.service_id as bigint, {
           startedAt: block, ttl: service.ttl_blocks, prices: service.prices, held: service.balance, paid: 0n, chargedThrough: block,

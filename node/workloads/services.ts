@@ -9,7 +9,7 @@ import { u8aToHex } from '@polkadot/util';
 import type { HexString } from '../../primitives/scale.ts';
 import type { AccountId } from '../../primitives/types.ts';
 import { oraclePrice } from '../../pallets/oracle/index.ts';
-import * as ServicesStorage from '../../pallets/services/storage.ts';
+import * as ServicesItems from '../../pallets/services/storage.ts';
 import {
   allowedByLimits, chargeForBlocks, clampToLimits, planSettlement, quotedHourly, raisesAnyField, highestRise, risesTooMuch,
 } from '../../pallets/services/pricing.ts';
@@ -40,7 +40,7 @@ interface Head {
   pending: Map<AccountId, number>;
   requests: [bigint, ServiceRequest][];
   services: [bigint, Service][];
-  limits: ReturnType<typeof ServicesStorage.PriceLimits.get>;
+  limits: ReturnType<typeof ServicesItems.PriceLimits.get>;
   notice: number;
   maxIncrease: number;
   /** Changes already due at the block a change scheduled now would fall due at. */
@@ -55,22 +55,22 @@ interface Head {
 function readHead(ctx: WorkloadContext): Head {
   return ctx.chain.read((): Head => {
     const next = ctx.block;
-    const notice = ServicesStorage.MinNoticeBlocks.get();
+    const notice = ServicesItems.MinNoticeBlocks.get();
     const loads = new Map<AccountId, { services: number; requests: number }>();
-    for (const [[who], list] of ServicesStorage.OperatorServices.entries()) loads.set(who, { services: list.length, requests: 0 });
-    for (const [[who], list] of ServicesStorage.OperatorRequests.entries()) loads.set(who, { services: loads.get(who)?.services ?? 0, requests: list.length });
-    const keys = new Map([...ServicesStorage.OperatorKeys.entries()].map(([[key], who]) => [key, who]));
+    for (const [[who], list] of ServicesItems.OperatorServices.entries()) loads.set(who, { services: list.length, requests: 0 });
+    for (const [[who], list] of ServicesItems.OperatorRequests.entries()) loads.set(who, { services: loads.get(who)?.services ?? 0, requests: list.length });
+    const keys = new Map([...ServicesItems.OperatorKeys.entries()].map(([[key], who]) => [key, who]));
     const accounts = new Map([...Account.entries()].map(([[who], info]) => [who, { free: info.data.free, nonce: info.nonce }]));
     return {
       next,
-      operators: new Map([...ServicesStorage.Operators.entries()].map(([[who], prefs]) => [who, prefs])),
-      pending: new Map([...ServicesStorage.PendingPriceChanges.entries()].map(([[who], change]) => [who, change.effective_at])),
-      requests: [...ServicesStorage.ServiceRequests.entries()].map(([[id], request]) => [id, request]),
-      services: [...ServicesStorage.Services.entries()].map(([[id], service]) => [id, service]),
-      limits: ServicesStorage.PriceLimits.get(),
+      operators: new Map([...ServicesItems.Operators.entries()].map(([[who], prefs]) => [who, prefs])),
+      pending: new Map([...ServicesItems.PendingPriceChanges.entries()].map(([[who], change]) => [who, change.effective_at])),
+      requests: [...ServicesItems.ServiceRequests.entries()].map(([[id], request]) => [id, request]),
+      services: [...ServicesItems.Services.entries()].map(([[id], service]) => [id, service]),
+      limits: ServicesItems.PriceLimits.get(),
       notice,
-      maxIncrease: ServicesStorage.MaxPriceIncrease.get(),
-      agendaAtNotice: ServicesStorage.PriceChangeAgenda.get(next + notice).length,
+      maxIncrease: ServicesItems.MaxPriceIncrease.get(),
+      agendaAtNotice: ServicesItems.PriceChangeAgenda.get(next + notice).length,
       load: (who) => loads.get(who) ?? { services: 0, requests: 0 },
       keyOwner: (key) => keys.get(key),
       account: (who) => accounts.get(who) ?? { free: 0n, nonce: 0 },

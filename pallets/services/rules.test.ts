@@ -10,7 +10,7 @@ import type { BlockReport } from '../../node/harness.ts';
 import { Oracle } from '../../runtime/runtime.ts';
 import { oraclePrice } from '../oracle/index.ts';
 import { BOB_TARGETS, LOW, SMALL, ServicesChain, TOKEN, servicesEvents, targets, tx } from '../../tests/services-chain.ts';
-import * as ServicesStorage from './storage.ts';
+import * as ServicesItems from './storage.ts';
 import { quote } from './runtime-api.ts';
 import { chargeForBlocks, hourlyPrice } from './pricing.ts';
 import { PRICE_FIELDS, type PriceTargets } from './types.ts';
@@ -18,7 +18,7 @@ import { PRICE_FIELDS, type PriceTargets } from './types.ts';
 const CHARLIE_TARGETS = targets(25_000n, 4n, 50n, 120n, 180n);
 
 const quoteNow = (dev: ServicesChain, who: AccountId) => dev.query(() => quote(who, SMALL))!.now.per_hour;
-const pricesInForce = (dev: ServicesChain, who: AccountId) => dev.query(() => ServicesStorage.Operators.get(who))!.price_targets;
+const pricesInForce = (dev: ServicesChain, who: AccountId) => dev.query(() => ServicesItems.Operators.get(who))!.price_targets;
 /** Planck the operator received from a service's settlements, summed over the block reports. */
 const paidTo = (reports: BlockReport[], who: AccountId, serviceId: bigint) =>
   reports.flatMap((r) => servicesEvents(r.events.map((e) => e.event)))
@@ -36,7 +36,7 @@ describe('a quote is honoured through approval', () => {
     const requested = dev.request([dev.ids.charlie]);
     expect(servicesEvents(requested.extrinsics[0].events)).toEqual([{ type: 'ServiceRequested', value: {
       request_id: 0n, owner: dev.ids.eve, operators: [dev.ids.charlie], prices: [{ operator: dev.ids.charlie, per_hour: quoted }] } }]);
-    expect(dev.query(() => ServicesStorage.ServiceRequests.get(0n)?.prices)).toEqual([{ operator: dev.ids.charlie, per_hour: quoted }]);
+    expect(dev.query(() => ServicesItems.ServiceRequests.get(0n)?.prices)).toEqual([{ operator: dev.ids.charlie, per_hour: quoted }]);
     // Charlie raises cpu by 50% (the cap), waits for it to apply, then approves.
     dev.block([dev.pairs.charlie, tx.update_price_targets({ price_targets: { ...CHARLIE_TARGETS, cpu: 37_500n } })]);
     dev.chain.runTo(dev.head() + 3);
@@ -46,7 +46,7 @@ describe('a quote is honoured through approval', () => {
     const approved = dev.block([dev.pairs.charlie, tx.approve({ request_id: 0n })]);
     expect(servicesEvents(approved.extrinsics[0].events)[1]).toEqual({ type: 'ServiceInitiated', value: {
       service_id: 0n, request_id: 0n, owner: dev.ids.eve, prices: [{ operator: dev.ids.charlie, per_hour: quoted }] } });
-    expect(dev.query(() => ServicesStorage.Services.get(0n)?.prices)).toEqual([{ operator: dev.ids.charlie, per_hour: quoted }]);
+    expect(dev.query(() => ServicesItems.Services.get(0n)?.prices)).toEqual([{ operator: dev.ids.charlie, per_hour: quoted }]);
   });
 
   it('property: whatever the operator does between request and approval, the service never pays above the request-time quote', () => {
@@ -84,7 +84,7 @@ describe('a change that lowers some fields and raises others', () => {
       { type: 'PriceChangeScheduled', value: { operator: dev.ids.dave, price_targets: next, effective_at } },
     ]);
     expect(pricesInForce(dev, dev.ids.dave)).toEqual(now);
-    expect(dev.query(() => ServicesStorage.PendingPriceChanges.get(dev.ids.dave))).toEqual({ price_targets: next, effective_at });
+    expect(dev.query(() => ServicesItems.PendingPriceChanges.get(dev.ids.dave))).toEqual({ price_targets: next, effective_at });
     expect(dev.query(() => quote(dev.ids.dave, SMALL))).toMatchObject({
       now: { per_hour: hourlyPrice(now, SMALL) }, after_pending_change: [{ per_hour: hourlyPrice(next, SMALL) }, effective_at] });
     // A second mixed change replaces the pending one: one pending change per operator.
@@ -92,7 +92,7 @@ describe('a change that lowers some fields and raises others', () => {
     expect(servicesEvents(again.extrinsics[0].events).map((e) => e.type))
       .toEqual(['PendingPriceChangeReplaced', 'PriceTargetsUpdated', 'PriceChangeScheduled']);
     expect(pricesInForce(dev, dev.ids.dave)).toEqual({ ...now, storage_hdd: 20n });
-    expect(dev.query(() => [...ServicesStorage.PriceChangeAgenda.entries()].map(([[at], who]) => [at, who])))
+    expect(dev.query(() => [...ServicesItems.PriceChangeAgenda.entries()].map(([[at], who]) => [at, who])))
       .toEqual([[again.number + 14_400, [dev.ids.dave]]]);
   });
 

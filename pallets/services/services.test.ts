@@ -20,7 +20,7 @@ import { feePaid } from '../../tests/support.ts';
 import {
   BOB_TARGETS, HIGH, LOW, SMALL, ServicesChain, TOKEN, blockEvents, ecdsaKey, ok, planck, prefs, servicesEvents, targets,
 } from '../../tests/services-chain.ts';
-import * as ServicesStorage from './storage.ts';
+import * as ServicesItems from './storage.ts';
 import { operator, quote } from './runtime-api.ts';
 import { chargeBetween, hourlyPrice } from './pricing.ts';
 import {
@@ -39,8 +39,8 @@ describe('operators', () => {
       preferences: { key: ecdsaKey('Bob'), approval: { type: 'None' }, price_targets: BOB_TARGETS },
       pending_change: undefined, services: [], pending_requests: [],
     });
-    expect(dev.query(() => ServicesStorage.Operators.get(dev.ids.charlie)?.approval)).toEqual({ type: 'Required' });
-    expect(dev.query(() => ServicesStorage.OperatorKeys.get(ecdsaKey('Charlie')))).toBe(dev.ids.charlie);
+    expect(dev.query(() => ServicesItems.Operators.get(dev.ids.charlie)?.approval)).toEqual({ type: 'Required' });
+    expect(dev.query(() => ServicesItems.OperatorKeys.get(ecdsaKey('Charlie')))).toBe(dev.ids.charlie);
     expect(dev.query(() => operator(dev.ids.dave))).toBeUndefined();
   });
 
@@ -50,14 +50,14 @@ describe('operators', () => {
     expect(servicesEvents(report.extrinsics[0].events)).toEqual([
       { type: 'OperatorRegistered', value: { operator: dev.ids.dave, preferences: prefs('Dave', LOW) } },
     ]);
-    const key = u8aToHex(ServicesStorage.Operators.key(dev.ids.dave));
+    const key = u8aToHex(ServicesItems.Operators.key(dev.ids.dave));
     const dave = new Uint8Array(Buffer.from(dev.ids.dave.slice(2), 'hex'));
     expect(key).toBe(u8aToHex(new Uint8Array([
       ...xxhashAsU8a('Services', 128), ...xxhashAsU8a('Operators', 128), ...blake2AsU8a(dave, 128), ...dave])));
-    const raw = dev.chain.chain.state.get(ServicesStorage.Operators.key(dev.ids.dave))!;
+    const raw = dev.chain.chain.state.get(ServicesItems.Operators.key(dev.ids.dave))!;
     expect(u8aToHex(raw)).toBe(u8aToHex(OperatorPreferences.enc(prefs('Dave', LOW))));
     expect(raw.length).toBe(74);
-    expect(dev.query(() => ServicesStorage.OperatorKeys.get(ecdsaKey('Dave')))).toBe(dev.ids.dave);
+    expect(dev.query(() => ServicesItems.OperatorKeys.get(ecdsaKey('Dave')))).toBe(dev.ids.dave);
   });
 
   it('register refuses a registered account, a key that is not a point, a taken key and prices out of limits', () => {
@@ -77,9 +77,9 @@ describe('operators', () => {
     const report = dev.block([dev.pairs.bob, tx.update_approval_preference({ approval: { type: 'Required' } })]);
     expect(servicesEvents(report.extrinsics[0].events)).toEqual([
       { type: 'ApprovalPreferenceUpdated', value: { operator: dev.ids.bob, approval: { type: 'Required' } } }]);
-    expect(dev.query(() => ServicesStorage.Operators.get(dev.ids.bob)?.approval)).toEqual({ type: 'Required' });
+    expect(dev.query(() => ServicesItems.Operators.get(dev.ids.bob)?.approval)).toEqual({ type: 'Required' });
     dev.request([dev.ids.bob]);
-    expect(dev.query(() => ServicesStorage.ServiceRequests.get(0n)?.operators)).toEqual([[dev.ids.bob, { type: 'Pending' }]]);
+    expect(dev.query(() => ServicesItems.ServiceRequests.get(0n)?.operators)).toEqual([[dev.ids.bob, { type: 'Pending' }]]);
     dev.failsCleanly(dev.pairs.eve, tx.update_approval_preference({ approval: { type: 'None' } }), 'Services.NotRegistered');
   });
 
@@ -93,9 +93,9 @@ describe('operators', () => {
     dev.failsCleanly(dev.pairs.bob, tx.unregister({}), 'Services.OperatorHasServices');
     const report = dev.block([dev.pairs.dave, tx.unregister({})]);
     expect(servicesEvents(report.extrinsics[0].events)).toEqual([{ type: 'OperatorUnregistered', value: { operator: dev.ids.dave } }]);
-    expect(dev.query(() => [ServicesStorage.Operators.get(dev.ids.dave), ServicesStorage.OperatorKeys.get(ecdsaKey('Dave'))])).toEqual([undefined, undefined]);
+    expect(dev.query(() => [ServicesItems.Operators.get(dev.ids.dave), ServicesItems.OperatorKeys.get(ecdsaKey('Dave'))])).toEqual([undefined, undefined]);
     dev.block([dev.pairs.ferdie, tx.register({ preferences: { ...prefs('Ferdie', LOW), key: ecdsaKey('Dave') } })]);
-    expect(dev.query(() => ServicesStorage.OperatorKeys.get(ecdsaKey('Dave')))).toBe(dev.ids.ferdie);
+    expect(dev.query(() => ServicesItems.OperatorKeys.get(ecdsaKey('Dave')))).toBe(dev.ids.ferdie);
   });
 });
 
@@ -110,24 +110,24 @@ describe('price changes', () => {
     dev.sudo(tx.set_max_increase({ max_increase: 1_000_000 }));
     const report = dev.block([dev.pairs.dave, tx.update_price_targets({ price_targets: HIGH })]);
     const now = report.number;
-    expect(dev.query(() => ServicesStorage.MinNoticeBlocks.get())).toBe(14_400);
+    expect(dev.query(() => ServicesItems.MinNoticeBlocks.get())).toBe(14_400);
     expect(servicesEvents(report.extrinsics[0].events)).toEqual([
       { type: 'PriceChangeScheduled', value: { operator: dev.ids.dave, price_targets: HIGH, effective_at: now + 14_400 } }]);
-    expect(dev.query(() => ServicesStorage.PendingPriceChanges.get(dev.ids.dave))).toEqual({ price_targets: HIGH, effective_at: now + 14_400 });
-    expect(dev.query(() => ServicesStorage.PriceChangeAgenda.get(now + 14_400))).toEqual([dev.ids.dave]);
+    expect(dev.query(() => ServicesItems.PendingPriceChanges.get(dev.ids.dave))).toEqual({ price_targets: HIGH, effective_at: now + 14_400 });
+    expect(dev.query(() => ServicesItems.PriceChangeAgenda.get(now + 14_400))).toEqual([dev.ids.dave]);
 
     const before = dev.chain.runTo(now + 14_399);
     expect(before.flatMap((b) => blockEvents(b))).toEqual([]);
-    expect(dev.query(() => ServicesStorage.Operators.get(dev.ids.dave)?.price_targets)).toEqual(LOW);
+    expect(dev.query(() => ServicesItems.Operators.get(dev.ids.dave)?.price_targets)).toEqual(LOW);
 
     const applied = dev.chain.newBlock();
     expect(applied.number).toBe(now + 14_400);
     expect(blockEvents(applied, 'Initialization')).toEqual([
       { type: 'PriceChangeApplied', value: { operator: dev.ids.dave, price_targets: HIGH } }]);
-    const stored = u8aToHex(dev.chain.chain.state.get(ServicesStorage.Operators.key(dev.ids.dave))!);
+    const stored = u8aToHex(dev.chain.chain.state.get(ServicesItems.Operators.key(dev.ids.dave))!);
     expect(stored.slice(-80)).toBe('e803000000000000f401000000000000320000000000000064000000000000009600000000000000');
     expect(u8aToHex(PriceTargets.enc(HIGH))).toBe(`0x${stored.slice(-80)}`);
-    expect(dev.query(() => [ServicesStorage.PendingPriceChanges.get(dev.ids.dave), ServicesStorage.PriceChangeAgenda.contains(now + 14_400)])).toEqual([undefined, false]);
+    expect(dev.query(() => [ServicesItems.PendingPriceChanges.get(dev.ids.dave), ServicesItems.PriceChangeAgenda.contains(now + 14_400)])).toEqual([undefined, false]);
   });
 
   it('a change that raises no field applies in the same block', () => {
@@ -137,13 +137,13 @@ describe('price changes', () => {
     const report = dev.block([dev.pairs.dave, tx.update_price_targets({ price_targets: lower })]);
     expect(servicesEvents(report.extrinsics[0].events)).toEqual([
       { type: 'PriceTargetsUpdated', value: { operator: dev.ids.dave, price_targets: lower } }]);
-    expect(dev.query(() => [ServicesStorage.Operators.get(dev.ids.dave)?.price_targets, ServicesStorage.PendingPriceChanges.get(dev.ids.dave)])).toEqual([lower, undefined]);
+    expect(dev.query(() => [ServicesItems.Operators.get(dev.ids.dave)?.price_targets, ServicesItems.PendingPriceChanges.get(dev.ids.dave)])).toEqual([lower, undefined]);
   });
 
   it('the rise of each field is capped at MaxPriceIncrease: 50% passes, 60% and an unregistered caller fail', () => {
     const dev = new ServicesChain();
     dev.registerDave(HIGH);
-    expect(dev.query(() => ServicesStorage.MaxPriceIncrease.get())).toBe(500_000);
+    expect(dev.query(() => ServicesItems.MaxPriceIncrease.get())).toBe(500_000);
     dev.failsCleanly(dev.pairs.dave, tx.update_price_targets({ price_targets: { ...HIGH, storage_ssd: 160n } }), 'Services.PriceIncreaseTooLarge');
     dev.failsCleanly(dev.pairs.eve, tx.update_price_targets({ price_targets: HIGH }), 'Services.NotRegistered');
     dev.failsCleanly(dev.pairs.dave, tx.update_price_targets({ price_targets: { ...HIGH, cpu: 1_000_001n } }), 'Services.PriceOutOfBounds');
@@ -163,13 +163,13 @@ describe('price changes', () => {
       { type: 'PendingPriceChangeReplaced', value: { operator: dev.ids.dave, price_targets: { ...HIGH, cpu: 1200n }, effective_at: first + 10 } },
       { type: 'PriceChangeScheduled', value: { operator: dev.ids.dave, price_targets: { ...HIGH, cpu: 1100n }, effective_at: second.number + 10 } },
     ]);
-    expect(dev.query(() => [ServicesStorage.PriceChangeAgenda.contains(first + 10), ServicesStorage.PriceChangeAgenda.get(second.number + 10)])).toEqual([false, [dev.ids.dave]]);
+    expect(dev.query(() => [ServicesItems.PriceChangeAgenda.contains(first + 10), ServicesItems.PriceChangeAgenda.get(second.number + 10)])).toEqual([false, [dev.ids.dave]]);
     // A decrease replaces it too, and applies at once.
     const third = dev.block([dev.pairs.dave, tx.update_price_targets({ price_targets: { ...HIGH, cpu: 900n } })]);
     expect(servicesEvents(third.extrinsics[0].events).map((e) => e.type)).toEqual(['PendingPriceChangeReplaced', 'PriceTargetsUpdated']);
     const later = dev.chain.runTo(second.number + 20);
     expect(later.flatMap((b) => blockEvents(b))).toEqual([]);
-    expect(dev.query(() => ServicesStorage.Operators.get(dev.ids.dave)?.price_targets.cpu)).toBe(900n);
+    expect(dev.query(() => ServicesItems.Operators.get(dev.ids.dave)?.price_targets.cpu)).toBe(900n);
   });
 
   it('unregistering drops a pending change with its agenda entry', () => {
@@ -177,7 +177,7 @@ describe('price changes', () => {
     dev.registerDave(HIGH);
     const at = dev.block([dev.pairs.dave, tx.update_price_targets({ price_targets: { ...HIGH, cpu: 1200n } })]).number + 14_400;
     dev.block([dev.pairs.dave, tx.unregister({})]);
-    expect(dev.query(() => [ServicesStorage.PendingPriceChanges.get(dev.ids.dave), ServicesStorage.PriceChangeAgenda.contains(at)])).toEqual([undefined, false]);
+    expect(dev.query(() => [ServicesItems.PendingPriceChanges.get(dev.ids.dave), ServicesItems.PriceChangeAgenda.contains(at)])).toEqual([undefined, false]);
   });
 
   it('with a notice period of 0, increases apply at once', () => {
@@ -211,12 +211,12 @@ describe('agendas under load', () => {
     const applied = (report: BlockReport) => blockEvents(report, 'Initialization').map((e) => (e.value as { operator: AccountId }).operator);
     const first = dev.chain.newBlock();
     expect(applied(first)).toEqual(pairs.slice(0, 32).map(accountOf));
-    expect(dev.query(() => [ServicesStorage.AgendaIncompleteSince.get(), ServicesStorage.PriceChangeAgenda.get(scheduled + 5).length])).toEqual([scheduled + 5, 8]);
+    expect(dev.query(() => [ServicesItems.AgendaIncompleteSince.get(), ServicesItems.PriceChangeAgenda.get(scheduled + 5).length])).toEqual([scheduled + 5, 8]);
     const second = dev.chain.newBlock();
     expect(applied(second)).toEqual([...pairs.slice(32).map(accountOf), dev.ids.bob]);
-    expect(dev.query(() => [ServicesStorage.AgendaIncompleteSince.get(), ServicesStorage.PriceChangeAgenda.contains(scheduled + 5), ServicesStorage.PriceChangeAgenda.contains(scheduled + 6)]))
+    expect(dev.query(() => [ServicesItems.AgendaIncompleteSince.get(), ServicesItems.PriceChangeAgenda.contains(scheduled + 5), ServicesItems.PriceChangeAgenda.contains(scheduled + 6)]))
       .toEqual([undefined, false, false]);
-    expect(dev.query(() => [...pairs.map(accountOf), dev.ids.bob].every((who) => ServicesStorage.Operators.get(who)?.price_targets.cpu === (who === dev.ids.bob ? 31_000n : 1200n))))
+    expect(dev.query(() => [...pairs.map(accountOf), dev.ids.bob].every((who) => ServicesItems.Operators.get(who)?.price_targets.cpu === (who === dev.ids.bob ? 31_000n : 1200n))))
       .toBe(true);
   });
 
@@ -226,7 +226,7 @@ describe('agendas under load', () => {
     const full = dev.block(...pairs.slice(0, 128).map(raise)).number + 10;
     // The sudo goes in the next block, the change in the one after.
     dev.sudo(tx.set_notice_period({ blocks: full - (dev.head() + 2) }));
-    expect(dev.query(() => ServicesStorage.PriceChangeAgenda.get(full).length)).toBe(128);
+    expect(dev.query(() => ServicesItems.PriceChangeAgenda.get(full).length)).toBe(128);
     dev.failsCleanly(pairs[128], raise(pairs[128])[1], 'Services.AgendaFull');
   });
 });
@@ -271,14 +271,14 @@ describe('requests', () => {
       { type: 'ServiceRequested', value: { request_id: 0n, owner: dev.ids.eve, operators: [dev.ids.bob], prices: [{ operator: dev.ids.bob, per_hour: perHour }] } },
       { type: 'ServiceInitiated', value: { service_id: 0n, request_id: 0n, owner: dev.ids.eve, prices: [{ operator: dev.ids.bob, per_hour: perHour }] } },
     ]);
-    expect(dev.query(() => ServicesStorage.Services.get(0n))).toEqual({
+    expect(dev.query(() => ServicesItems.Services.get(0n))).toEqual({
       owner: dev.ids.eve, request_id: 0n, resources: SMALL, prices: [{ operator: dev.ids.bob, per_hour: perHour }],
       started_at: report.number, ttl_blocks: 10_000, charged_blocks: 0, balance: 10n * TOKEN, unpaid: [0n],
     });
     const after = dev.account(dev.ids.eve);
     expect(after.data.reserved - eve.data.reserved).toBe(10n * TOKEN);
     expect(eve.data.free - after.data.free).toBe(10n * TOKEN + feePaid(report.extrinsics[0].events));
-    expect(dev.query(() => [ServicesStorage.OperatorServices.get(dev.ids.bob), ServicesStorage.ServiceRequests.get(0n)])).toEqual([[0n], undefined]);
+    expect(dev.query(() => [ServicesItems.OperatorServices.get(dev.ids.bob), ServicesItems.ServiceRequests.get(0n)])).toEqual([[0n], undefined]);
   });
 
   it('operators that require approval must approve; the last approval starts the service', () => {
@@ -286,9 +286,9 @@ describe('requests', () => {
     dev.registerDave(LOW, 'Required');
     const requested = dev.request([dev.ids.bob, dev.ids.charlie, dev.ids.dave]);
     expect(servicesEvents(requested.extrinsics[0].events).map((e) => e.type)).toEqual(['ServiceRequested']);
-    expect(dev.query(() => ServicesStorage.ServiceRequests.get(0n)?.operators)).toEqual([
+    expect(dev.query(() => ServicesItems.ServiceRequests.get(0n)?.operators)).toEqual([
       [dev.ids.bob, { type: 'Approved' }], [dev.ids.charlie, { type: 'Pending' }], [dev.ids.dave, { type: 'Pending' }]]);
-    expect(dev.query(() => [ServicesStorage.OperatorRequests.get(dev.ids.bob), ServicesStorage.OperatorRequests.get(dev.ids.dave)])).toEqual([[0n], [0n]]);
+    expect(dev.query(() => [ServicesItems.OperatorRequests.get(dev.ids.bob), ServicesItems.OperatorRequests.get(dev.ids.dave)])).toEqual([[0n], [0n]]);
     dev.failsCleanly(dev.pairs.bob, tx.approve({ request_id: 0n }), 'Services.AlreadyApproved');
     dev.failsCleanly(dev.pairs.ferdie, tx.approve({ request_id: 0n }), 'Services.NotRequestOperator');
     dev.failsCleanly(dev.pairs.charlie, tx.approve({ request_id: 7n }), 'Services.RequestNotFound');
@@ -308,7 +308,7 @@ describe('requests', () => {
         { operator: dev.ids.dave, per_hour: hourlyPrice(LOW, SMALL) },
       ] } },
     ]);
-    expect(dev.query(() => [ServicesStorage.ServiceRequests.get(0n), ServicesStorage.OperatorRequests.get(dev.ids.dave), ServicesStorage.OperatorServices.get(dev.ids.dave)]))
+    expect(dev.query(() => [ServicesItems.ServiceRequests.get(0n), ServicesItems.OperatorRequests.get(dev.ids.dave), ServicesItems.OperatorServices.get(dev.ids.dave)]))
       .toEqual([undefined, [], [0n]]);
   });
 
@@ -326,7 +326,7 @@ describe('requests', () => {
     expect(servicesEvents(cancelled.extrinsics[0].events)).toEqual([{ type: 'ServiceRequestCancelled', value: { request_id: 1n } }]);
     const after = dev.account(dev.ids.eve).data;
     expect([after.reserved, eve.free - after.free]).toEqual([eve.reserved, fees]);
-    expect(dev.query(() => [ServicesStorage.ServiceRequests.get(0n), ServicesStorage.ServiceRequests.get(1n), ServicesStorage.OperatorRequests.get(dev.ids.charlie), ServicesStorage.OperatorRequests.get(dev.ids.bob)]))
+    expect(dev.query(() => [ServicesItems.ServiceRequests.get(0n), ServicesItems.ServiceRequests.get(1n), ServicesItems.OperatorRequests.get(dev.ids.charlie), ServicesItems.OperatorRequests.get(dev.ids.bob)]))
       .toEqual([undefined, undefined, [], []]);
     dev.failsCleanly(dev.pairs.eve, tx.cancel_request({ request_id: 1n }), 'Services.RequestNotFound');
   });
@@ -361,11 +361,11 @@ describe('running services', () => {
     const higher = targets(30_000n, 6n, 75n, 150n, 225n);
     const scheduled = dev.block([dev.pairs.bob, tx.update_price_targets({ price_targets: higher })]).number;
     dev.chain.runTo(scheduled + 50);
-    expect(dev.query(() => ServicesStorage.Operators.get(dev.ids.bob)?.price_targets)).toEqual(higher);
-    expect(dev.query(() => ServicesStorage.Services.get(0n)?.prices)).toEqual([{ operator: dev.ids.bob, per_hour: locked }]);
+    expect(dev.query(() => ServicesItems.Operators.get(dev.ids.bob)?.price_targets)).toEqual(higher);
+    expect(dev.query(() => ServicesItems.Services.get(0n)?.prices)).toEqual([{ operator: dev.ids.bob, per_hour: locked }]);
     // A new service starts at the price in force now.
     dev.request([dev.ids.bob], 100n * TOKEN, 2_000);
-    expect(dev.query(() => ServicesStorage.Services.get(1n)?.prices)).toEqual([{ operator: dev.ids.bob, per_hour: hourlyPrice(higher, SMALL) }]);
+    expect(dev.query(() => ServicesItems.Services.get(1n)?.prices)).toEqual([{ operator: dev.ids.bob, per_hour: hourlyPrice(higher, SMALL) }]);
 
     const bob = dev.account(dev.ids.bob).data.free;
     const report = dev.block([dev.pairs.eve, tx.terminate({ service_id: 0n })]);
@@ -425,7 +425,7 @@ describe('running services', () => {
       { type: 'ServiceTerminated', value: { service_id: 0n, reason: { type: 'OutOfFunds' }, refund: deposit - paid } },
     ]);
     expect(dev.account(dev.ids.bob).data.free - bob).toBe(paid);
-    expect(dev.query(() => [ServicesStorage.Services.get(0n), ServicesStorage.OperatorServices.get(dev.ids.bob)])).toEqual([undefined, []]);
+    expect(dev.query(() => [ServicesItems.Services.get(0n), ServicesItems.OperatorServices.get(dev.ids.bob)])).toEqual([undefined, []]);
   });
 
   it('ends Expired after its TTL, charged for exactly ttl_blocks blocks, whoever notices first', () => {
@@ -434,7 +434,7 @@ describe('running services', () => {
     dev.chain.submit(dev.pairs.eve, tx.request({ operators: [dev.ids.bob], resources: SMALL, ttl_blocks: 30, deposit: TOKEN }));
     const started = dev.chain.newBlock().number;
     dev.chain.runTo(started + 29);
-    expect(dev.query(() => [ServicesStorage.Services.contains(0n), ServicesStorage.Services.contains(1n)])).toEqual([true, true]);
+    expect(dev.query(() => [ServicesItems.Services.contains(0n), ServicesItems.Services.contains(1n)])).toEqual([true, true]);
     const paid = planck(dev, chargeBetween(hourlyPrice(BOB_TARGETS, SMALL)!, 0, 30));
     const ending = (service_id: bigint) => [
       { type: 'ServiceSettled', value: { service_id, charged_through: started + 30, payments: [[dev.ids.bob, paid]] } },
@@ -466,9 +466,9 @@ describe('running services', () => {
     ]);
     // It cannot pay its 121st block: a top-up in that block, applied before the sweep ends it, comes too late.
     dev.chain.runTo(started + 120);
-    expect(dev.query(() => ServicesStorage.Services.contains(0n))).toBe(true);
+    expect(dev.query(() => ServicesItems.Services.contains(0n))).toBe(true);
     dev.failsCleanly(dev.pairs.eve, tx.top_up({ service_id: 0n, amount: TOKEN }), 'Services.ServiceEnded');
-    expect(dev.query(() => ServicesStorage.Services.contains(0n))).toBe(false);
+    expect(dev.query(() => ServicesItems.Services.contains(0n))).toBe(false);
   });
 
   it('an operator whose account was reaped is not paid: what it is owed goes back to the owner', () => {
@@ -477,7 +477,7 @@ describe('running services', () => {
     dev.block([dev.pairs.charlie, tx.approve({ request_id: 0n })]);
     dev.block([dev.pairs.bob, Balances.tx.transfer_all({ dest: { type: 'Id', value: dev.ids.alice }, keep_alive: false })]);
     expect(dev.account(dev.ids.bob).providers).toBe(0);
-    const started = dev.query(() => ServicesStorage.Services.get(0n)!.started_at);
+    const started = dev.query(() => ServicesItems.Services.get(0n)!.started_at);
     const report = dev.block([dev.pairs.eve, tx.terminate({ service_id: 0n })]);
     const charlie = planck(dev, chargeBetween(hourlyPrice(targets(25_000n, 4n, 50n, 120n, 180n), SMALL)!, 0, report.number - started));
     expect(servicesEvents(report.extrinsics[0].events)).toEqual([
@@ -495,7 +495,7 @@ describe('running services', () => {
       'Services.TooManyRequests');
     for (let i = 0; i < 64; i++) dev.chain.submit(dev.pairs.ferdie, tx.request({ operators: [dev.ids.bob], resources: SMALL, ttl_blocks: 1000, deposit: TOKEN }));
     dev.chain.newBlock().extrinsics.forEach(ok);
-    expect(dev.query(() => ServicesStorage.OperatorServices.get(dev.ids.bob).length)).toBe(64);
+    expect(dev.query(() => ServicesItems.OperatorServices.get(dev.ids.bob).length)).toBe(64);
     dev.failsCleanly(dev.pairs.ferdie, tx.request({ operators: [dev.ids.bob], resources: SMALL, ttl_blocks: 10, deposit: 1n }), 'Services.TooManyServices');
   });
 });
@@ -506,7 +506,7 @@ describe('the sweep', () => {
     for (let i = 0; i < 40; i++) dev.chain.submit(dev.pairs.ferdie, tx.request({ operators: [dev.ids.bob], resources: SMALL, ttl_blocks: 5, deposit: TOKEN }));
     const started = dev.chain.newBlock().number;
     dev.chain.runTo(started + 4);
-    expect(dev.query(() => [...ServicesStorage.Services.entries()].length)).toBe(40);
+    expect(dev.query(() => [...ServicesItems.Services.entries()].length)).toBe(40);
     const blocks = [1, 2, 3, 4].map(() => blockEvents(dev.chain.newBlock(), 'Finalization'));
     const ended = blocks.map((events) => events.filter((e) => e.type === 'ServiceTerminated').length);
     expect(ended.every((n) => n <= 16)).toBe(true);
@@ -514,7 +514,7 @@ describe('the sweep', () => {
     // However late the sweep reaches one, it is charged for its 5 blocks, not one more.
     const settled = blocks.flat().filter((e) => e.type === 'ServiceSettled').map((e) => (e.value as { charged_through: number }).charged_through);
     expect(settled).toEqual(Array(40).fill(started + 5));
-    expect(dev.query(() => [...ServicesStorage.Services.entries()].length)).toBe(0);
+    expect(dev.query(() => [...ServicesItems.Services.entries()].length)).toBe(0);
   });
 });
 
@@ -555,11 +555,11 @@ describe('ServicesApi through state_call', () => {
     expect(Option(Quote).dec(call('quote', u8aConcat(AccountId32.enc(dev.ids.eve), Resources.enc(SMALL))))).toBeUndefined();
     expect(Option(OperatorInfo).dec(call('operator', AccountId32.enc(dev.ids.charlie)))).toEqual(dev.query(() => operator(dev.ids.charlie)));
 
-    const waiting = dev.query(() => [...ServicesStorage.Services.entries()].map(([[id]]) => id));
+    const waiting = dev.query(() => [...ServicesItems.Services.entries()].map(([[id]]) => id));
     expect(waiting.length).toBeGreaterThanOrEqual(4);
     const paid = planck(dev, chargeBetween(hourlyPrice(BOB_TARGETS, SMALL)!, 0, 3));
     expect(Option(ServiceStatus).dec(call('service', u64.enc(waiting[0])))).toEqual({
-      service: dev.query(() => ServicesStorage.Services.get(waiting[0])), charged_through: started + 3, owed: paid, ends: { type: 'Expired' } });
+      service: dev.query(() => ServicesItems.Services.get(waiting[0])), charged_through: started + 3, owed: paid, ends: { type: 'Expired' } });
     expect(Option(ServiceStatus).dec(call('service', u64.enc(999n)))).toBeUndefined();
     expect(() => call('quote', AccountId32.enc(dev.ids.bob))).toThrow(ApiCallError);
   });
@@ -582,7 +582,7 @@ describe('the genesis config', () => {
 
   it('is optional: defaults apply and nobody is registered', () => {
     const chain = new TestChain({ ...dev, genesis: { runtimeGenesis: { patch: { ...patch, services: undefined } } } });
-    expect(chain.query(() => [ServicesStorage.MinNoticeBlocks.get(), ServicesStorage.MaxPriceIncrease.get(), [...ServicesStorage.Operators.entries()].length])).toEqual([14_400, 500_000, 0]);
+    expect(chain.query(() => [ServicesItems.MinNoticeBlocks.get(), ServicesItems.MaxPriceIncrease.get(), [...ServicesItems.Operators.entries()].length])).toEqual([14_400, 500_000, 0]);
   });
 
   it('refuses a bad section, naming the field', () => {
@@ -593,7 +593,7 @@ describe('the genesis config', () => {
     expect(withServices({ ...services, operators: [[bob[0], { ...bob[1], key: `0x02${'00'.repeat(31)}05` }]] }))
       .toThrow(`${at}.operators[0][1].key: "0x02${'00'.repeat(31)}05" is not a compressed secp256k1 public key`);
     expect(withServices({ ...services, operators: [[bob[0], { ...bob[1], approval: 'Maybe' }]] }))
-      .toThrow(`${at}.operators[0][1].approval: expected "None" or "Required", got "Maybe"`);
+      .toThrow(`${at}.operators[0][1].approval: expected one of "None", "Required", got "Maybe"`);
     expect(withServices({ ...services, operators: [[bob[0], { ...bob[1], price_targets: { ...HIGH_JSON, mem: 1001 } }]] }))
       .toThrow(`${at}.operators[0][1].price_targets: outside priceLimits`);
     expect(withServices({ ...services, operators: [bob, [bob[0], charlie[1]]] })).toThrow(`${at}.operators[1][0]: this account is registered twice`);
