@@ -27,6 +27,7 @@ import {
 } from './report/sweep.ts';
 import { registerNodeCommand } from './node.ts';
 import { registerBenchmarkCommand } from './benchmark/cli.ts';
+import { syncGridNodes } from './grid-nodes.ts';
 import { toAccount } from '../frame/genesis-json.ts';
 import { BLOCKS_PER_HOUR } from '../frame/units.ts';
 import type { OperatorInfo, Price, Quote } from '../pallets/services/types.ts';
@@ -352,6 +353,24 @@ export function buildProgram(): Command {
       const info = chain.api<OperatorInfo | undefined>('ServicesApi_operator', [account]);
       if (!info) throw new Error(`${who} is not a registered operator`);
       report(true, { ...info, pending_change: info.pending_change ?? null }, []);
+    });
+
+  program.command('grid-nodes')
+    .description('Register (or update the capacity of) the signer\'s ThreeFold grid nodes from a saved gridproxy /nodes answer, over JSON-RPC.')
+    .argument('<file>', 'a saved gridproxy /nodes response (a JSON array of node records)')
+    .requiredOption('--farm <farmId>', 'the signer\'s gridproxy farmId: only its records are submitted', integer('--farm'))
+    .requiredOption('--suri <suri>', 'the signer\'s secret URI (sr25519), e.g. //Charlie')
+    .option('--url <url>', 'the node\'s JSON-RPC WebSocket', 'ws://127.0.0.1:9944')
+    .option('--dry-run', 'print what it would do, submit nothing')
+    .option('--json', 'print the plan (and outcomes) as JSON')
+    .action(async (file: string, opts: { farm: number; suri: string; url: string; dryRun?: boolean; json?: boolean }) => {
+      const plan = await syncGridNodes(file, { farm: BigInt(opts.farm), suri: opts.suri, url: opts.url, dryRun: !!opts.dryRun });
+      report(!!opts.json, { dry_run: !!opts.dryRun, nodes: plan }, [
+        ...plan.map(({ node, action, capacity, outcome }) =>
+          `node ${node}: ${action} (${capacity.cpu_cores} vCPU, ${capacity.memory_gb} GB RAM, ${capacity.storage_gb} GB SSD free)${outcome ? `: ${outcome}` : ''}`),
+        `${plan.length} node(s) of farm ${opts.farm}${opts.dryRun ? ' (dry run: nothing submitted)' : ''}`,
+      ]);
+      if (plan.some(({ outcome }) => outcome !== undefined && outcome !== 'ok')) process.exitCode = 1;
     });
 
   program.command('purge-chain')

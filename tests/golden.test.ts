@@ -15,14 +15,14 @@ import { profileWorkloads } from '../node/workloads/profiles.ts';
 
 // ---- the golden values (the one place to update them) ---------------------------------------------
 const GOLDEN = {
-  metadataV14: '0xc203cd18c672517effc748c26f85325f6a86540cf20168dddb7e301b06aeb613',
-  metadataV15: '0x133021112dc906b9508d2c9c1986a7c68fdd9d7d7e33efcd2db85ead2a28a6f9',
+  metadataV14: '0xbc417e516faa8c406526f6242285c014b513c5abe22647af487e03b8a0aaee10',
+  metadataV15: '0x07ba94e100155b12617492e9c0584024f5951d5389338c81ea73fecff9000ff7',
   /** blake2_256 over `Pallet.Item=0xprefix` lines, one per storage item, in metadata order. */
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
-  genesis: '0x80fd55fcf149ea5e7470fab5cfc85e4fd61d1b249c84108564519658942c36f7',
+  genesis: '0xfe12382cb45cf89ea2d1e520cab31267c7203599d094ec6d09e57d8e3a9ad868',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0xc34d2203ee757fc80fde31b95b9f99a43155eb4045157f01c5d9e71637c2f796',
-  head: '0xca95b23556b203b1df177335d4cd82e9c01d928aab034b23dbc8e763b7e4fc17',
+  blocks: '0x90565b804c29791825603e9ffccbcf5173c9f8f545cb8132773abb2c311b8f3b',
+  head: '0x7060883dd9097f71bc0bc3b71805ad096e84037c9dbcc77f2ac4ede91837f79f',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));

@@ -56,6 +56,17 @@ export function sliceMarketplaceBenchmarks(Marketplace: ReturnType<typeof create
         };
       },
     },
+    register_grid_node: {
+      components: { s: [0, MAX_SLICES_PER_NODE] },
+      setup: ({ s }, ctx) => {
+        const farmer = funded(ctx, 'farmer');
+        const id = NextNodeId.get() + 1_000; // a gridproxy id beyond the chain's own: NextNodeId moves past it
+        return {
+          origin: signed(farmer), call: tx.register_grid_node({ node: id, capacity: capacity(s), location: LOCATION, sla: SLA, certification: { type: 'Diy' } }),
+          verify: () => ensure(nodeSlices(id).length === s && NextNodeId.get() === id + 1, 'the node was not registered under its grid id'),
+        };
+      },
+    },
     update_capacity: {
       setup: (_, ctx) => {
         const { farmer, id } = node(ctx, 0);

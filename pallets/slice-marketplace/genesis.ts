@@ -6,7 +6,7 @@ import { stringToU8a } from '@polkadot/util';
 import { PERMILL, type AccountId } from '../../primitives/types.ts';
 import { U64_MAX } from '../../frame/dispatch.ts';
 import {
-  SpecError, account, array, dictionary, integer, object, oneOf, optional, refine, requireInteger, requireObject, smallInteger,
+  SpecError, account, array, dictionary, integer, object, oneOf, optional, refine, requireArray, requireInteger, requireObject, smallInteger,
 } from '../../frame/genesis-json.ts';
 import { BLOCKS_PER_MONTH, slicesIn } from './billing.ts';
 import {
@@ -114,6 +114,20 @@ function parseGridNode(json: unknown, field: string, farms: ReadonlyMap<string, 
     slicePricePerHour: slicePrice,
     farmerField: `${farmsPath}.${farmId}`,
   };
+}
+
+/**
+ * The records of a saved gridproxy `/nodes` answer that farm `farmId` belongs to, read as the
+ * genesis import reads them (with the default SLAs), for `farmer`. Other farms' records are skipped,
+ * once they show an integer farmId; a malformed record is refused naming it and its field.
+ */
+export function readFarmNodes(json: unknown, path: string, farmId: bigint, farmer: AccountId): GenesisNode[] {
+  const farms = new Map([[farmId.toString(), farmer]]);
+  return requireArray(json, path).flatMap((record, i) => {
+    const field = `${path}[${i}]`;
+    const farm = requireInteger(requireObject(record, field), 'farmId', field, { max: U32_MAX });
+    return farm === farmId ? [parseGridNode(record, field, farms, '--farm', 0n, DEFAULT_SLA)] : [];
+  });
 }
 
 /**

@@ -9,7 +9,7 @@
 import { stringToHex } from '@polkadot/util';
 import { u32 } from '../../primitives/scale.ts';
 import { AccountId32, Balance, BlockNumber, PERMILL, type AccountId, type Weight } from '../../primitives/types.ts';
-import type { PostDispatchInfo } from '../../frame/dispatch.ts';
+import { DispatchErrors, type PostDispatchInfo } from '../../frame/dispatch.ts';
 import { SpecError } from '../../frame/genesis-json.ts';
 import { call, constant, errors, events, genesisConfig, pallet } from '../../frame/pallet.ts';
 import type { Currency, PriceOracle, ReserveId } from '../../frame/traits.ts';
@@ -84,6 +84,7 @@ export const MarketplaceErrors = errors(PALLET, {
   RentalNotFound: [18, 'No live rental with this id.'],
   NotRenter: [19, 'Only the renter may cancel a rental.'],
   ExpiriesPending: [20, 'More of the node\'s rentals are past their end than a call may expire (`MaxExpiriesPerBlock`): try again once the agenda has expired them.'],
+  NodeIdTaken: [21, 'A node with this id is already registered (a grid node keeps its gridproxy nodeId).'],
 });
 const Errors = MarketplaceErrors;
 
@@ -162,6 +163,17 @@ function addNode(spec: NewNode): number {
   FarmerNodes.insert(spec.farmer, node.id, undefined);
   Farmers.insert(spec.farmer, { ...farmer, nodes: farmer.nodes + 1 });
   return slices;
+}
+
+/** Registers a new node under `id` (NextNodeId moves past it), up and priced at the band's minimum. */
+function registerNode(farmer: AccountId, id: number, node: Pick<NewNode, 'capacity' | 'location' | 'sla' | 'certification'>): void {
+  if (node.sla.min_uptime > PERMILL) throw Errors.InvalidSla;
+  if (id >= NextNodeId.get()) {
+    if (id === 0xffff_ffff) throw DispatchErrors.Overflow; // no id after the last u32
+    NextNodeId.put(id + 1);
+  }
+  const slices = addNode({ ...node, id, farmer, status: { type: 'Up' }, slicePricePerHour: PriceBandOf.get().min });
+  MarketplaceEvents.deposit({ type: 'NodeRegistered', value: { node: id, farmer, slices } });
 }
 
 export function createSliceMarketplace(config: SliceMarketplaceConfig) {
@@ -276,14 +288,7 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
         index: 0, origin: 'signed', args: { capacity: Capacity, location: Location, sla: Sla, certification: Certification },
         weight: ({ capacity }) => Weights.registerNode(Math.min(slicesIn(capacity), MAX_SLICES_PER_NODE)),
         docs: 'Register a node with its capacity; the chain cuts it into slices, priced at the band\'s minimum until the farmer sets a price.',
-        dispatch: (farmer, { capacity, location, sla, certification }) => {
-          if (sla.min_uptime > PERMILL) throw Errors.InvalidSla;
-          const band = PriceBandOf.get();
-          const id = NextNodeId.get();
-          NextNodeId.put(id + 1);
-          const slices = addNode({ id, farmer, capacity, location, certification, status: { type: 'Up' }, sla, slicePricePerHour: band.min });
-          MarketplaceEvents.deposit({ type: 'NodeRegistered', value: { node: id, farmer, slices } });
-        },
+        dispatch: (farmer, { capacity, location, sla, certification }) => registerNode(farmer, NextNodeId.get(), { capacity, location, sla, certification }),
       }),
       update_capacity: call({
         index: 1, origin: 'signed', args: { node: NodeId, capacity: Capacity }, weight: Weights.updateCapacity,
@@ -415,6 +420,19 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
           const [paid, refunded] = finish(rental);
           MarketplaceEvents.deposit({ type: 'RentalCancelled', value: { rental: id, paid, refunded } });
           return { actualWeight: Weights.cancelRental(rental.slices.length) };
+        },
+      }),
+      register_grid_node: call({
+        index: 12, origin: 'signed', args: { node: NodeId, capacity: Capacity, location: Location, sla: Sla, certification: Certification },
+        weight: ({ capacity }) => Weights.registerGridNode(Math.min(slicesIn(capacity), MAX_SLICES_PER_NODE)),
+        docs: [
+          'Register a ThreeFold grid node under its gridproxy nodeId, as the genesis import does, so that the grid and the',
+          'chain name it alike (`slicechain grid-nodes` submits it from a saved gridproxy /nodes answer). Refused when the id',
+          'is taken; later register_node ids come after it.',
+        ],
+        dispatch: (farmer, { node, capacity, location, sla, certification }) => {
+          if (Nodes.contains(node)) throw Errors.NodeIdTaken;
+          registerNode(farmer, node, { capacity, location, sla, certification });
         },
       }),
       collect_income: call({
