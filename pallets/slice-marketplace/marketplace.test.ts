@@ -75,6 +75,19 @@ describe('nodes', () => {
     expect(chain.query(() => [NextNodeId.get(), FarmerNodes.contains(id(dave), 4), Farmers.get(id(dave))])).toEqual([5, true, { nodes: 2, earned: 0n }]);
   });
 
+  it('register_grid_node keeps the gridproxy nodeId, refuses an id in use, and later register_node ids come after it', () => {
+    const grid = (nodeId: number) => tx.register_grid_node({ node: nodeId, capacity: capacity(8, 32, 1000), location, sla, certification: { type: 'Diy' } });
+    const report = chain.one(dave, grid(4711));
+    expect(marketEvents(report.events)).toEqual([{ type: 'NodeRegistered', value: { node: 4711, farmer: id(dave), slices: 5 } }]);
+    expect(node(4711)).toMatchObject({ id: 4711, farmer: id(dave), capacity: capacity(8, 32, 1000) });
+    expectFailure(charlie, grid(4711), 'SliceMarketplace.NodeIdTaken');
+    expectFailure(charlie, grid(1), 'SliceMarketplace.NodeIdTaken'); // a genesis node's id
+    const next = chain.one(dave, tx.register_node({ capacity: capacity(4, 16, 400), location, sla, certification: { type: 'Diy' } }));
+    expect(marketEvents(next.events)).toMatchObject([{ type: 'NodeRegistered', value: { node: 4712 } }]);
+    expect(chain.one(dave, grid(100)).error).toBeUndefined(); // below NextNodeId and free: taken as it is
+    expect(chain.query(() => NextNodeId.get())).toBe(4713);
+  });
+
   it('register_node refuses an SLA over 100% and a node of more than MaxSlicesPerNode slices', () => {
     expectFailure(dave, tx.register_node({ capacity: capacity(4, 16, 400), location, sla: { ...sla, min_uptime: 1_000_001 }, certification: { type: 'Diy' } }),
       'SliceMarketplace.InvalidSla');
