@@ -14,7 +14,7 @@ import { outcomeMetrics, type SweepResult } from '../node/report/sweep.ts';
 import { simulate } from '../node/simulate.ts';
 import { DEFAULT_PROFILE, profileWorkloads } from '../node/workloads/profiles.ts';
 import { MinNoticeBlocks } from '../pallets/services/storage.ts';
-import { PriceBandOf } from '../pallets/slice-marketplace/storage.ts';
+import { PriceBand } from '../pallets/slice-marketplace/storage.ts';
 import { itWithBrowser, openChartPage } from './browser.ts';
 import { json, slicechain } from './slicechain-cli.ts';
 
@@ -55,7 +55,7 @@ describe('sweep', () => {
           services.minNoticeBlocks = notice;
           sliceMarketplace.priceBand = { ...(sliceMarketplace.priceBand as object), max };
           const chain = new Chain(spec);
-          expect(chain.read(() => [MinNoticeBlocks.get(), PriceBandOf.get().max])).toEqual([notice, BigInt(max)]);
+          expect(chain.read(() => [MinNoticeBlocks.get(), PriceBand.get().max])).toEqual([notice, BigInt(max)]);
           const collector = new FigureCollector(chain);
           simulate(chain, { blocks: BLOCKS, seed, workloads: profileWorkloads(DEFAULT_PROFILE), accounts: devPairs(), onBlock: (n, o) => collector.noteRefused(n, o.refused) });
           const run = whole.runs.find((r) => r.seed === seed && r.combination['services.minNoticeBlocks'] === notice && r.combination['sliceMarketplace.priceBand.max'] === max);

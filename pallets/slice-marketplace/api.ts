@@ -138,10 +138,10 @@ export function createRuntimeApi(oracle: PriceOracle) {
   };
 }
 
-export type SliceMarketplaceApi = ReturnType<typeof createRuntimeApi>;
+export type SliceMarketplaceQueries = ReturnType<typeof createRuntimeApi>;
 
 /** SliceMarketplaceApi, as decl_runtime_apis would declare it: the functions above through state_call. */
-export const sliceMarketplaceRuntimeApi = (api: SliceMarketplaceApi): RuntimeApi => runtimeApi('SliceMarketplaceApi', 1, {
+export const sliceMarketplaceRuntimeApi = (api: SliceMarketplaceQueries): RuntimeApi => runtimeApi('SliceMarketplaceApi', 1, {
   list_slices: method({
     inputs: { filter: SliceFilter, page: PageRequest }, output: SlicePage,
     docs: ['Nodes with slices matching the filter, sorted and paged, with the total count.'],

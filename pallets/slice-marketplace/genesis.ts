@@ -11,7 +11,7 @@ import {
 import { BLOCKS_PER_MONTH, slicesIn } from './billing.ts';
 import {
   MAX_LOCATION_LEN, MAX_NODES_PER_FARMER, MAX_SLICES_PER_NODE, type Capacity, type Certification, type Location, type NodeStatus,
-  type PriceBand, type Sla,
+  type PriceBandBounds, type Sla,
 } from './types.ts';
 
 export interface GenesisNode {
@@ -28,12 +28,12 @@ export interface GenesisNode {
 }
 
 export interface MarketplaceGenesis {
-  priceBand: PriceBand;
+  priceBand: PriceBandBounds;
   blocksPerMonth: number;
   nodes: GenesisNode[];
 }
 
-export const DEFAULT_PRICE_BAND: PriceBand = { min: 1_000n, max: 10_000_000n };
+export const DEFAULT_PRICE_BAND: PriceBandBounds = { min: 1_000n, max: 10_000_000n };
 /** What imported nodes promise when the spec does not say: certified hardware promises more. */
 const DEFAULT_SLA: Record<'diy' | 'certified', Sla> = {
   diy: { min_uptime: 950_000, min_bandwidth_mbps: 100 },
@@ -44,7 +44,7 @@ const GIB = 1n << 30n;
 const U32_MAX = 0xffff_ffffn;
 
 const PriceBandConfig = refine(object({ min: integer({ min: 1n, max: U64_MAX }), max: integer({ min: 1n, max: U64_MAX }) }),
-  ({ min, max }, path): PriceBand => {
+  ({ min, max }, path): PriceBandBounds => {
     if (min > max) throw new SpecError(path, `min ${min} exceeds max ${max}`);
     return { min, max };
   });

@@ -10,7 +10,7 @@ import {
 } from '../../tests/marketplace-chain.ts';
 import { Account } from '../../frame/system/index.ts';
 import {
-  Agenda, FarmerNodes, Farmers, NextNodeId, NodeRentals, Nodes, PriceBandOf, RenterRentals, Rentals, Slices, nodeSlices,
+  Agenda, FarmerNodes, Farmers, NextNodeId, NodeRentals, Nodes, PriceBand, RenterRentals, Rentals, Slices, nodeSlices,
 } from './storage.ts';
 import type { Capacity, Rental, SliceStatus } from './types.ts';
 import { feePaid } from '../../tests/support.ts';
@@ -151,7 +151,7 @@ describe('nodes', () => {
       success: false, value: { type: 'Module', value: { index: 11, error: '0x07000000' } } } } });
     report = chain.one(alice, Sudo.tx.sudo({ call: tx.set_price_band({ min: 0n, max: 6n }) }));
     expect(report.events.find((e) => e.type === 'Sudo')!.value).toMatchObject({ value: { sudo_result: { success: false } } });
-    expect(chain.query(() => PriceBandOf.get())).toEqual({ min: 5_000n, max: 90_000n });
+    expect(chain.query(() => PriceBand.get())).toEqual({ min: 5_000n, max: 90_000n });
     expectFailure(bob, tx.set_price_band({ min: 1n, max: 2n }), 'BadOrigin');
   });
 
