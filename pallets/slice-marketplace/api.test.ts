@@ -6,6 +6,7 @@ import { apiId } from '../../frame/runtime-api.ts';
 import { SliceMarketplace, VERSION } from '../../runtime/runtime.ts';
 import { AccountId32 } from '../../primitives/types.ts';
 import { MarketChain, TOKEN, TOKEN_PRICE, devMarketplace, devSpecWith, gridNode, id, text } from '../../tests/marketplace-chain.ts';
+import { U64_MAX } from '../../frame/dispatch.ts';
 import { Nodes } from './storage.ts';
 import {
   FarmerDashboard, PageRequest, SliceFilter, SlicePage, UserDashboard, type Node, type SliceListing, type SortBy,
@@ -162,14 +163,14 @@ describe('list_slices filters and dashboards on a small grid', () => {
 
 describe('derived money figures that cannot fit a u64', () => {
   it('saturate at u64::MAX: a slice priced at u64::MAX per hour lists that as its monthly price too', () => {
-    const max = ((1n << 64n) - 1n).toString();
+    const max = U64_MAX.toString();
     const chain = new MarketChain(devSpecWith({
       priceBand: { min: '1000', max }, slicePrice: max, farms: devMarketplace.farms, gridNodes: [gridNode(1, 1, [8, 32, 800])],
     }));
     const [item] = chain.query(() => api.listSlices(NO_FILTER, page(0, 1))).items;
-    expect(item.price_per_hour).toBe((1n << 64n) - 1n);
-    expect(item.price_per_month).toBe((1n << 64n) - 1n);
-    expect(SlicePage.dec(SlicePage.enc({ total: 1, items: [item] })).items[0].price_per_month).toBe((1n << 64n) - 1n);
+    expect(item.price_per_hour).toBe(U64_MAX);
+    expect(item.price_per_month).toBe(U64_MAX);
+    expect(SlicePage.dec(SlicePage.enc({ total: 1, items: [item] })).items[0].price_per_month).toBe(U64_MAX);
   });
 });
 
