@@ -9,6 +9,8 @@ import {
   MarketChain, TOKEN, TOKEN_PRICE, devSpecWith, expectOnlyFeeAndNonce, gridNode, id, marketEvents, text,
 } from '../../tests/marketplace-chain.ts';
 import { Account } from '../../frame/system/index.ts';
+import { eventsOf } from '../../tests/support.ts';
+import { SliceMarketplaceEvents } from './index.ts';
 import {
   Agenda, FarmerNodes, Farmers, NextNodeId, NodeRentals, Nodes, PriceBand, RenterRentals, Rentals, Slices, nodeSlices,
 } from './storage.ts';
@@ -383,7 +385,7 @@ describe('billing', () => {
     expect(chain.query(() => [...Rentals.entries()].length)).toBe(8);
     chain.newBlock();
     expect(expired()).toHaveLength(8);
-    expect(expired().every((e) => (e.value as { refunded: bigint }).refunded === 0n)).toBe(true);
+    expect(eventsOf(chain.events().map((e) => e.event), SliceMarketplaceEvents, 'RentalExpired').every((e) => e.refunded === 0n)).toBe(true);
     expect(renters.map((r) => chain.held(r))).toEqual([0n, 0n, 0n, 0n]);
     expect(chain.query(() => [...Slices.entries()].every(([, s]: [unknown, SliceStatus]) => s.type === 'Available'))).toBe(true);
   });
@@ -403,8 +405,7 @@ describe('billing', () => {
     const expiries = report.events.filter((e) => e.event.type === 'SliceMarketplace' && e.event.value.type === 'RentalExpired');
     expect(expiries.filter((e) => e.phase.type === 'Initialization')).toHaveLength(32);
     expect(expiries.filter((e) => e.phase.type === 'ApplyExtrinsic')).toHaveLength(6);
-    for (const { event } of expiries) {
-      const { rental: rentalId, paid, refunded } = event.value.value as { rental: bigint; paid: bigint; refunded: bigint };
+    for (const { rental: rentalId, paid, refunded } of eventsOf(expiries.map((e) => e.event), SliceMarketplaceEvents, 'RentalExpired')) {
       expect({ paid, refunded }).toEqual({ paid: costs.get(rentalId), refunded: 0n });
     }
     expect(chain.query(() => [...Rentals.entries()])).toEqual([]);

@@ -100,7 +100,7 @@ describe('ChargeTransactionPayment', () => {
       chain.submit(charlie, tx.Balances.transfer_allow_death({ dest: id(BOB), value: 100n * TOKEN }));
       chain.newBlock();
       const events = chain.events().map((r) => r.event);
-      paid += events.filter((e) => e.value.type === 'TransactionFeePaid').reduce((sum, e) => sum + (e.value.value as { actual_fee: bigint }).actual_fee, 0n);
+      paid += feePaid(events);
     }
     expect(paid).toBeGreaterThan(0n);
     expect(chain.userState().totalIssuance).toBe(issuance - paid);
