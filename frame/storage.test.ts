@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Keyring } from '@polkadot/keyring';
 import { u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a, xxhashAsU8a } from '@polkadot/util-crypto';
@@ -247,5 +248,58 @@ describe('the overlay', () => {
     const overlay = new Overlay(new Trie());
     overlay.startTransaction();
     expect(() => overlay.drain()).toThrow('cannot drain the overlay inside 1 open storage layer(s)');
+  });
+});
+
+describe('the overlay\'s typed values', () => {
+  const Info = Struct('test::Info', { nonce: u32, free: u128 });
+  const key = (n: number) => u8aConcat(new Uint8Array([0xcc]), u32.enc(n));
+  type Op = { kind: 'set' | 'delete' | 'read' | 'start' | 'commit' | 'rollback'; key: number; nonce: number };
+  const op = fc.record({
+    kind: fc.constantFrom<Op['kind']>('set', 'delete', 'read', 'start', 'commit', 'rollback'),
+    key: fc.integer({ min: 0, max: 3 }), nonce: fc.integer({ min: 0, max: 1000 }),
+  });
+
+  it('reads what a byte-level model reads, under nested commits and rollbacks, and drains the same changes', () => {
+    fc.assert(fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+      const state = () => { const trie = new Trie(); trie.set(key(0), Info.enc({ nonce: 7, free: 1n })); return trie; };
+      const typed = new Overlay(state());
+      const bytes = new Overlay(state());
+      for (const { kind, key: k, nonce } of ops) {
+        if (kind === 'set') {
+          typed.setTyped(key(k), Info, { nonce, free: BigInt(nonce) * 3n });
+          bytes.set(key(k), Info.enc({ nonce, free: BigInt(nonce) * 3n }));
+        } else if (kind === 'delete') {
+          typed.delete(key(k));
+          bytes.delete(key(k));
+        } else if (kind === 'start') {
+          if (typed.transactionDepth >= 5) continue;
+          typed.startTransaction();
+          bytes.startTransaction();
+        } else if (kind === 'commit' || kind === 'rollback') {
+          if (typed.transactionDepth === 0) continue;
+          if (kind === 'commit') { typed.commitTransaction(); bytes.commitTransaction(); } else { typed.rollbackTransaction(); bytes.rollbackTransaction(); }
+        }
+        const raw = bytes.get(key(k));
+        expect(typed.getTyped(key(k), Info)).toEqual(raw === undefined ? undefined : Info.dec(raw));
+        expect(typed.exists(key(k))).toBe(raw !== undefined);
+      }
+      while (typed.transactionDepth > 0) { typed.commitTransaction(); bytes.commitTransaction(); }
+      expect(typed.drain().map(([k, v]) => [hex(k), v && hex(v)])).toEqual(bytes.drain().map(([k, v]) => [hex(k), v && hex(v)]));
+    }));
+  });
+
+  it('hands out frozen values: changing one in place throws and changes nothing', () => {
+    const trie = new Trie();
+    trie.set(Account.key(aliceId), AccountInfo.enc({ nonce: 1, free: 5n }));
+    run(trie, () => {
+      const info = Account.get(aliceId);
+      expect(() => { info.free += 1n; }).toThrow(TypeError);
+      expect(Account.get(aliceId)).toEqual({ nonce: 1, free: 5n });
+      const written = { nonce: 2, free: 6n };
+      Account.insert(aliceId, written);
+      expect(() => { written.nonce = 3; }).toThrow(TypeError);
+      expect(Account.get(aliceId)).toEqual({ nonce: 2, free: 6n });
+    });
   });
 });

@@ -59,13 +59,13 @@ abstract class StorageItem<V, Q> {
     };
   }
 
+  /** Values are frozen (the overlay hands one decoded value to every reader): build new ones to change them. */
   protected read(key: Uint8Array): Q {
-    const raw = storage().get(key);
-    return (raw === undefined ? this.opts.default : this.valueType.dec(raw)) as Q;
+    return storage().getTyped(key, this.valueType, this.opts.default) as unknown as Q;
   }
 
   protected write(key: Uint8Array, value: V): void {
-    storage().set(key, this.valueType.enc(value));
+    storage().setTyped(key, this.valueType, value);
   }
 
   /** Writes `value`, or removes the key when an OptionQuery's value is undefined. */
@@ -228,7 +228,7 @@ export class StorageMapItem<K extends unknown[], V, Q = V | undefined> extends S
     for (const rawKey of storage().keys(partial, opts.startAfter)) {
       const decoded = reader.decoder.dec(rawKey.subarray(partial.length));
       const key = [...fixed, ...reader.keyPositions.map((p) => decoded[p])] as K;
-      yield { rawKey, key, value: this.valueType.dec(storage().get(rawKey) as Uint8Array) };
+      yield { rawKey, key, value: storage().getTyped(rawKey, this.valueType) as V };
     }
   }
 }

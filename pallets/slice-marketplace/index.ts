@@ -167,22 +167,21 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
   const { currency, oracle } = config;
   const api = createRuntimeApi(oracle);
 
-  /** Pays the farmer what the rental has earned by block `at` and not yet been paid; returns it. */
-  function settle(rental: RentalValue, node: NodeValue, at: number): bigint {
+  /** Pays the farmer what the rental has earned by block `at` and not yet been paid: the rental after it, and what was paid. */
+  function settle(rental: RentalValue, node: NodeValue, at: number): { settled: RentalValue; paid: bigint } {
     const due = earnedAt(rental, node, at) - rental.paid_so_far;
-    if (due === 0n) return 0n;
+    if (due === 0n) return { settled: rental, paid: 0n };
     const paid = currency.repatriateReserved(RESERVE_ID, rental.renter, node.farmer, due);
-    rental.paid_so_far += paid;
     Farmers.mutate(node.farmer, (info) => info && { ...info, earned: info.earned + paid });
     Renters.mutate(rental.renter, (info) => ({ ...info, spent: info.spent + paid }));
-    return paid;
+    return { settled: { ...rental, paid_so_far: rental.paid_so_far + paid }, paid };
   }
 
   /** Ends a rental at block min(now, end): settles, refunds the rest, frees its slices. Returns [paid in all, refunded]. */
   function finish(rental: RentalValue): [bigint, bigint] {
     const node = Nodes.get(rental.node) as NodeValue;
-    settle(rental, node, Math.min(now(), rental.end));
-    const refunded = currency.unreserve(RESERVE_ID, rental.renter, rental.cost - rental.paid_so_far);
+    const { paid_so_far: paid } = settle(rental, node, Math.min(now(), rental.end)).settled;
+    const refunded = currency.unreserve(RESERVE_ID, rental.renter, rental.cost - paid);
     for (const id of rental.slices) Slices.insert(node.id, id, freeStatus(node));
     Nodes.insert(node.id, { ...node, used: slicesCapacity(rentedSlices(node) - rental.slices.length) });
     Rentals.remove(rental.id);
@@ -190,7 +189,7 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
     RenterRentals.remove(rental.renter, rental.id);
     Agenda.remove(rental.end, rental.id);
     Renters.mutate(rental.renter, (info) => ({ ...info, rentals: info.rentals - 1 }));
-    return [rental.paid_so_far, refunded];
+    return [paid, refunded];
   }
 
   function expire(rental: RentalValue): void {
@@ -425,8 +424,9 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
           const rentals = nodeRentals(id);
           let amount = 0n;
           for (const rental of rentals) {
-            amount += settle(rental, node, now());
-            Rentals.insert(rental.id, rental);
+            const { settled, paid } = settle(rental, node, now());
+            amount += paid;
+            Rentals.insert(rental.id, settled);
           }
           SliceMarketplaceEvents.deposit({ type: 'IncomeCollected', value: { node: id, farmer: who, amount } });
           return { actualWeight: Weights.collectIncome(rentals.length) };
