@@ -11,6 +11,7 @@ import { BlockBuilder } from '../frame/block-builder.ts';
 import { commitChanges, revertChanges, type Block } from '../frame/block.ts';
 import type { ApplyExtrinsicResult } from '../frame/executive.ts';
 import { Overlay, type Change } from '../frame/overlay.ts';
+import { setRuntimeLog, type RuntimeLogLevel } from '../frame/log.ts';
 import { Chain, type Head } from './chain.ts';
 import { inherentDataAt } from './inherents.ts';
 import { ScaleError } from '../primitives/scale.ts';
@@ -78,13 +79,17 @@ interface NodeEvents {
   transaction: [Hash, TransactionEvent];
   /** A transaction dev_newBlock was given and left out of the block, with the reason. */
   refused: [Hash, string];
+  /** A runtime log line let through by setRuntimeLogLevel: level, target, message. */
+  runtimeLog: [RuntimeLogLevel, string, string];
 }
 
 export class DevNode {
   readonly chain: Chain;
   readonly pool: TransactionPool;
   readonly events = new EventEmitter<NodeEvents>();
-  readonly sealing: Sealing;
+  private sealingMode: Sealing;
+  /** chopsticks' Instant build mode: instant sealing, one transaction per block. */
+  private oneTransactionPerBlock = false;
   private readonly blockTimeMs: number;
   private readonly stateHistory: number;
   /** Undo records of the most recent blocks, oldest first, each against its parent. */
@@ -100,7 +105,7 @@ export class DevNode {
     // Every subscription and watched transaction listens here: many listeners are the normal case.
     this.events.setMaxListeners(0);
     this.chain = opts.chain ?? new Chain(opts.spec);
-    this.sealing = opts.sealing ?? 'instant';
+    this.sealingMode = opts.sealing ?? 'instant';
     this.blockTimeMs = opts.blockTimeMs ?? 6000;
     this.stateHistory = opts.stateHistory ?? 256;
     this.finalityDelayMs = opts.finalityDelayMs ?? 200;
@@ -129,8 +134,27 @@ export class DevNode {
     return { hash: this.chain.hashAt(number) as Hash, number };
   }
 
+  get sealing(): Sealing {
+    return this.sealingMode;
+  }
+
   start(): void {
     if (this.sealing === 'interval' && !this.timer) this.timer = setInterval(() => this.seal(), this.blockTimeMs);
+  }
+
+  /** Lets the runtime's log lines up to `level` (0 off ... 5 trace) out as runtimeLog events (dev_setRuntimeLogLevel). */
+  setRuntimeLogLevel(level: number): void {
+    setRuntimeLog(level, level === 0 ? undefined : (lvl, target, message) => this.events.emit('runtimeLog', lvl, target, message));
+  }
+
+  /** Switches sealing while running (dev_setBlockBuildMode); instant sealing takes what is ready at once. */
+  setSealing(sealing: Sealing, { oneTransactionPerBlock = false } = {}): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.sealingMode = sealing;
+    this.oneTransactionPerBlock = sealing === 'instant' && oneTransactionPerBlock;
+    this.start();
+    if (sealing === 'instant') this.scheduleSeal();
   }
 
   stop(): void {
@@ -201,18 +225,19 @@ export class DevNode {
     return this.at(hash, (state, at) => callRuntimeApi({ executive: this.chain.executive, state, at }, method, input));
   }
 
-  /**
-   * Applies `extrinsic` in a block on top of `hash` (after its inherents) without keeping anything:
-   * the outcome and the storage such a block would have changed so far (system_dryRun, dev_dryRun).
-   */
   /** Calls a runtime API at `hash` (the best block when absent) with values in and out. */
   api<O>(name: string, args: readonly unknown[], hash?: Hash): O {
     return this.at(hash, (state, at) => queryRuntimeApi<O>({ executive: this.chain.executive, state, at }, name, args));
   }
 
-  dryRun(extrinsic: Uint8Array, hash?: Hash): { outcome: ApplyExtrinsicResult; storageDiff: Change[] } {
+  /**
+   * Applies `extrinsic` in a block on top of `hash` (after its inherents) without keeping anything:
+   * the outcome and the storage such a block would have changed so far (system_dryRun, dev_dryRun;
+   * `executive` may be one that takes unverified signatures, for a call as if signed).
+   */
+  dryRun(extrinsic: Uint8Array, hash?: Hash, executive = this.chain.executive): { outcome: ApplyExtrinsicResult; storageDiff: Change[] } {
     return this.at(hash, (state, at) => {
-      const builder = new BlockBuilder(this.chain.executive, state, at, inherentDataAt(this.chain.executive, state));
+      const builder = new BlockBuilder(executive, state, at, inherentDataAt(executive, state));
       const outcome = builder.push(extrinsic);
       return { outcome, storageDiff: builder.drain() };
     });
@@ -249,7 +274,7 @@ export class DevNode {
       if (reason) this.events.emit('refused', extrinsicHash(xt), reason);
       return !reason;
     });
-    const ready = this.pool.ready();
+    const ready = this.pool.ready().slice(0, this.oneTransactionPerBlock ? 1 : undefined);
     const offered = [...decodable, ...ready.map((tx) => tx.bytes)];
     const { built, results, inherents } = this.chain.author(offered);
     const included: { hash: Hash; index: number }[] = [];

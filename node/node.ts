@@ -5,6 +5,9 @@ import { openChain } from './database.ts';
 import { DevNode, type DevNodeOptions, type Sealing } from './dev-node.ts';
 import { RpcServer, type RpcServerOptions } from './rpc/server.ts';
 import { registerMethods } from './rpc/methods.ts';
+import { registerDev } from './rpc/dev.ts';
+import { registerArchive } from './rpc/archive.ts';
+import { registerChildState } from './rpc/child-state.ts';
 import { staticFiles } from './web-ui.ts';
 
 // ---- running it ------------------------------------------------------------------------------------
@@ -47,6 +50,9 @@ export async function startNode(opts: StartOptions = {}): Promise<RunningNode> {
     serveGet: opts.ui ? staticFiles() : undefined,
   });
   registerMethods(server, node);
+  registerDev(server, node);
+  registerArchive(server, node);
+  registerChildState(server, node);
   let url: string;
   try {
     url = await server.listen();
