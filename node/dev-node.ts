@@ -13,6 +13,7 @@ import type { ApplyExtrinsicResult } from '../frame/executive.ts';
 import { Overlay, type Change } from '../frame/overlay.ts';
 import { setRuntimeLog, type RuntimeLogLevel } from '../frame/log.ts';
 import { Chain, type Head } from './chain.ts';
+import type { History } from './database.ts';
 import { inherentDataAt } from './inherents.ts';
 import { ScaleError } from '../primitives/scale.ts';
 import { TransactionPool, extrinsicHash, undecodableReason, validityReason, type PoolEvent, type PoolOptions } from './pool.ts';
@@ -26,8 +27,10 @@ export interface DevNodeOptions {
   sealing?: Sealing;
   /** The interval between blocks with `interval` sealing (6 s, the slot). */
   blockTimeMs?: number;
-  /** How many recent blocks keep their state queryable (Substrate's default state pruning: 256). */
+  /** How many recent blocks keep their state queryable (Substrate's default state pruning: 256; Infinity: an archive). */
   stateHistory?: number;
+  /** The state history of the blocks before this start (from the database), oldest first, ending at the head. */
+  history?: readonly History[];
   /**
    * How long after sealing a block is reported final. No consensus waits, but a client that sees
    * Finalized in the same instant as InBlock (polkadot.js switches to the newest status) never
@@ -60,11 +63,8 @@ export class UnknownBlock extends Error {
 /** Refusals that say "not in this block": no room left, or a predecessor that did not fit. */
 const KEPT_FOR_LATER = ['ExhaustsResources', 'Future'];
 
-interface Recent {
+interface Recent extends History {
   hash: Hash;
-  number: number;
-  changes: Change[];
-  undo: Change[];
 }
 
 interface NodeEvents {
@@ -114,6 +114,9 @@ export class DevNode {
     this.finalizedNumber = this.chain.head.number;
     this.pool = new TransactionPool((bytes) => this.chain.validate(bytes), opts.pool);
     this.pool.listeners.push((hash, event) => this.events.emit('transaction', hash, event));
+    for (const { number, changes, undo } of (opts.history ?? []).slice(-this.stateHistory)) {
+      this.recent.push({ hash: this.chain.hashAt(number) as Hash, number, changes, undo });
+    }
     this.chain.listeners.push((built) => {
       this.recent.push({ hash: built.hash, number: built.block.header.number, changes: built.changes, undo: built.undo });
       if (this.recent.length > this.stateHistory) this.recent.shift();
@@ -319,6 +322,12 @@ export class DevNode {
     }
     this.pool.revalidate(true);
     this.events.emit('storage', { hash: this.head.hash, header: this.header(this.head.hash) as Header, changes });
+  }
+
+  /** The head block's state history (undefined at genesis or beyond the window): what a database stores for it. */
+  headHistory(): History | undefined {
+    const head = this.recent.at(-1);
+    return head?.hash === this.head.hash ? { number: head.number, changes: head.changes, undo: head.undo } : undefined;
   }
 
   /** Moves the head back to block `number` (dev_setHead): the blocks after it are forgotten. */

@@ -104,7 +104,7 @@ describe('importing with signatures verified on another core', () => {
 });
 
 describe('the dev node with a base path', () => {
-  it('continues its chain after a restart, with its dev_setHead rewinds and dev_setStorage edits', async () => {
+  it('continues its chain and its state history after a restart, with its dev_setHead rewinds and dev_setStorage edits', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
@@ -129,10 +129,19 @@ describe('the dev node with a base path', () => {
       expect(running.node.head).toEqual(head);
       expect(running.node.chain.state.get(key)).toEqual(new Uint8Array([7]));
       expect(running.node.chain.read(() => accountNonce(accountOf(alice)))).toBe(2);
-      // The undo records of blocks before a restart are not kept, as a pruned node's state.
-      expect(() => running.node.setHead(1)).toThrow(new UnknownBlock('State already discarded for block #1'));
-      running.node.submit(sign(running.node, alice, transfer(10n ** 12n), 2));
-      expect(running.node.seal().header.number).toBe(3);
+      // The state history is kept too (a dev chain is an archive): before the restart's head, and
+      // dev_setHead goes back past it, the dev_setStorage edit undone with the block it was made on.
+      expect(running.node.read(running.node.chain.hashAt(1), () => accountNonce(accountOf(alice)))).toBe(1);
+      running.node.setHead(1);
+      expect(running.node.chain.state.get(key)).toBeUndefined();
+      running.node.submit(sign(running.node, alice, transfer(10n ** 12n), 1));
+      expect(running.node.seal().header.number).toBe(2);
+      await running.close();
+
+      // With --state-pruning 1 only the head block's history is loaded (and kept).
+      running = await startNode({ port: 0, sealing: 'manual', basePath, stateHistory: 1 });
+      expect(running.node.read(running.node.chain.hashAt(1), () => accountNonce(accountOf(alice)))).toBe(1);
+      expect(() => running.node.setHead(0)).toThrow(new UnknownBlock('State already discarded for block #0'));
     } finally {
       await running.close();
       rmSync(basePath, { recursive: true, force: true });
