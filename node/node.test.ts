@@ -35,6 +35,28 @@ describe('the dev node', () => {
     expect(node.pool.size).toBe(0);
   });
 
+  it('seals the same blocks with the runtime\'s log lines on as with them off (logging is no part of the state transition)', () => {
+    // One signed transaction for both (sr25519 signatures differ each time they are made).
+    const transaction = sign(new DevNode({ spec: loadChainSpec('dev') }), alice, transfer(10n ** 12n), 0);
+    const sealed = (level: number) => {
+      const dev = node = new DevNode({ spec: loadChainSpec('dev'), sealing: 'manual' });
+      const lines: string[] = [];
+      dev.events.on('runtimeLog', (_level, target) => lines.push(target));
+      dev.setRuntimeLogLevel(level);
+      try {
+        dev.submit(transaction);
+        return { hash: dev.seal().hash, lines };
+      } finally {
+        dev.setRuntimeLogLevel(0);
+      }
+    };
+    const on = sealed(5);
+    const off = sealed(0);
+    expect(on.lines).toEqual(['runtime::executive']);
+    expect(off.lines).toEqual([]);
+    expect(on.hash).toBe(off.hash);
+  });
+
   it('manual sealing keeps transactions in the pool, ordered by nonce, until a block is sealed', () => {
     node = new DevNode({ spec: loadChainSpec('dev'), sealing: 'manual' });
     const hashes = [2, 0, 1].map((nonce) => node.submit(sign(node, alice, transfer(10n ** 12n), nonce)));
