@@ -55,7 +55,7 @@ describe('the dev node through @polkadot/api', () => {
     const other = warnings.filter((w) => !w.includes('RPC methods not decorated'));
     expect(other).toEqual([]);
     const undecorated = warnings.flatMap((w) => w.includes('RPC methods not decorated') ? w.split(': ').at(-1)!.split(', ') : []);
-    for (const method of undecorated) expect(method).toMatch(/^(chainHead_v1_|chainSpec_v1_|transaction_v1_|dev_|account_nextIndex)/);
+    for (const method of undecorated) expect(method).toMatch(/^(archive_v1_|chainHead_v1_|chainSpec_v1_|transaction_v1_|dev_|account_nextIndex)/);
     expect(api.runtimeVersion.specName.toString()).toBe('slicechain');
     expect(api.genesisHash.toHex()).toBe(running.node.chain.genesisHash);
     expect(api.registry.chainSS58).toBe(42);
