@@ -16,6 +16,9 @@ import {
 } from './types.ts';
 
 const nextBlock = (): number => System.Number.get() + 1;
+function* allNodes(): Generator<Node> {
+  for (const [, node] of Nodes.entries()) yield node;
+}
 const sum = (values: readonly bigint[]): bigint => values.reduce((a, b) => a + b, 0n);
 /** A derived micro-USD figure (a month's price, an hourly rate over many slices) saturates at u64::MAX. */
 const saturated = (microUsd: bigint): bigint => (microUsd > U64_MAX ? U64_MAX : microUsd);
@@ -100,10 +103,12 @@ export function createRuntimeApi(oracle: PriceOracle) {
   return {
     /**
      * Nodes with slices matching `filter`, sorted as `page.sort` says, `page.size` (at most
-     * MaxPageSize) per page; `total` counts every match.
+     * MaxPageSize) per page; `total` counts every match. `nodes` are every stored node, read from
+     * storage by default; the node passes them from its index (node/slice-index.ts), so that only
+     * the page's listings are read here.
      */
-    listSlices(filter: SliceFilter, page: PageRequest): SlicePage {
-      const found = [...Nodes.entries()].map(([, node]) => node).filter((node) => matches(node, filter));
+    listSlices(filter: SliceFilter, page: PageRequest, nodes: Iterable<Node> = allNodes()): SlicePage {
+      const found = [...nodes].filter((node) => matches(node, filter));
       const order = ORDER[page.sort.type];
       found.sort((a, b) => order(a, b) || a.id - b.id);
       const size = Math.min(page.size, MAX_PAGE_SIZE);
