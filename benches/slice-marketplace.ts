@@ -96,7 +96,7 @@ console.log('\nlist_slices over 10,000 nodes: full scan (7 runs) / the index in 
 console.log(`  ${''.padEnd(42)} ${'scan p50'.padStart(11)} ${'index p50'.padStart(11)} ${'p99'.padStart(11)} ${'state_call p50'.padStart(15)} ${'p99'.padStart(11)}   goal p99 <= 5 ms / <= 10 ms`);
 for (const [label, filter, page] of queries) {
   const scan = latency(7, () => chain.read(() => SliceMarketplace.api.listSlices(filter, page)));
-  const indexed = latency(200, () => chain.read(() => SliceMarketplace.api.listSlices(filter, page, index.nodesOf(chain.state))));
+  const indexed = latency(200, () => chain.read(() => SliceMarketplace.api.listSlices(filter, page, index.sourceFor(chain.state))));
   const input = u8aConcat(SliceFilter.enc(filter), PageRequest.enc(page));
   const call = latency(200, () => SlicePage.dec(node.call('SliceMarketplaceApi_list_slices', input)));
   if (indexed.total !== scan.total || call.total !== scan.total) throw new Error('the index answered another total than the scan');

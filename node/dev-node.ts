@@ -14,7 +14,8 @@ import { Overlay, type Change } from '../frame/overlay.ts';
 import { Chain, type Head } from './chain.ts';
 import { SliceIndex } from './slice-index.ts';
 import { SliceMarketplace } from '../runtime/runtime.ts';
-import type { Node, PageRequest, SliceFilter } from '../pallets/slice-marketplace/types.ts';
+import type { PageRequest, SliceFilter } from '../pallets/slice-marketplace/types.ts';
+import type { ListingSource } from '../pallets/slice-marketplace/api.ts';
 import { inherentDataAt } from './inherents.ts';
 import { ScaleError } from '../primitives/scale.ts';
 import { TransactionPool, extrinsicHash, undecodableReason, validityReason, type PoolEvent, type PoolOptions } from './pool.ts';
@@ -206,20 +207,20 @@ export class DevNode {
   /** state_call: a runtime API at a block; list_slices at the head from the listings index. */
   call(method: string, input: Uint8Array, hash?: Hash): Uint8Array {
     return this.at(hash, (state, at) => {
-      const nodes = method === LIST_SLICES ? this.listingNodes(state, at) : undefined;
-      const answer = nodes && ((args: Record<string, unknown>) => SliceMarketplace.api.listSlices(args.filter as SliceFilter, args.page as PageRequest, nodes));
+      const source = method === LIST_SLICES ? this.listingSource(state, at) : undefined;
+      const answer = source && ((args: Record<string, unknown>) => SliceMarketplace.api.listSlices(args.filter as SliceFilter, args.page as PageRequest, source));
       return callRuntimeApi({ executive: this.chain.executive, state, at }, method, input, answer);
     });
   }
 
   /**
-   * The marketplace's nodes of `state` from the listings index, built at the first listing at the
-   * head; undefined for another state (a past block) or a runtime without the marketplace.
+   * What list_slices reads at `state`, from the listings index (built at the first listing at the
+   * head); undefined for another state (a past block) or a runtime without the marketplace.
    */
-  private listingNodes(state: Trie, at: Head): Iterable<Node> | undefined {
+  private listingSource(state: Trie, at: Head): ListingSource | undefined {
     if (!this.chain.runtime.pallets.some(({ pallet }) => pallet === SliceMarketplace)) return undefined;
     if (!this.sliceIndex && at.hash === this.head.hash) this.sliceIndex = new SliceIndex(this.chain.state);
-    return this.sliceIndex?.nodesOf(state);
+    return this.sliceIndex?.sourceFor(state);
   }
 
   /**
