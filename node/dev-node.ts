@@ -14,6 +14,10 @@ import { Overlay, type Change } from '../frame/overlay.ts';
 import { setRuntimeLog, type RuntimeLogLevel } from '../frame/log.ts';
 import { Chain, type Head } from './chain.ts';
 import type { History } from './database.ts';
+import { SliceIndex } from './slice-index.ts';
+import { SliceMarketplace } from '../runtime/runtime.ts';
+import type { PageRequest, SliceFilter } from '../pallets/slice-marketplace/types.ts';
+import type { ListingSource } from '../pallets/slice-marketplace/api.ts';
 import { inherentDataAt } from './inherents.ts';
 import { ScaleError } from '../primitives/scale.ts';
 import { TransactionPool, extrinsicHash, undecodableReason, validityReason, type PoolEvent, type PoolOptions } from './pool.ts';
@@ -61,6 +65,7 @@ export class UnknownBlock extends Error {
 }
 
 /** Refusals that say "not in this block": no room left, or a predecessor that did not fit. */
+const LIST_SLICES = 'SliceMarketplaceApi_list_slices';
 const KEPT_FOR_LATER = ['ExhaustsResources', 'Future'];
 
 interface Recent extends History {
@@ -100,6 +105,8 @@ export class DevNode {
   private finalizedNumber: number;
   private readonly finalizing = new Set<NodeJS.Timeout>();
   private readonly stored: () => Promise<void>;
+  /** list_slices' index of the head state's nodes, from the first listing on (node/slice-index.ts). */
+  private sliceIndex: SliceIndex | undefined;
 
   constructor(opts: DevNodeOptions) {
     // Every subscription and watched transaction listens here: many listeners are the normal case.
@@ -119,6 +126,7 @@ export class DevNode {
     }
     this.chain.listeners.push((built) => {
       this.recent.push({ hash: built.hash, number: built.block.header.number, changes: built.changes, undo: built.undo });
+      this.sliceIndex?.apply(built.changes);
       if (this.recent.length > this.stateHistory) this.recent.shift();
     });
   }
@@ -223,9 +231,23 @@ export class DevNode {
     return this.at(hash, (state) => state.get(key));
   }
 
-  /** state_call: a runtime API at a block. */
+  /** state_call: a runtime API at a block; list_slices at the head from the listings index. */
   call(method: string, input: Uint8Array, hash?: Hash): Uint8Array {
-    return this.at(hash, (state, at) => callRuntimeApi({ executive: this.chain.executive, state, at }, method, input));
+    return this.at(hash, (state, at) => {
+      const source = method === LIST_SLICES ? this.listingSource(state, at) : undefined;
+      const answer = source && ((args: Record<string, unknown>) => SliceMarketplace.api.listSlices(args.filter as SliceFilter, args.page as PageRequest, source));
+      return callRuntimeApi({ executive: this.chain.executive, state, at }, method, input, answer);
+    });
+  }
+
+  /**
+   * What list_slices reads at `state`, from the listings index (built at the first listing at the
+   * head); undefined for another state (a past block) or a runtime without the marketplace.
+   */
+  private listingSource(state: Trie, at: Head): ListingSource | undefined {
+    if (!this.chain.runtime.pallets.some(({ pallet }) => pallet === SliceMarketplace)) return undefined;
+    if (!this.sliceIndex && at.hash === this.head.hash) this.sliceIndex = new SliceIndex(this.chain.state);
+    return this.sliceIndex?.sourceFor(state);
   }
 
   /** Calls a runtime API at `hash` (the best block when absent) with values in and out. */
@@ -313,6 +335,7 @@ export class DevNode {
   /** Writes raw storage into the head state (dev_setStorage); the next block builds on it. */
   setStorage(changes: readonly Change[]): void {
     const undo = commitChanges(this.chain.state, changes);
+    this.sliceIndex?.apply(changes);
     const head = this.recent.at(-1);
     if (head && head.hash === this.head.hash) {
       // Queries at older blocks undo the head block: its undo record must also undo this edit.
@@ -341,6 +364,7 @@ export class DevNode {
       revertChanges(this.chain.state, since[i].undo);
       for (const change of since[i].undo) changes.set(u8aToHex(change[0]), change);
     }
+    this.sliceIndex?.apply([...changes.values()]);
     this.recent.splice(this.recent.length - since.length);
     this.chain.truncate(number);
     this.pool.revalidate(true);
