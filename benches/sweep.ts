@@ -10,9 +10,9 @@
 // (the sweep threads are the busiest threads of the process).
 // All sweeps must give the same heads.
 //
-// V8 collects garbage on helper threads too, so a lone worker would keep more than one core busy
-// and flatter the 1-worker baseline: the bench runs itself again under --single-threaded-gc
-// (a flag that only the command line can set), where one worker is one core.
+// V8 collects garbage and compiles on helper threads too, so a lone worker would keep more than
+// one core busy and flatter the 1-worker baseline: the bench runs itself again under
+// --single-threaded (no V8 background tasks; only the command line can set it): one worker, one core.
 //
 //   npx tsx benches/sweep.ts [runs] [blocks per run] [profile] [warm rounds]
 import { spawnSync } from 'node:child_process';
@@ -23,8 +23,8 @@ import { initCrypto } from '../primitives/crypto.ts';
 import { SweepPool, type SweepResult } from '../node/report/sweep.ts';
 import { loadProfile } from '../node/workloads/profiles.ts';
 
-if (!process.execArgv.includes('--single-threaded-gc')) {
-  const { status } = spawnSync(process.execPath, [...process.execArgv, '--single-threaded-gc', ...process.argv.slice(1)], { stdio: 'inherit' });
+if (!process.execArgv.includes('--single-threaded')) {
+  const { status } = spawnSync(process.execPath, [...process.execArgv, '--single-threaded', ...process.argv.slice(1)], { stdio: 'inherit' });
   process.exit(status ?? 1);
 }
 
@@ -35,7 +35,7 @@ const ROUNDS = Number(process.argv[5] ?? 2);
 
 await initCrypto();
 const load = () => `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
-console.log(`${availableParallelism()} cores, ${load()} (the wall-time speed-up needs two idle cores); garbage collected on each worker's own thread`);
+console.log(`${availableParallelism()} cores, ${load()} (the wall-time speed-up needs two idle cores); no V8 helper threads (--single-threaded)`);
 const spec = loadChainSpec('dev');
 const profile = loadProfile(PROFILE);
 const definition = { chain: 'dev', profile: PROFILE, params: [], seeds: Array.from({ length: RUNS }, (_, i) => i + 1), blocks: BLOCKS };
