@@ -208,6 +208,11 @@ export class ChainDatabase {
     if (this.failure) throw new Error(`database write failed at ${this.path}: ${this.failure.message}`);
   }
 
+  /** The head's number, as of the last queued write. */
+  get headNumber(): number {
+    return this.head.number;
+  }
+
   /** The stored blocks, each checked against its key, its parent and its extrinsics; stops at the first bad one. */
   async *checkedBlocks(genesis: Head): AsyncGenerator<{ block: Block; hash: Hash }> {
     let parent = genesis;
