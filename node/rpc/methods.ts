@@ -275,7 +275,7 @@ function registerState(server: RpcServer, node: DevNode): void {
   server.method('state_getKeys', (params) => {
     const prefix = bytesParam(params, 0, 'prefix');
     return guarded(() => node.at(optionalHash(params, 1), (state) => [...state.keys(prefix)].map((key) => u8aToHex(key))));
-  }, { aliases: ['state_getKeysAt'] });
+  });
   server.method('state_queryStorage', (params) => {
     const keys = keysParam(params, 0);
     const from = node.resolve(hashParam(params, 1, 'fromBlock'));
