@@ -243,3 +243,14 @@ describe('the Substrate RPC surface polkadot.js and tools call', () => {
     }
   });
 });
+
+describe('dev_setStorage removing a whole map', () => {
+  // Last in the file: it empties System.Account.
+  it('$removePrefix removes every entry of the named items', async () => {
+    const prefix = api.query.system.account.keyPrefix();
+    expect((await api.rpc.state.getKeys(prefix)).length).toBeGreaterThan(2);
+    await dev('dev_setStorage', { System: { $removePrefix: ['Account'] } });
+    expect(await api.rpc.state.getKeys(prefix)).toHaveLength(0);
+    expect((await api.query.system.account(alice.address)).data.free.toBigInt()).toBe(0n);
+  });
+});

@@ -290,13 +290,16 @@ function writeCheckpoint(directory: string, head: Head): void {
   renameSync(`${file}.tmp`, file);
 }
 
+/** Blocks whose state stays queryable without --state-pruning: Substrate's 256, or all of them (an archive) on a development chain. */
+export const defaultStateHistory = (spec: ChainSpec): number => (spec.chainType === 'Development' ? Infinity : 256);
+
 /**
  * Opens the chain kept at `basePath` for `spec`, creating it at genesis when new. A database of
  * another chain is refused; a damaged one (see DatabaseDamaged) too, after checking that the head
  * marker, the checkpoint, every stored block's header chain and extrinsics, and the state's root
  * agree.
  */
-export async function openChain(spec: ChainSpec, basePath: string, { keepHistory = Infinity } = {}): Promise<{ chain: Chain; db: ChainDatabase; history: History[] }> {
+export async function openChain(spec: ChainSpec, basePath: string, { keepHistory = defaultStateHistory(spec) } = {}): Promise<{ chain: Chain; db: ChainDatabase }> {
   const path = databasePath(basePath, spec);
   const fresh = new Chain(spec);
   const genesis = { number: 0, hash: fresh.genesisHash };
@@ -328,7 +331,7 @@ export async function openChain(spec: ChainSpec, basePath: string, { keepHistory
       throw new DatabaseDamaged(path, (error as Error).message);
     }
     chain.listeners.push((built) => db.enqueue(built));
-    return { chain, db, history: await db.loadHistory(last.number) };
+    return { chain, db };
   } catch (error) {
     await db.close();
     throw error;

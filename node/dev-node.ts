@@ -381,7 +381,8 @@ export class DevNode {
     this.sealPending = true;
     setImmediate(() => {
       this.sealPending = false;
-      if (this.pool.counts.ready > 0) this.seal();
+      // Not after dev_setBlockBuildMode switched to manual in the meantime.
+      if (this.sealing === 'instant' && this.pool.counts.ready > 0) this.seal();
     });
   }
 }

