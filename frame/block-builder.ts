@@ -82,7 +82,7 @@ export function executeBlock(executive: Executive, state: Trie, parent: { hash: 
   extrinsics.forEach((xt, i) => {
     let result: ApplyExtrinsicResult;
     try {
-      const inherent = !executive.runtime.extrinsic.dec(xt).signature;
+      const inherent = !executive.decodeExtrinsic(xt).signature;
       if (inherent && inherentsDone) reject(`extrinsic ${i}: an inherent after signed extrinsics`);
       if (!inherent) inherentsDone = true;
       result = executive.applyExtrinsic(overlay, xt);

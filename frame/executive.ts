@@ -30,6 +30,8 @@ export interface SignedPayload {
   signer: AccountId;
 }
 
+type DecodedExtrinsic = ReturnType<Runtime['extrinsic']['dec']>;
+
 /** A decoded extrinsic with what its checks need. */
 interface Prepared {
   call: RuntimeCallValue;
@@ -49,6 +51,12 @@ export class Executive {
    * import verifies a block's signatures ahead on every core. Nothing that failed is kept.
    */
   private readonly verified = new Set<string>();
+  /**
+   * Extrinsics decoded before they are applied (the signature look-ahead, block import's inherent
+   * check, pool validation), by their bytes array: applying one takes its decoding from here
+   * instead of decoding again, and drops it (a dispatch may change the call's values).
+   */
+  private readonly decodedAhead = new WeakMap<Uint8Array, DecodedExtrinsic>();
 
   constructor(readonly runtime: Runtime, private readonly verifySignature: SignatureCheck = (s, p, w) => verify(s, p, w)) {}
 
@@ -74,6 +82,16 @@ export class Executive {
     });
   }
 
+  /** Decodes an extrinsic, once until it is applied (see `decodedAhead`). Throws on bad bytes. */
+  decodeExtrinsic(bytes: Uint8Array): DecodedExtrinsic {
+    let xt = this.decodedAhead.get(bytes);
+    if (xt === undefined) {
+      xt = this.runtime.extrinsic.dec(bytes);
+      this.decodedAhead.set(bytes, xt);
+    }
+    return xt;
+  }
+
   /** Applies one encoded extrinsic. A refused one leaves no trace in the overlay. */
   applyExtrinsic(overlay: Overlay, bytes: Uint8Array): ApplyExtrinsicResult {
     return this.run(overlay, () => {
@@ -86,6 +104,8 @@ export class Executive {
         overlay.rollbackTransaction();
         if (error instanceof TransactionInvalid) return { success: false, value: error.validity };
         throw error;
+      } finally {
+        this.decodedAhead.delete(bytes);
       }
     });
   }
@@ -151,7 +171,7 @@ export class Executive {
 
   /** Decodes and builds the signed payload: what Substrate's `Checkable::check` does before verifying. */
   private prepare(bytes: Uint8Array): Prepared {
-    const xt = this.runtime.extrinsic.dec(bytes);
+    const xt = this.decodeExtrinsic(bytes);
     const info = this.runtime.extrinsicDispatchInfo(xt.call, xt.signature?.signature);
     if (!xt.signature) return { call: xt.call, info, len: bytes.length };
     const { address, signature, extra } = xt.signature;

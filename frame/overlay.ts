@@ -3,8 +3,16 @@
 // OverlayedChanges, each key holds only its current value, and each layer journals the value a
 // key had before that layer first wrote it: reads cost one map lookup at any depth, and a commit
 // or rollback costs the number of keys its layer wrote.
+//
+// Storage items read and write typed values (`getTyped`/`setTyped`): a value is decoded at most
+// once per block (the overlay keeps what it decoded from the backend) and encoded only when its
+// bytes are asked for (at the end of the block, mostly). Typed values are deep-frozen, so one
+// decoded value can be handed to every reader: changing it in place throws instead of changing
+// the state behind the overlay's back. Key arrays are kept as given (their hex is remembered per
+// array): a caller must not change a key array after handing it over.
 import { compactNumber } from '@polkadot-api/substrate-bindings';
-import { hexToU8a, u8aConcat, u8aEq, u8aToHex } from '@polkadot/util';
+import { u8aEq, u8aToHex } from '@polkadot/util';
+import type { AnyType, Type } from '../primitives/scale.ts';
 
 /** Committed state the overlay reads through to: the state trie, or a snapshot of it. */
 export interface StateBackend {
@@ -33,12 +41,52 @@ class Appended {
       count = compactNumber.dec(this.base);
       payload = this.base.subarray(compactNumber.enc(count).length);
     }
-    return u8aConcat(compactNumber.enc(count + this.items.length), payload, ...this.items);
+    const parts = [compactNumber.enc(count + this.items.length), payload, ...this.items];
+    const out = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
   }
 }
 
-/** A key's overlay value: bytes, deleted (null), or pending appends. */
-type Entry = Uint8Array | null | Appended;
+/** A value with the type it was read or written as; its bytes are encoded once, when first needed. */
+class Typed {
+  #bytes: Uint8Array | undefined;
+
+  constructor(readonly type: AnyType, readonly value: unknown, bytes?: Uint8Array) {
+    this.#bytes = bytes;
+  }
+
+  get bytes(): Uint8Array {
+    return (this.#bytes ??= this.type.enc(this.value));
+  }
+}
+
+/** Freezes `value` and everything it holds (byte arrays cannot be frozen and are left as they are). */
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value) || ArrayBuffer.isView(value)) return;
+  Object.freeze(value);
+  for (const inner of Object.values(value)) deepFreeze(inner);
+}
+
+/** The hex form of storage keys, kept per key array: storage items hand out the same arrays again. */
+const hexOfKey = new WeakMap<Uint8Array, string>();
+function keyHex(key: Uint8Array): string {
+  let hex = hexOfKey.get(key);
+  if (hex === undefined) {
+    hex = u8aToHex(key);
+    hexOfKey.set(key, hex);
+  }
+  return hex;
+}
+
+/** A key's overlay value: bytes, a typed value, deleted (null), or pending appends. */
+type Entry = Uint8Array | Typed | null | Appended;
+const entryBytes = (entry: Uint8Array | Typed | Appended): Uint8Array =>
+  entry instanceof Uint8Array ? entry : entry instanceof Typed ? entry.bytes : entry.encode();
 /** What a layer saw before its first write to a key: absent from the overlay, or an entry (appends with their count). */
 type Saved = { absent: true } | { absent: false; entry: Entry; appendedCount: number };
 
@@ -50,7 +98,11 @@ export type Change = [key: Uint8Array, value: Uint8Array | null];
 
 export class Overlay {
   private readonly entries = new Map<string, Entry>();
+  /** The bytes of every key in `entries` (and of keys a rolled-back layer wrote), by hex. */
+  private readonly keyBytes = new Map<string, Uint8Array>();
   private readonly journals: Map<string, Saved>[] = [];
+  /** Backend values decoded in this overlay's lifetime (the backend does not change under it); null: absent. */
+  private readonly decoded = new Map<string, Typed | null>();
 
   constructor(readonly backend: StateBackend) {}
 
@@ -59,35 +111,64 @@ export class Overlay {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const entry = this.entries.get(u8aToHex(key));
-    if (entry === undefined) return this.backend.get(key);
-    if (entry === null) return undefined;
-    return entry instanceof Appended ? entry.encode() : entry;
+    const hex = keyHex(key);
+    const entry = this.entries.get(hex);
+    if (entry === undefined) {
+      const decoded = this.decoded.get(hex);
+      return decoded === undefined ? this.backend.get(key) : decoded?.bytes;
+    }
+    return entry === null ? undefined : entryBytes(entry);
+  }
+
+  /** The value at `key` as `type` (`absent` when there is none), decoded at most once per overlay; frozen. */
+  getTyped<T, A = undefined>(key: Uint8Array, type: Type<T>, absent?: A): T | A {
+    const hex = keyHex(key);
+    const entry = this.entries.get(hex);
+    if (entry === null) return absent as A;
+    if (entry instanceof Typed && entry.type === type) return entry.value as T;
+    if (entry !== undefined) return this.decode(type, entryBytes(entry)).value as T;
+    let clean = this.decoded.get(hex);
+    if (clean === undefined || (clean !== null && clean.type !== type)) {
+      const raw = clean === undefined ? this.backend.get(key) : clean.bytes;
+      clean = raw === undefined ? null : this.decode(type, raw);
+      this.decoded.set(hex, clean);
+    }
+    return clean === null ? (absent as A) : (clean.value as T);
   }
 
   exists(key: Uint8Array): boolean {
-    return this.get(key) !== undefined;
+    const hex = keyHex(key);
+    const entry = this.entries.get(hex);
+    if (entry !== undefined) return entry !== null;
+    const decoded = this.decoded.get(hex);
+    return decoded === undefined ? this.backend.get(key) !== undefined : decoded !== null;
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
-    this.write(u8aToHex(key), value);
+    this.write(key, value);
+  }
+
+  /** Writes `value` as `type`, encoded only when its bytes are needed; `value` is frozen. */
+  setTyped<T>(key: Uint8Array, type: Type<T>, value: T): void {
+    deepFreeze(value);
+    this.write(key, new Typed(type, value));
   }
 
   delete(key: Uint8Array): void {
-    this.write(u8aToHex(key), null);
+    this.write(key, null);
   }
 
   /** Appends one encoded item to the Vec<T> stored at `key` (sp_io::storage::append). */
   append(key: Uint8Array, encodedItem: Uint8Array): void {
-    const hex = u8aToHex(key);
+    const hex = keyHex(key);
     const entry = this.entries.get(hex);
     if (entry instanceof Appended) {
       this.journal(hex, entry);
       entry.items.push(encodedItem);
       return;
     }
-    const base = entry === undefined ? this.backend.get(key) : entry ?? undefined;
-    this.write(hex, new Appended(base, [encodedItem]));
+    const base = entry === undefined ? this.get(key) : entry === null ? undefined : entryBytes(entry);
+    this.write(key, new Appended(base, [encodedItem]));
   }
 
   /** Keys with `prefix` in ascending byte order, strictly after `startAfter`, merging overlay and backend. */
@@ -102,7 +183,7 @@ export class Overlay {
     for (const key of this.backend.keys(prefix, startAfter)) {
       const hex = u8aToHex(key);
       for (; t < touched.length && touched[t] < hex; t++) {
-        if (this.entries.get(touched[t]) !== null) yield hexToU8a(touched[t]);
+        if (this.entries.get(touched[t]) !== null) yield this.keyBytes.get(touched[t]) as Uint8Array;
       }
       if (t < touched.length && touched[t] === hex) {
         t++;
@@ -111,7 +192,7 @@ export class Overlay {
       yield key;
     }
     for (; t < touched.length; t++) {
-      if (this.entries.get(touched[t]) !== null) yield hexToU8a(touched[t]);
+      if (this.entries.get(touched[t]) !== null) yield this.keyBytes.get(touched[t]) as Uint8Array;
     }
   }
 
@@ -174,17 +255,28 @@ export class Overlay {
     const changes: Change[] = [];
     for (const hex of [...this.entries.keys()].sort()) {
       const entry = this.entries.get(hex) as Entry;
-      const key = hexToU8a(hex);
-      const value = entry instanceof Appended ? entry.encode() : entry;
-      const committed = this.backend.get(key);
+      const key = this.keyBytes.get(hex) as Uint8Array;
+      const value = entry === null ? null : entryBytes(entry);
+      const read = this.decoded.get(hex);
+      const committed = read === undefined ? this.backend.get(key) : read?.bytes;
       if (value === null ? committed === undefined : committed !== undefined && u8aEq(committed, value)) continue;
       changes.push([key, value]);
     }
     this.entries.clear();
+    this.keyBytes.clear();
+    this.decoded.clear();
     return changes;
   }
 
-  private write(hex: string, entry: Entry): void {
+  private decode(type: AnyType, bytes: Uint8Array): Typed {
+    const value = type.dec(bytes);
+    deepFreeze(value);
+    return new Typed(type, value, bytes);
+  }
+
+  private write(key: Uint8Array, entry: Entry): void {
+    const hex = keyHex(key);
+    if (!this.keyBytes.has(hex)) this.keyBytes.set(hex, key);
     this.journal(hex, this.entries.get(hex));
     this.entries.set(hex, entry);
   }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Keyring } from '@polkadot/keyring';
 import { u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a, xxhashAsU8a } from '@polkadot/util-crypto';
@@ -7,9 +8,7 @@ import { AccountId32 } from '../primitives/types.ts';
 import { twox64 } from '../primitives/hashing.ts';
 import { Overlay } from './overlay.ts';
 import { storage, withStorage } from './externalities.ts';
-import {
-  StorageAppendable, StorageDoubleMap, StorageMap, StorageNMap, StorageValue, storagePrefix,
-} from './storage.ts';
+import { palletStorage, storagePrefix } from './storage.ts';
 
 const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
 const bob = new Keyring({ type: 'sr25519' }).addFromUri('//Bob');
@@ -17,13 +16,15 @@ const aliceId = u8aToHex(alice.publicKey) as HexString;
 const bobId = u8aToHex(bob.publicKey) as HexString;
 
 const AccountInfo = Struct('test::AccountInfo', { nonce: u32, free: u128 });
-const Account = StorageMap('System', 'Account', 'Blake2_128Concat', AccountId32, AccountInfo, { default: { nonce: 0, free: 0n } });
-const Number_ = StorageValue('System', 'Number', u32, { default: 0 });
-const Events = StorageAppendable('System', 'Events', Vec(u64), u64);
-const Names = StorageMap('Test', 'Names', 'Twox64Concat', u32, str);
-const Approvals = StorageDoubleMap('Test', 'Approvals', 'Twox64Concat', u32, 'Blake2_128Concat', AccountId32, u8);
-const Slots = StorageNMap('Test', 'Slots', [['Twox64Concat', u32], ['Identity', u32], ['Blake2_128Concat', str]], u64);
-const Hidden = StorageMap('Test', 'Hidden', 'Blake2_256', u32, u32);
+const system = palletStorage('System');
+const test = palletStorage('Test');
+const Account = system.map('Account', 'Blake2_128Concat', AccountId32, AccountInfo, { default: { nonce: 0, free: 0n } });
+const Number_ = system.value('Number', u32, { default: 0 });
+const Events = system.appendable('Events', Vec(u64), u64);
+const Names = test.map('Names', 'Twox64Concat', u32, str);
+const Approvals = test.doubleMap('Approvals', 'Twox64Concat', u32, 'Blake2_128Concat', AccountId32, u8);
+const Slots = test.nMap('Slots', [['Twox64Concat', u32], ['Identity', u32], ['Blake2_128Concat', str]], u64);
+const Hidden = test.map('Hidden', 'Blake2_256', u32, u32);
 
 const hex = (bytes: Uint8Array) => u8aToHex(bytes);
 /** Runs `body` against a fresh overlay over `trie`, returning the overlay for inspection. */
@@ -247,5 +248,58 @@ describe('the overlay', () => {
     const overlay = new Overlay(new Trie());
     overlay.startTransaction();
     expect(() => overlay.drain()).toThrow('cannot drain the overlay inside 1 open storage layer(s)');
+  });
+});
+
+describe('the overlay\'s typed values', () => {
+  const Info = Struct('test::Info', { nonce: u32, free: u128 });
+  const key = (n: number) => u8aConcat(new Uint8Array([0xcc]), u32.enc(n));
+  type Op = { kind: 'set' | 'delete' | 'read' | 'start' | 'commit' | 'rollback'; key: number; nonce: number };
+  const op = fc.record({
+    kind: fc.constantFrom<Op['kind']>('set', 'delete', 'read', 'start', 'commit', 'rollback'),
+    key: fc.integer({ min: 0, max: 3 }), nonce: fc.integer({ min: 0, max: 1000 }),
+  });
+
+  it('reads what a byte-level model reads, under nested commits and rollbacks, and drains the same changes', () => {
+    fc.assert(fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+      const state = () => { const trie = new Trie(); trie.set(key(0), Info.enc({ nonce: 7, free: 1n })); return trie; };
+      const typed = new Overlay(state());
+      const bytes = new Overlay(state());
+      for (const { kind, key: k, nonce } of ops) {
+        if (kind === 'set') {
+          typed.setTyped(key(k), Info, { nonce, free: BigInt(nonce) * 3n });
+          bytes.set(key(k), Info.enc({ nonce, free: BigInt(nonce) * 3n }));
+        } else if (kind === 'delete') {
+          typed.delete(key(k));
+          bytes.delete(key(k));
+        } else if (kind === 'start') {
+          if (typed.transactionDepth >= 5) continue;
+          typed.startTransaction();
+          bytes.startTransaction();
+        } else if (kind === 'commit' || kind === 'rollback') {
+          if (typed.transactionDepth === 0) continue;
+          if (kind === 'commit') { typed.commitTransaction(); bytes.commitTransaction(); } else { typed.rollbackTransaction(); bytes.rollbackTransaction(); }
+        }
+        const raw = bytes.get(key(k));
+        expect(typed.getTyped(key(k), Info)).toEqual(raw === undefined ? undefined : Info.dec(raw));
+        expect(typed.exists(key(k))).toBe(raw !== undefined);
+      }
+      while (typed.transactionDepth > 0) { typed.commitTransaction(); bytes.commitTransaction(); }
+      expect(typed.drain().map(([k, v]) => [hex(k), v && hex(v)])).toEqual(bytes.drain().map(([k, v]) => [hex(k), v && hex(v)]));
+    }));
+  });
+
+  it('hands out frozen values: changing one in place throws and changes nothing', () => {
+    const trie = new Trie();
+    trie.set(Account.key(aliceId), AccountInfo.enc({ nonce: 1, free: 5n }));
+    run(trie, () => {
+      const info = Account.get(aliceId);
+      expect(() => { info.free += 1n; }).toThrow(TypeError);
+      expect(Account.get(aliceId)).toEqual({ nonce: 1, free: 5n });
+      const written = { nonce: 2, free: 6n };
+      Account.insert(aliceId, written);
+      expect(() => { written.nonce = 3; }).toThrow(TypeError);
+      expect(Account.get(aliceId)).toEqual({ nonce: 2, free: 6n });
+    });
   });
 });

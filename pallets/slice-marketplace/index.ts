@@ -11,15 +11,16 @@ import { u32 } from '../../primitives/scale.ts';
 import { AccountId32, Balance, BlockNumber, PERMILL, type AccountId, type Weight } from '../../primitives/types.ts';
 import type { PostDispatchInfo } from '../../frame/dispatch.ts';
 import { SpecError } from '../../frame/genesis-json.ts';
-import { call, constant, errors, events, pallet } from '../../frame/pallet.ts';
+import { call, constant, errors, events, genesisConfig, pallet } from '../../frame/pallet.ts';
 import type { Currency, PriceOracle, ReserveId } from '../../frame/traits.ts';
 import * as System from '../../frame/system/index.ts';
 import { createRuntimeApi, sliceMarketplaceRuntimeApi } from './api.ts';
 import {
   HOURS_PER_MONTH, covers, downBlocksAt, earnedAt, freeSlices, rentalCostUsd, rentedSlices, slicesCapacity, slicesIn,
 } from './billing.ts';
-import { parseGenesis, type MarketplaceGenesis } from './genesis.ts';
+import { MarketplaceGenesisConfig } from './genesis.ts';
 import {
+  SliceMarketplaceStorage,
   Agenda, AgendaCursor, BlocksPerMonth, FarmerNodes, Farmers, NextNodeId, NextRentalId, NodeRentals, Nodes, PriceBandOf,
   RenterRentals, Renters, Rentals, Slices, nodeRentals, nodeSlices,
 } from './storage.ts';
@@ -167,22 +168,21 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
   const { currency, oracle } = config;
   const api = createRuntimeApi(oracle);
 
-  /** Pays the farmer what the rental has earned by block `at` and not yet been paid; returns it. */
-  function settle(rental: RentalValue, node: NodeValue, at: number): bigint {
+  /** Pays the farmer what the rental has earned by block `at` and not yet been paid: the rental after it, and what was paid. */
+  function settle(rental: RentalValue, node: NodeValue, at: number): { settled: RentalValue; paid: bigint } {
     const due = earnedAt(rental, node, at) - rental.paid_so_far;
-    if (due === 0n) return 0n;
+    if (due === 0n) return { settled: rental, paid: 0n };
     const paid = currency.repatriateReserved(RESERVE_ID, rental.renter, node.farmer, due);
-    rental.paid_so_far += paid;
     Farmers.mutate(node.farmer, (info) => info && { ...info, earned: info.earned + paid });
     Renters.mutate(rental.renter, (info) => ({ ...info, spent: info.spent + paid }));
-    return paid;
+    return { settled: { ...rental, paid_so_far: rental.paid_so_far + paid }, paid };
   }
 
   /** Ends a rental at block min(now, end): settles, refunds the rest, frees its slices. Returns [paid in all, refunded]. */
   function finish(rental: RentalValue): [bigint, bigint] {
     const node = Nodes.get(rental.node) as NodeValue;
-    settle(rental, node, Math.min(now(), rental.end));
-    const refunded = currency.unreserve(RESERVE_ID, rental.renter, rental.cost - rental.paid_so_far);
+    const { paid_so_far: paid } = settle(rental, node, Math.min(now(), rental.end)).settled;
+    const refunded = currency.unreserve(RESERVE_ID, rental.renter, rental.cost - paid);
     for (const id of rental.slices) Slices.insert(node.id, id, freeStatus(node));
     Nodes.insert(node.id, { ...node, used: slicesCapacity(rentedSlices(node) - rental.slices.length) });
     Rentals.remove(rental.id);
@@ -190,7 +190,7 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
     RenterRentals.remove(rental.renter, rental.id);
     Agenda.remove(rental.end, rental.id);
     Renters.mutate(rental.renter, (info) => ({ ...info, rentals: info.rentals - 1 }));
-    return [rental.paid_so_far, refunded];
+    return [paid, refunded];
   }
 
   function expire(rental: RentalValue): void {
@@ -270,8 +270,7 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
   const marketplace = pallet({
     name: PALLET,
     docs: 'Compute slices of farmers\' nodes, rented atomically and billed per block.',
-    storage: [PriceBandOf, BlocksPerMonth, NextNodeId, Nodes, Slices, Farmers, FarmerNodes, NextRentalId, Rentals, NodeRentals,
-      Renters, RenterRentals, Agenda, AgendaCursor],
+    storage: SliceMarketplaceStorage,
     calls: {
       register_node: call({
         index: 0, origin: 'signed', args: { capacity: Capacity, location: Location, sla: Sla, certification: Certification },
@@ -426,8 +425,9 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
           const rentals = nodeRentals(id);
           let amount = 0n;
           for (const rental of rentals) {
-            amount += settle(rental, node, now());
-            Rentals.insert(rental.id, rental);
+            const { settled, paid } = settle(rental, node, now());
+            amount += paid;
+            Rentals.insert(rental.id, settled);
           }
           MarketplaceEvents.deposit({ type: 'IncomeCollected', value: { node: id, farmer: who, amount } });
           return { actualWeight: Weights.collectIncome(rentals.length) };
@@ -453,18 +453,15 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
     },
     hooks: { onInitialize: processAgenda },
     apis: () => [sliceMarketplaceRuntimeApi(api)],
-    genesis: {
-      parse: parseGenesis,
-      build: ({ priceBand, blocksPerMonth, nodes }: MarketplaceGenesis) => {
-        PriceBandOf.put(priceBand);
-        BlocksPerMonth.put(blocksPerMonth);
-        for (const node of nodes) {
-          if (!System.accountExists(node.farmer)) throw new SpecError(node.farmerField, `account ${node.farmer} does not exist at genesis: give it a balance`);
-          addNode({ ...node });
-        }
-        NextNodeId.put(nodes.reduce((next, node) => Math.max(next, node.id + 1), 0));
-      },
-    },
+    genesis: genesisConfig(MarketplaceGenesisConfig, ({ priceBand, blocksPerMonth, nodes }) => {
+      PriceBandOf.put(priceBand);
+      BlocksPerMonth.put(blocksPerMonth);
+      for (const node of nodes) {
+        if (!System.accountExists(node.farmer)) throw new SpecError(node.farmerField, `account ${node.farmer} does not exist at genesis: give it a balance`);
+        addNode({ ...node });
+      }
+      NextNodeId.put(nodes.reduce((next, node) => Math.max(next, node.id + 1), 0));
+    }),
   });
   return Object.assign(marketplace, { api });
 }
