@@ -39,7 +39,10 @@ function sendAndWatch(tx: ReturnType<ApiPromise['tx']['system']['remarkWithEvent
 
 beforeAll(async () => {
   console.warn = (...args: unknown[]) => { warnings.push(args.join(' ')); };
-  running = await startNode({ port: 0, sealing: 'instant', unsafe: true });
+  // polkadot.js fetches a block's events for InBlock and drops that status (switchMap) when
+  // Finalized arrives first: finality a few seconds after sealing, as on a Substrate chain, so that a
+  // busy machine's slow fetch does not decide what the test sees.
+  running = await startNode({ port: 0, sealing: 'instant', unsafe: true, finalityDelayMs: 3_000 });
   api = await ApiPromise.create({ provider: new WsProvider(running.url), throwOnConnect: true });
   await api.isReady;
 });
