@@ -15,7 +15,7 @@ import { loadChainSpec, type ChainSpec } from '../genesis/spec.ts';
 import { Chain } from '../node/chain.ts';
 import { accountOf, signExtrinsic } from '../node/signer.ts';
 import { initCrypto } from '../primitives/crypto.ts';
-import { SliceMarketplace, System } from '../runtime/runtime.ts';
+import { SliceMarketplace } from '../runtime/runtime.ts';
 import { accountNonce } from '../frame/system/index.ts';
 import { Nodes, Rentals, nodeSlices } from '../pallets/slice-marketplace/storage.ts';
 import { PageRequest, SliceFilter, SlicePage } from '../pallets/slice-marketplace/types.ts';
@@ -197,7 +197,7 @@ while (chain.head.number < firstEnd - 1) author([]);
 const backlog: { ms: number; writes: number; expired: number }[] = [];
 for (let i = 0; i < 20; i++) {
   const block = author([]);
-  const expired = chain.read(() => System.Events.get()).filter((record) => {
+  const expired = chain.read(() => chain.runtime.events()).filter((record) => {
     const event = record.event as { type: string; value: { type: string } };
     return event.type === 'SliceMarketplace' && event.value.type === 'RentalExpired';
   }).length;

@@ -9,10 +9,10 @@ import { AccountId32 } from '../primitives/types.ts';
 import { Trie } from '../primitives/trie.ts';
 import { withStorage } from '../frame/externalities.ts';
 import { Overlay } from '../frame/overlay.ts';
-import { StorageMap } from '../frame/storage.ts';
+import { palletStorage } from '../frame/storage.ts';
 
 const N = 200_000;
-const Account = StorageMap('Bench', 'Account', 'Blake2_128Concat', AccountId32,
+const Account = palletStorage('Bench').map('Account', 'Blake2_128Concat', AccountId32,
   Struct('bench::Account', { nonce: u32, free: u128 }), { default: { nonce: 0, free: 0n } });
 const account = (i: number) => `0x${i.toString(16).padStart(64, '0')}` as const;
 const rawKey = (i: number) => u8aConcat(Account.prefix, u32.enc(i));

@@ -130,7 +130,7 @@ function pendingHeader(env: ApiEnv, extrinsics: readonly Uint8Array[]): HeaderVa
       number: System.Number.get(),
       state_root: H256.dec(env.state.root()),
       extrinsics_root: extrinsicsRoot(extrinsics),
-      digest: System.DigestItems.get(),
+      digest: System.Digest.get(),
     };
   } finally {
     revertChanges(env.state, undo);

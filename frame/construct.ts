@@ -4,7 +4,7 @@ import { u8aConcat } from '@polkadot/util';
 import { extrinsicCodec, uncheckedExtrinsicType, type ExtrinsicCodec } from '../primitives/extrinsic.ts';
 import { Enum, Struct, Tuple, Vec, declare, lazy, type AnyType, type Type } from '../primitives/scale.ts';
 import { Header, MultiAddress, MultiSignature, type DispatchError, type Hash, type ModuleError, type Weight } from '../primitives/types.ts';
-import { depositEventRecord } from './system/index.ts';
+import { EVENTS_KEY, depositEventRecord } from './system/index.ts';
 import { OpaqueExtrinsic, type Block } from './block.ts';
 import type { WeightLimits } from './system/extensions.ts';
 import { EventRecord, type EventRecord as EventRecordValue, type RuntimeVersion } from './system/types.ts';
@@ -116,6 +116,12 @@ export class Runtime implements RuntimeContext {
 
   depositEvent(pallet: string, encodedEvent: Uint8Array, topics: readonly Hash[]): void {
     depositEventRecord(u8aConcat(new Uint8Array([this.palletIndex(pallet)]), encodedEvent), topics);
+  }
+
+  /** System.Events of the block in the current storage, decoded with this runtime's events. */
+  events(): EventRecordValue<RuntimeEventValue>[] {
+    const raw = storage().get(EVENTS_KEY);
+    return raw ? this.EventRecords.dec(raw) : [];
   }
 
   /** The declaration of a call: its pallet's CallDef. */

@@ -6,8 +6,9 @@ import { Enum, type AnyType, type EnumValue, type Type, type VariantSpec } from 
 import type { AccountId, Hash, Weight } from '../primitives/types.ts';
 import { DispatchFailure, type Args, type ArgsValue, type DispatchClass, type Origin, type PostDispatchInfo } from './dispatch.ts';
 import { runtimeContext } from './externalities.ts';
+import type { Shape } from './genesis-json.ts';
 import type { RuntimeApi, RuntimeTypes } from './runtime-api.ts';
-import type { StorageMetadata } from './storage.ts';
+import type { StorageDeclarations, StorageMetadata } from './storage.ts';
 
 /** The Rust crate a pallet's types live in, for their scale-info paths: frame_system, pallet_balances, ... */
 export const palletModule = (pallet: string): string =>
@@ -125,19 +126,25 @@ export interface Hooks {
 }
 
 export interface GenesisDef<G> {
-  /** Reads this pallet's section of a chain spec's `genesis.runtimeGenesis.patch`; throws naming the bad field. */
-  parse(json: unknown, path: string): G;
+  /**
+   * The declared shape of this pallet's section of a chain spec's `genesis.runtimeGenesis.patch`
+   * (frame/genesis-json.ts); reading it refuses a bad field by name.
+   */
+  config: Shape<G>;
   /** Writes the initial storage (runs inside the genesis build's storage). */
   build(config: G): void;
 }
+
+/** A pallet's genesis config: its declared shape and the storage it writes; the config's type is the shape's. */
+export const genesisConfig = <G>(config: Shape<G>, build: (config: G) => void): GenesisDef<G> => ({ config, build });
 
 // ---- the pallet ----------------------------------------------------------------------------------
 
 export interface PalletSpec<C extends Calls = Calls> {
   name: string;
   docs?: string | readonly string[];
-  /** Storage items in metadata order. */
-  storage?: readonly { metadata: StorageMetadata }[];
+  /** The pallet's storage (its `palletStorage(name)`): every item declared through it, in declaration order. */
+  storage?: StorageDeclarations;
   calls?: C;
   events?: { pallet: string; type: AnyType };
   errors?: { $type: AnyType; $all: readonly PalletError[] };
@@ -149,8 +156,10 @@ export interface PalletSpec<C extends Calls = Calls> {
   apis?: (types: RuntimeTypes) => readonly RuntimeApi[];
 }
 
-export interface Pallet<C extends Calls = Calls> extends PalletSpec<C> {
+export interface Pallet<C extends Calls = Calls> extends Omit<PalletSpec<C>, 'storage'> {
   readonly module: string;
+  /** Storage items in metadata order. */
+  readonly storage: readonly { readonly metadata: StorageMetadata }[];
   /** The pallet's Call enum, when it has calls. */
   readonly callType?: Type<CallValue<C>>;
   /** Builds a RuntimeCall of this pallet: `Balances.tx.transfer_keep_alive({ dest, value })`. */
@@ -162,11 +171,12 @@ export type AnyPallet = Omit<Pallet, 'callType' | 'tx'> & { callType?: AnyType; 
 
 export function pallet<C extends Calls = Record<string, never>>(spec: PalletSpec<C>): Pallet<C> {
   const module = palletModule(spec.name);
+  if (spec.storage && spec.storage.pallet !== spec.name) throw new Error(`pallet ${spec.name} declares the storage of ${spec.storage.pallet}`);
   const calls = Object.entries(spec.calls ?? {});
   const callType = calls.length === 0 ? undefined : Enum(`${module}::pallet::Call`,
     Object.fromEntries(calls.map(([name, def]) => [name, [def.index, def.args, docLines(def.docs)] as const])),
     { docs: ['Contains a variant per dispatchable extrinsic that this pallet has.'] }) as unknown as Type<CallValue<C>>;
   const tx = Object.fromEntries(calls.map(([name]) => [name,
     (args: Record<string, unknown>): RuntimeCallValue => ({ type: spec.name, value: { type: name, value: args } })]));
-  return { ...spec, module, callType, tx: tx as Pallet<C>['tx'] };
+  return { ...spec, module, storage: spec.storage?.items ?? [], callType, tx: tx as Pallet<C>['tx'] };
 }

@@ -8,9 +8,7 @@ import { AccountId32 } from '../primitives/types.ts';
 import { twox64 } from '../primitives/hashing.ts';
 import { Overlay } from './overlay.ts';
 import { storage, withStorage } from './externalities.ts';
-import {
-  StorageAppendable, StorageDoubleMap, StorageMap, StorageNMap, StorageValue, storagePrefix,
-} from './storage.ts';
+import { palletStorage, storagePrefix } from './storage.ts';
 
 const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
 const bob = new Keyring({ type: 'sr25519' }).addFromUri('//Bob');
@@ -18,13 +16,15 @@ const aliceId = u8aToHex(alice.publicKey) as HexString;
 const bobId = u8aToHex(bob.publicKey) as HexString;
 
 const AccountInfo = Struct('test::AccountInfo', { nonce: u32, free: u128 });
-const Account = StorageMap('System', 'Account', 'Blake2_128Concat', AccountId32, AccountInfo, { default: { nonce: 0, free: 0n } });
-const Number_ = StorageValue('System', 'Number', u32, { default: 0 });
-const Events = StorageAppendable('System', 'Events', Vec(u64), u64);
-const Names = StorageMap('Test', 'Names', 'Twox64Concat', u32, str);
-const Approvals = StorageDoubleMap('Test', 'Approvals', 'Twox64Concat', u32, 'Blake2_128Concat', AccountId32, u8);
-const Slots = StorageNMap('Test', 'Slots', [['Twox64Concat', u32], ['Identity', u32], ['Blake2_128Concat', str]], u64);
-const Hidden = StorageMap('Test', 'Hidden', 'Blake2_256', u32, u32);
+const system = palletStorage('System');
+const test = palletStorage('Test');
+const Account = system.map('Account', 'Blake2_128Concat', AccountId32, AccountInfo, { default: { nonce: 0, free: 0n } });
+const Number_ = system.value('Number', u32, { default: 0 });
+const Events = system.appendable('Events', Vec(u64), u64);
+const Names = test.map('Names', 'Twox64Concat', u32, str);
+const Approvals = test.doubleMap('Approvals', 'Twox64Concat', u32, 'Blake2_128Concat', AccountId32, u8);
+const Slots = test.nMap('Slots', [['Twox64Concat', u32], ['Identity', u32], ['Blake2_128Concat', str]], u64);
+const Hidden = test.map('Hidden', 'Blake2_256', u32, u32);
 
 const hex = (bytes: Uint8Array) => u8aToHex(bytes);
 /** Runs `body` against a fresh overlay over `trie`, returning the overlay for inspection. */

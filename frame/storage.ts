@@ -237,34 +237,73 @@ export class StorageMapItem<K extends unknown[], V, Q = V | undefined> extends S
 
 type ValueQuery<V> = StorageOptions<V> & { default: V };
 
-/** `StorageValue('System', 'Number', BlockNumber, { default: 0 })`: with a default, a ValueQuery. */
-export function StorageValue<V>(pallet: string, name: string, value: Type<V>, opts: ValueQuery<V>): StorageValueItem<V, V>;
-export function StorageValue<V>(pallet: string, name: string, value: Type<V>, opts?: StorageOptions<V>): StorageValueItem<V>;
-export function StorageValue<V>(pallet: string, name: string, value: Type<V>, opts: StorageOptions<V> = {}): StorageValueItem<V, unknown> {
-  return new StorageValueItem(pallet, name, value, opts);
+/** What a pallet declaration carries of its storage: its items in metadata (declaration) order. */
+export interface StorageDeclarations {
+  readonly pallet: string;
+  readonly items: readonly { readonly metadata: StorageMetadata }[];
 }
 
-/** `StorageMap('Services', 'Operators', 'Blake2_128Concat', AccountId32, OperatorPreferences)`. */
-export function StorageMap<K, V>(pallet: string, name: string, hasher: Hasher, key: Type<K>, value: Type<V>, opts: ValueQuery<V>): StorageMapItem<[K], V, V>;
-export function StorageMap<K, V>(pallet: string, name: string, hasher: Hasher, key: Type<K>, value: Type<V>, opts?: StorageOptions<V>): StorageMapItem<[K], V>;
-export function StorageMap<K, V>(pallet: string, name: string, hasher: Hasher, key: Type<K>, value: Type<V>, opts: StorageOptions<V> = {}): StorageMapItem<[K], V, unknown> {
-  return new StorageMapItem<[K], V, unknown>(pallet, name, [[hasher, key]], value, opts);
+/**
+ * A pallet's storage, as FRAME's #[pallet::storage]: an item declared through it is registered in
+ * declaration order, so the pallet declaration takes the whole set and lists nothing again.
+ * `const store = palletStorage('Services'); export const Operators = store.map('Operators', ...)`.
+ */
+export class PalletStorage implements StorageDeclarations {
+  private readonly declared: { readonly metadata: StorageMetadata }[] = [];
+
+  constructor(readonly pallet: string) {}
+
+  get items(): readonly { readonly metadata: StorageMetadata }[] { return this.declared; }
+
+  private add<I extends { metadata: StorageMetadata }>(item: I): I {
+    if (this.declared.some((d) => d.metadata.name === item.metadata.name)) throw new Error(`${this.pallet}.${item.metadata.name} is declared twice`);
+    this.declared.push(item);
+    return item;
+  }
+
+  /** `store.value('Number', BlockNumber, { default: 0 })`: with a default, a ValueQuery. */
+  value<V>(name: string, value: Type<V>, opts: ValueQuery<V>): StorageValueItem<V, V>;
+  value<V>(name: string, value: Type<V>, opts?: StorageOptions<V>): StorageValueItem<V>;
+  value<V>(name: string, value: Type<V>, opts: StorageOptions<V> = {}): StorageValueItem<V, unknown> {
+    return this.add(new StorageValueItem<V, unknown>(this.pallet, name, value, opts));
+  }
+
+  /** `store.map('Operators', 'Blake2_128Concat', AccountId32, OperatorPreferences)`. */
+  map<K, V>(name: string, hasher: Hasher, key: Type<K>, value: Type<V>, opts: ValueQuery<V>): StorageMapItem<[K], V, V>;
+  map<K, V>(name: string, hasher: Hasher, key: Type<K>, value: Type<V>, opts?: StorageOptions<V>): StorageMapItem<[K], V>;
+  map<K, V>(name: string, hasher: Hasher, key: Type<K>, value: Type<V>, opts: StorageOptions<V> = {}): StorageMapItem<[K], V, unknown> {
+    return this.add(new StorageMapItem<[K], V, unknown>(this.pallet, name, [[hasher, key]], value, opts));
+  }
+
+  doubleMap<K1, K2, V>(name: string, h1: Hasher, k1: Type<K1>, h2: Hasher, k2: Type<K2>, value: Type<V>, opts: ValueQuery<V>): StorageMapItem<[K1, K2], V, V>;
+  doubleMap<K1, K2, V>(name: string, h1: Hasher, k1: Type<K1>, h2: Hasher, k2: Type<K2>, value: Type<V>, opts?: StorageOptions<V>): StorageMapItem<[K1, K2], V>;
+  doubleMap<K1, K2, V>(name: string, h1: Hasher, k1: Type<K1>, h2: Hasher, k2: Type<K2>, value: Type<V>, opts: StorageOptions<V> = {}): StorageMapItem<[K1, K2], V, unknown> {
+    return this.add(new StorageMapItem<[K1, K2], V, unknown>(this.pallet, name, [[h1, k1], [h2, k2]], value, opts));
+  }
+
+  /** `store.nMap('Item', [['Twox64Concat', u32], ['Blake2_128Concat', AccountId32], ...], Value)`. */
+  nMap<K extends unknown[], V>(name: string, keys: HashedKeys<K>, value: Type<V>, opts: ValueQuery<V>): StorageMapItem<K, V, V>;
+  nMap<K extends unknown[], V>(name: string, keys: HashedKeys<K>, value: Type<V>, opts?: StorageOptions<V>): StorageMapItem<K, V>;
+  nMap<K extends unknown[], V>(name: string, keys: HashedKeys<K>, value: Type<V>, opts: StorageOptions<V> = {}): StorageMapItem<K, V, unknown> {
+    return this.add(new StorageMapItem<K, V, unknown>(this.pallet, name, keys, value, opts));
+  }
+
+  /** A Vec<T> value that grows by `append` without re-encoding (System.Events). */
+  appendable<T>(name: string, vec: Type<T[]>, item: Type<T>, opts: { docs?: readonly string[] } = {}): StorageAppendableItem<T> {
+    return this.add(new StorageAppendableItem(this.pallet, name, vec, item, opts));
+  }
+
+  /**
+   * The declarations with some items' value types given by the runtime (System.Events holds the
+   * runtime's RuntimeEvent, known only once the runtime's pallets are).
+   */
+  withValueTypes(types: Record<string, AnyType>): StorageDeclarations {
+    return {
+      pallet: this.pallet,
+      items: this.declared.map((item) => (types[item.metadata.name] === undefined ? item
+        : { metadata: { ...item.metadata, value: types[item.metadata.name] } })),
+    };
+  }
 }
 
-export function StorageDoubleMap<K1, K2, V>(pallet: string, name: string, h1: Hasher, k1: Type<K1>, h2: Hasher, k2: Type<K2>, value: Type<V>, opts: ValueQuery<V>): StorageMapItem<[K1, K2], V, V>;
-export function StorageDoubleMap<K1, K2, V>(pallet: string, name: string, h1: Hasher, k1: Type<K1>, h2: Hasher, k2: Type<K2>, value: Type<V>, opts?: StorageOptions<V>): StorageMapItem<[K1, K2], V>;
-export function StorageDoubleMap<K1, K2, V>(pallet: string, name: string, h1: Hasher, k1: Type<K1>, h2: Hasher, k2: Type<K2>, value: Type<V>, opts: StorageOptions<V> = {}): StorageMapItem<[K1, K2], V, unknown> {
-  return new StorageMapItem<[K1, K2], V, unknown>(pallet, name, [[h1, k1], [h2, k2]], value, opts);
-}
-
-/** `StorageNMap('P', 'Item', [['Twox64Concat', u32], ['Blake2_128Concat', AccountId32], ...], Value)`. */
-export function StorageNMap<K extends unknown[], V>(pallet: string, name: string, keys: HashedKeys<K>, value: Type<V>, opts: ValueQuery<V>): StorageMapItem<K, V, V>;
-export function StorageNMap<K extends unknown[], V>(pallet: string, name: string, keys: HashedKeys<K>, value: Type<V>, opts?: StorageOptions<V>): StorageMapItem<K, V>;
-export function StorageNMap<K extends unknown[], V>(pallet: string, name: string, keys: HashedKeys<K>, value: Type<V>, opts: StorageOptions<V> = {}): StorageMapItem<K, V, unknown> {
-  return new StorageMapItem<K, V, unknown>(pallet, name, keys, value, opts);
-}
-
-/** A Vec<T> value that grows by `append` without re-encoding (System.Events). */
-export function StorageAppendable<T>(pallet: string, name: string, vec: Type<T[]>, item: Type<T>, opts: { docs?: readonly string[] } = {}): StorageAppendableItem<T> {
-  return new StorageAppendableItem(pallet, name, vec, item, opts);
-}
+export const palletStorage = (pallet: string): PalletStorage => new PalletStorage(pallet);

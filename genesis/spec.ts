@@ -132,7 +132,7 @@ export function genesisOf(executive: Executive, spec: ChainSpec): Genesis {
       }
       return [];
     }
-    return [{ pallet: p, config: p.genesis.parse(patch[key] ?? {}, `${base}.${key}`) }];
+    return [{ pallet: p, config: p.genesis.config.read(patch[key] ?? {}, `${base}.${key}`) }];
   });
   return buildGenesis(executive, () => {
     for (const { pallet, config } of configs) pallet.genesis!.build(config);

@@ -6,13 +6,11 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import type { DispatchError, Era, TransactionValidity, TransactionValidityError } from '../primitives/types.ts';
 import { mortalEra } from '../primitives/types.ts';
 import { loadChainSpec, type ChainSpec } from '../genesis/spec.ts';
-import { EVENTS_KEY } from '../frame/system/index.ts';
 import type { EventRecord } from '../frame/system/types.ts';
 import type { Block } from '../frame/block.ts';
 import type { RuntimeEventValue as RuntimeEvent } from '../frame/construct.ts';
 import type { ApplyExtrinsicResult, Executive } from '../frame/executive.ts';
 import { describeValidityError } from '../frame/extensions.ts';
-import { storage } from '../frame/externalities.ts';
 import type { RuntimeCallValue } from '../frame/pallet.ts';
 import { Chain } from './chain.ts';
 import { accountOf, signExtrinsic, type SigningPair } from './signer.ts';
@@ -159,10 +157,7 @@ export class TestChain {
 
   /** The events of the head block. */
   events(): EventRecord<RuntimeEvent>[] {
-    return this.query(() => {
-      const raw = storage().get(EVENTS_KEY);
-      return raw ? this.chain.runtime.EventRecords.dec(raw) : [];
-    });
+    return this.query(() => this.chain.runtime.events());
   }
 
   /** The blocks after genesis, for export or replay. */

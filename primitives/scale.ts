@@ -191,6 +191,15 @@ export function Compact<T extends number | bigint | undefined>(inner: Type<T>): 
 /** `Vec<u8>` as a Uint8Array. */
 export const Bytes: Type<Uint8Array> = declare(scale.Bytes(), { path: [], params: [], def: { tag: 'sequence', value: u8 }, docs: [] }, { typeName: 'Vec<u8>' });
 
+/**
+ * A value of type `name` already encoded elsewhere, written as its bytes: System.Events' records
+ * hold RuntimeEvents that each pallet encodes. Reading needs the type itself.
+ */
+export function Encoded(name: string): Type<Uint8Array> {
+  const refuse = (): never => { throw new ScaleError(name, 'an already encoded value is read with its own type'); };
+  return declare(scale.createCodec((bytes: Uint8Array) => bytes, refuse), { path: path(name), params: [], def: { tag: 'sequence', value: u8 }, docs: [] });
+}
+
 export function Vec<T>(inner: Type<T>): Type<T[]> {
   return declare(scale.Vector(inner.codec), { path: [], params: [], def: { tag: 'sequence', value: inner }, docs: [] });
 }

@@ -1,26 +1,26 @@
-// The framework on a small runtime of its own (System, Timestamp and a test pallet): pallet
-// declaration, construct_runtime, the executive's phases and events, transactional dispatch,
-// signature and extension checks, and block import with its roots.
+// The framework on the base runtime (System, Timestamp, Balances, TransactionPayment, Sudo and the
+// standard extensions, as every runtime here starts) with a test pallet: pallet declaration,
+// construct_runtime, the executive's phases and events, transactional dispatch, signature and
+// extension checks, and block import with its roots.
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { verify as verifyDirect } from '../primitives/crypto.ts';
-import { bool, lazy, u32, u64 } from '../primitives/scale.ts';
+import { bool, u32, u64 } from '../primitives/scale.ts';
 import { AccountId32, mortalEra, type AccountId, type Hash } from '../primitives/types.ts';
 import { Trie } from '../primitives/trie.ts';
 import { accountOf, signExtrinsic, type SigningOptions } from '../node/signer.ts';
 import * as System from '../frame/system/index.ts';
-import { CheckGenesis, CheckMortality, CheckNonZeroSender, CheckNonce, checkWeight, versionCheck } from '../frame/system/extensions.ts';
 import { blockLengthWithNormalRatio, sensibleBlockWeights } from '../frame/system/limits.ts';
-import { Now, createTimestamp, nextTimestamp } from '../pallets/timestamp/index.ts';
+import { Now, nextTimestamp } from '../pallets/timestamp/index.ts';
 import { TimestampWeights } from '../pallets/timestamp/weights.ts';
 import { BlockRejected, type BuiltBlock } from '../frame/block.ts';
 import { BlockBuilder, buildGenesis, executeBlock, type Genesis } from '../frame/block-builder.ts';
-import { constructRuntime } from '../frame/construct.ts';
-import { weight } from '../frame/dispatch.ts';
+import { U64_MAX, weight } from '../frame/dispatch.ts';
 import { Executive, type SignatureCheck } from '../frame/executive.ts';
 import { Overlay } from '../frame/overlay.ts';
 import { call, errors, events, pallet } from '../frame/pallet.ts';
-import { StorageMap, StorageValue } from '../frame/storage.ts';
+import { palletStorage } from '../frame/storage.ts';
+import { basePallets, constructBaseRuntime, type BaseRuntimeConfig } from './base-runtime.ts';
 
 const keyring = new Keyring({ type: 'sr25519' });
 const alice = keyring.addFromUri('//Alice');
@@ -30,16 +30,17 @@ const ferdie = new Keyring({ type: 'ecdsa' }).addFromUri('//Ferdie');
 
 // ---- a test pallet -------------------------------------------------------------------------------
 
-const Notes = StorageMap('Notes', 'Notes', 'Blake2_128Concat', AccountId32, u32);
-const InitCount = StorageValue('Notes', 'InitCount', u32, { default: 0 });
+const NotesStorage = palletStorage('Notes');
+const Notes = NotesStorage.map('Notes', 'Blake2_128Concat', AccountId32, u32);
+const InitCount = NotesStorage.value('InitCount', u32, { default: 0 });
 /** The ref_time on_idle was offered in the last block. */
-const IdleOffered = StorageValue('Notes', 'IdleOffered', u64, { default: 0n });
+const IdleOffered = NotesStorage.value('IdleOffered', u64, { default: 0n });
 const IDLE_USE = weight(1_000n);
 const NotesErrors = errors('Notes', { Unlucky: [0, 'Thirteen is unlucky.'], Other: [1, 'Another error.'] });
 const NotesEvents = events('Notes', { Noted: [0, { who: AccountId32, value: u32 }, 'A note was taken.'] });
 const NotesPallet = pallet({
   name: 'Notes',
-  storage: [Notes, InitCount],
+  storage: NotesStorage,
   calls: {
     note: call({
       index: 0, origin: 'signed', args: { value: u32 }, weight: () => weight(10_000_000n),
@@ -75,37 +76,31 @@ const NotesPallet = pallet({
 
 // ---- the test runtime ----------------------------------------------------------------------------
 
-const version = {
-  spec_name: 'test', impl_name: 'test', authoring_version: 1, spec_version: 7, impl_version: 1,
-  transaction_version: 3, system_version: 1,
-};
-const limits = {
-  blockWeights: sensibleBlockWeights(weight(2_000_000_000_000n, (1n << 64n) - 1n), 75n, weight(5_000_000_000n), weight(100_000_000n)),
-  blockLength: blockLengthWithNormalRatio(5 * 1024 * 1024, 75),
-};
 /** Small, so that pruning shows within a test. */
 const BLOCK_HASH_COUNT = 16;
-const Timestamp = createTimestamp({});
-const SystemPallet = System.createSystem({
-  version: () => runtime.version, ...limits, blockHashCount: BLOCK_HASH_COUNT, dbWeight: { read: 25_000_000n, write: 100_000_000n }, ss58Prefix: 42,
-  runtimeEvent: lazy(() => runtime.RuntimeEvent),
-});
-const runtime = constructRuntime({
+const limits = {
+  blockWeights: sensibleBlockWeights(weight(2_000_000_000_000n, U64_MAX), 75n, weight(5_000_000_000n), weight(100_000_000n)),
+  blockLength: blockLengthWithNormalRatio(5 * 1024 * 1024, 75),
+};
+const CONFIG: BaseRuntimeConfig = {
   name: 'test_runtime',
-  pallets: [[0, SystemPallet], [1, Timestamp], [7, NotesPallet]],
-  extensions: [CheckNonZeroSender, versionCheck('CheckSpecVersion', 7), versionCheck('CheckTxVersion', 3), CheckGenesis,
-    CheckMortality, CheckNonce, checkWeight(limits)],
-  version, limits, blockHashCount: BLOCK_HASH_COUNT,
-  inherents: ({ timestamp }) => [Timestamp.tx.set({ now: timestamp })],
-});
+  version: { spec_name: 'test', impl_name: 'test', authoring_version: 1, spec_version: 7, impl_version: 1, transaction_version: 3, system_version: 1 },
+  limits, blockHashCount: BLOCK_HASH_COUNT, dbWeight: { read: 25_000_000n, write: 100_000_000n }, ss58Prefix: 42,
+};
+const base = basePallets(CONFIG, () => runtime);
+const { Timestamp, Balances, TransactionPayment } = base;
+const runtime = constructBaseRuntime(CONFIG, base, [[7, NotesPallet]]);
 const executive = new Executive(runtime);
 const GENESIS_TIME = 1_700_000_000_000n;
+/** Enough to pay the fee of a call filling the block (a second of weight costs ~10^5 tokens). */
+const FUNDS = 10n ** 24n;
 
 function genesis(): Genesis {
   return buildGenesis(executive, () => {
-    SystemPallet.genesis!.build({});
+    base.System.genesis!.build({});
     Timestamp.genesis!.build({ now: GENESIS_TIME });
-    for (const pair of [alice, bob, eve, ferdie]) System.incProviders(accountOf(pair));
+    Balances.genesis!.build({ balances: [alice, bob, eve, ferdie].map((pair) => [accountOf(pair), FUNDS]) });
+    TransactionPayment.genesis!.build(TransactionPayment.genesis!.config.read({}, 'transactionPayment'));
   });
 }
 
@@ -144,7 +139,13 @@ class TestChain {
   }
 
   events() {
-    return this.read(() => SystemPallet.Events.get());
+    return this.read(() => runtime.events());
+  }
+
+  /** `Pallet.Event` of each event with its phase, leaving out the fee's (Balances.Withdraw, TransactionPayment.TransactionFeePaid). */
+  phases(): [unknown, string][] {
+    return this.events().map((e): [unknown, string] => [e.phase, `${e.event.type}.${e.event.value.type}`])
+      .filter(([, name]) => name !== 'Balances.Withdraw' && name !== 'TransactionPayment.TransactionFeePaid');
   }
 }
 
@@ -181,9 +182,7 @@ describe('the executive on a test runtime', () => {
       expect(Notes.get(accountOf(ferdie))).toBe(3);
       expect(System.accountNonce(accountOf(alice))).toBe(1);
     });
-    const phases = (chain.events() as { phase: unknown; event: { type: string; value: { type: string } } }[])
-      .map((e) => [e.phase, `${e.event.type}.${e.event.value.type}`]);
-    expect(phases).toEqual([
+    expect(chain.phases()).toEqual([
       [{ type: 'ApplyExtrinsic', value: 0 }, 'System.ExtrinsicSuccess'],
       [{ type: 'ApplyExtrinsic', value: 1 }, 'Notes.Noted'],
       [{ type: 'ApplyExtrinsic', value: 1 }, 'System.ExtrinsicSuccess'],
@@ -204,10 +203,10 @@ describe('the executive on a test runtime', () => {
       expect(Notes.get(accountOf(alice))).toBeUndefined();
       expect(System.accountNonce(accountOf(alice))).toBe(1);
     });
-    const failed = (chain.events() as { event: { value: { type: string; value: { dispatch_error: unknown } } } }[]).at(-1)!;
-    expect(failed.event.value.type).toBe('ExtrinsicFailed');
+    const failed = chain.events().at(-1)!.event;
+    if (failed.type !== 'System' || failed.value.type !== 'ExtrinsicFailed') throw new Error(`expected System.ExtrinsicFailed, got ${failed.type}.${failed.value.type}`);
     expect(runtime.moduleError({ index: 7, error: '0x00000000' })).toEqual({ pallet: 'Notes', name: 'Unlucky', docs: ['Thirteen is unlucky.'] });
-    expect(runtime.describeError(failed.event.value.value.dispatch_error as never)).toBe('Notes.Unlucky');
+    expect(runtime.describeError((failed.value.value as { dispatch_error: Parameters<typeof runtime.describeError>[0] }).dispatch_error)).toBe('Notes.Unlucky');
   });
 
   it('refuses bad origins, proofs, nonces, eras, genesis and weight, leaving no trace', () => {

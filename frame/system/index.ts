@@ -1,16 +1,15 @@
 // frame_system: accounts and their reference counts, the block being built (number, parent hash,
 // digest, weight, length, phase), block hashes, and the event log, as polkadot-sdk stores them.
-import { u8aConcat } from '@polkadot/util';
 import { blake2_256 } from '../../primitives/hashing.ts';
-import { Bytes, Tuple, Vec, alias, u16, u32, type AnyType } from '../../primitives/scale.ts';
+import { Bytes, Encoded, Tuple, Vec, alias, u16, u32, type AnyType } from '../../primitives/scale.ts';
 import {
-  AccountId32, BlockNumber, Digest, DispatchError, H256, ZERO_HASH, type AccountId, type Hash, type Digest as DigestValue,
+  AccountId32, BlockNumber, Digest as DigestType, DispatchError, H256, ZERO_HASH, type AccountId, type Hash, type Digest as DigestValue,
 } from '../../primitives/types.ts';
 import { DispatchErrors, DispatchInfo, PerDispatchClassWeight, ZERO_WEIGHT } from '../dispatch.ts';
 import { storage } from '../externalities.ts';
-import { onlyKeys, requireObject } from '../genesis-json.ts';
-import { call, constant, events, lazyConstant, pallet } from '../pallet.ts';
-import { StorageAppendable, StorageMap, StorageValue } from '../storage.ts';
+import { object } from '../genesis-json.ts';
+import { call, constant, events, lazyConstant, pallet, genesisConfig } from '../pallet.ts';
+import { palletStorage } from '../storage.ts';
 import {
   AccountInfo, BlockLength, BlockWeights, EMPTY_ACCOUNT, EventRecord, LastRuntimeUpgradeInfo, Phase, RuntimeDbWeight,
   RuntimeVersion, type BlockLength as BlockLengthValue,
@@ -20,25 +19,36 @@ import { SystemWeights } from './weights.ts';
 
 const PALLET = 'System';
 
+/** Every storage item of the pallet, registered as it is declared below (metadata order). */
+export const SystemStorage = palletStorage(PALLET);
+
 // ---- storage -------------------------------------------------------------------------------------
 
-export const Account = StorageMap(PALLET, 'Account', 'Blake2_128Concat', AccountId32, AccountInfo,
+export const Account = SystemStorage.map('Account', 'Blake2_128Concat', AccountId32, AccountInfo,
   { default: EMPTY_ACCOUNT, docs: ['The full account information for a particular account ID.'] });
-export const ExtrinsicCount = StorageValue(PALLET, 'ExtrinsicCount', u32, { docs: ['Total extrinsics count for the current block.'] });
-export const BlockWeight = StorageValue(PALLET, 'BlockWeight', PerDispatchClassWeight,
+export const ExtrinsicCount = SystemStorage.value('ExtrinsicCount', u32, { docs: ['Total extrinsics count for the current block.'] });
+export const BlockWeight = SystemStorage.value('BlockWeight', PerDispatchClassWeight,
   { default: { normal: ZERO_WEIGHT, operational: ZERO_WEIGHT, mandatory: ZERO_WEIGHT }, docs: ['The current weight for the block.'] });
-export const AllExtrinsicsLen = StorageValue(PALLET, 'AllExtrinsicsLen', u32, { docs: ['Total length (in bytes) for all extrinsics put together, for the current block.'] });
-export const BlockHash = StorageMap(PALLET, 'BlockHash', 'Twox64Concat', BlockNumber, H256,
+export const AllExtrinsicsLen = SystemStorage.value('AllExtrinsicsLen', u32, { docs: ['Total length (in bytes) for all extrinsics put together, for the current block.'] });
+export const BlockHash = SystemStorage.map('BlockHash', 'Twox64Concat', BlockNumber, H256,
   { default: ZERO_HASH, docs: ['Map of block numbers to block hashes.'] });
-export const Number = StorageValue(PALLET, 'Number', BlockNumber, { default: 0, docs: ['The current block number being processed. Set by `execute_block`.'] });
-export const ParentHash = StorageValue(PALLET, 'ParentHash', H256, { default: ZERO_HASH, docs: ['Hash of the previous block.'] });
-export const DigestItems = StorageValue(PALLET, 'Digest', Digest, { default: { logs: [] }, docs: ['Digest of the current block, also part of the block header.'] });
-export const EventCount = StorageValue(PALLET, 'EventCount', u32, { default: 0, docs: ['The number of events in the `Events<T>` list.'] });
-export const EventTopics = StorageMap(PALLET, 'EventTopics', 'Blake2_128Concat', H256, Vec(Tuple(BlockNumber, u32)),
+export const Number = SystemStorage.value('Number', BlockNumber, { default: 0, docs: ['The current block number being processed. Set by `execute_block`.'] });
+export const ParentHash = SystemStorage.value('ParentHash', H256, { default: ZERO_HASH, docs: ['Hash of the previous block.'] });
+export const Digest = SystemStorage.value('Digest', DigestType, { default: { logs: [] }, docs: ['Digest of the current block, also part of the block header.'] });
+/**
+ * Events deposited for the current block: records appended with their RuntimeEvent already encoded
+ * (a pallet's deposit knows only its own event type); the runtime's EventRecords reads them, and its
+ * RuntimeEvent is this item's type in the metadata (createSystem).
+ */
+const EncodedEvent = Encoded('RuntimeEvent');
+export const Events = SystemStorage.appendable('Events', Vec(EventRecord(EncodedEvent)), EventRecord(EncodedEvent),
+  { docs: ['Events deposited for the current block.'] });
+export const EventCount = SystemStorage.value('EventCount', u32, { default: 0, docs: ['The number of events in the `Events<T>` list.'] });
+export const EventTopics = SystemStorage.map('EventTopics', 'Blake2_128Concat', H256, Vec(Tuple(BlockNumber, u32)),
   { default: [], docs: ['Mapping between a topic (represented by T::Hash) and a vector of indexes of events in the `<Events<T>>` list.'] });
-export const LastRuntimeUpgrade = StorageValue(PALLET, 'LastRuntimeUpgrade', LastRuntimeUpgradeInfo,
+export const LastRuntimeUpgrade = SystemStorage.value('LastRuntimeUpgrade', LastRuntimeUpgradeInfo,
   { docs: ['Stores the `spec_version` and `spec_name` of when the last runtime upgrade happened.'] });
-export const ExecutionPhase = StorageValue(PALLET, 'ExecutionPhase', Phase, { docs: ['The execution phase of the block.'] });
+export const ExecutionPhase = SystemStorage.value('ExecutionPhase', Phase, { docs: ['The execution phase of the block.'] });
 
 /** sp_core's well-known `:extrinsic_index`: the index of the extrinsic being applied. */
 export const EXTRINSIC_INDEX_KEY = new TextEncoder().encode(':extrinsic_index');
@@ -107,10 +117,8 @@ export const SystemEvents = events(PALLET, {
   Remarked: [5, { sender: AccountId32, hash: H256 }, 'On on-chain remark happened.'],
 });
 
-const Topics = Vec(H256);
-
-/** System.Events' key, for appending records and reading them with the runtime's EventRecords type. */
-export const EVENTS_KEY = StorageValue(PALLET, 'Events', Bytes).key;
+/** System.Events' key, for reading the records with the runtime's EventRecords type. */
+export const EVENTS_KEY = Events.key;
 
 /**
  * Appends an EventRecord { phase, event, topics } with an already encoded RuntimeEvent, as
@@ -120,7 +128,7 @@ export function depositEventRecord(encodedEvent: Uint8Array, topics: readonly Ha
   const block = Number.get();
   if (block === 0) return;
   const phase = ExecutionPhase.get() ?? { type: 'Initialization' };
-  storage().append(EVENTS_KEY, u8aConcat(Phase.enc(phase), encodedEvent, Topics.enc([...topics])));
+  Events.append({ phase, event: encodedEvent, topics: [...topics] });
   const index = EventCount.get();
   EventCount.put(index + 1);
   for (const topic of topics) EventTopics.mutate(topic, (list) => [...list, [block, index]]);
@@ -133,11 +141,11 @@ export function initialize(number: number, parentHash: Hash, digest: DigestValue
   ExecutionPhase.put({ type: 'Initialization' });
   storage().set(EXTRINSIC_INDEX_KEY, u32.enc(0));
   Number.put(number);
-  DigestItems.put(digest);
+  Digest.put(digest);
   ParentHash.put(parentHash);
   BlockHash.insert(number - 1, parentHash);
   // The previous block's event log and accounting end here.
-  storage().delete(EVENTS_KEY);
+  Events.remove();
   EventCount.remove();
   EventTopics.clear();
   BlockWeight.remove();
@@ -181,12 +189,9 @@ export interface SystemConfig {
 }
 
 export function createSystem(config: SystemConfig) {
-  const Events = StorageAppendable(PALLET, 'Events', Vec(EventRecord(config.runtimeEvent)), EventRecord(config.runtimeEvent),
-    { docs: ['Events deposited for the current block.'] });
-  const system = pallet({
+  return pallet({
     name: PALLET,
-    storage: [Account, ExtrinsicCount, BlockWeight, AllExtrinsicsLen, BlockHash, Number, ParentHash, DigestItems, Events,
-      EventCount, EventTopics, LastRuntimeUpgrade, ExecutionPhase],
+    storage: SystemStorage.withValueTypes({ Events: Vec(EventRecord(config.runtimeEvent)) }),
     calls: {
       remark: call({
         index: 0, origin: 'any', args: { remark: Bytes }, weight: ({ remark }) => SystemWeights.remark(remark.length),
@@ -230,19 +235,15 @@ export function createSystem(config: SystemConfig) {
       Version: lazyConstant(RuntimeVersion, config.version, 'Get the chain\'s in-code version.'),
       SS58Prefix: constant(u16, config.ss58Prefix, 'The designated SS58 prefix of this chain.'),
     },
-    genesis: {
-      // No fields: anything in the section is a mistake.
-      parse: (json, path) => onlyKeys(requireObject(json ?? {}, path), [], path),
-      build: () => {
-        storage().set(EXTRINSIC_INDEX_KEY, u32.enc(0));
-        BlockHash.insert(0, HASH69);
-        ParentHash.put(HASH69);
-        const { spec_version, spec_name } = config.version();
-        LastRuntimeUpgrade.put({ spec_version, spec_name });
-      },
-    },
+    // No fields: anything in the section is a mistake.
+    genesis: genesisConfig(object({}), () => {
+      storage().set(EXTRINSIC_INDEX_KEY, u32.enc(0));
+      BlockHash.insert(0, HASH69);
+      ParentHash.put(HASH69);
+      const { spec_version, spec_name } = config.version();
+      LastRuntimeUpgrade.put({ spec_version, spec_name });
+    }),
   });
-  return Object.assign(system, { Events });
 }
 
 const blake2Hex = (data: Uint8Array): Hash => H256.dec(blake2_256(data));

@@ -114,3 +114,29 @@ describe('slicechain benchmark pallet', () => {
       .rejects.toThrow(/no benchmark matches --pallet Nope .*pallets: System, Timestamp/);
   });
 });
+
+describe('slicechain benchmark check', () => {
+  it('fills a block per selected call with worst cases that all succeed, and prints measured over declared', async () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const errors = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      // Each Sudo set-up makes its own account the key: only the last set_key can succeed, so
+      // its block holds one; independent Balances set-ups all go in.
+      await buildProgram().parseAsync(['benchmark', 'check', '--pallet', 'Balances,Sudo', '--extrinsic', 'transfer_keep_alive,set_key', '--max-per-block', '4'], { from: 'user' });
+      const rows = log.mock.calls.map((c) => c.join(' ')).slice(1)
+        .map((line) => line.split(/\s{2,}|(?<=\d)\s+/).map((cell) => cell.trim()).filter(Boolean));
+      expect(rows.map(([name, included, failed]) => [name, included, failed])).toEqual([
+        ['Balances.transfer_keep_alive x 4', '4', '0'],
+        ['Sudo.set_key x 1', '1', '0'],
+      ]);
+      for (const [, , , ms, declared, ratio] of rows) {
+        expect(Number(ms)).toBeGreaterThan(0);
+        expect(Number(declared)).toBeGreaterThan(0);
+        expect(Number(ratio)).toBeCloseTo(Number(ms) / Number(declared), 1);
+      }
+    } finally {
+      log.mockRestore();
+      errors.mockRestore();
+    }
+  });
+});

@@ -68,7 +68,11 @@ function whitelist(): Set<string> {
   ]);
 }
 
-/** `Pallet::Item` of a storage key, from the runtime's storage declarations. */
+/**
+ * `Pallet::Item` of a storage key, from the runtime's storage declarations; well-known `:keys` by
+ * name; any other key counts under one `Unknown keys` entry (a call such as System.set_storage
+ * can touch thousands of them).
+ */
 export function storageItemNamer(runtime: Runtime): (hex: string) => string {
   const names = new Map<string, string>();
   const enc = (text: string) => twox128(new TextEncoder().encode(text));
@@ -77,7 +81,7 @@ export function storageItemNamer(runtime: Runtime): (hex: string) => string {
       names.set(u8aToHex(new Uint8Array([...enc(metadata.pallet), ...enc(metadata.name)])), `${metadata.pallet}::${metadata.name}`);
     }
   }
-  return (hex) => names.get(hex.slice(0, 66)) ?? (hex.startsWith('0x3a') ? new TextDecoder().decode(Buffer.from(hex.slice(2), 'hex')) : `Unknown ${hex.slice(0, 66)}`);
+  return (hex) => names.get(hex.slice(0, 66)) ?? (hex.startsWith('0x3a') ? new TextDecoder().decode(Buffer.from(hex.slice(2), 'hex')) : 'Unknown keys');
 }
 
 /** The points a benchmark runs at: each component swept with the others at their high end. */

@@ -2,7 +2,6 @@
 // turns out as planned, and the blocks hold what the issue asks simulate to show: farmers and
 // nodes, price changes, rentals, cancellations, expiries and conflicting rentals in one block.
 import { devSpecWith, devMarketplace } from '../../tests/marketplace-chain.ts';
-import { System } from '../../runtime/runtime.ts';
 import { Chain } from '../chain.ts';
 import { devPairs } from '../keys.ts';
 import { simulate } from '../simulate.ts';
@@ -16,7 +15,7 @@ function run(seed: number, blocks: number) {
   const seen: Event[][] = [];
   const report = simulate(chain, {
     blocks, seed, workloads: [sliceMarketplaceWorkload(DEFAULT_PROFILE.marketplace)], accounts: devPairs(),
-    onBlock: () => seen.push(chain.read(() => System.Events.get()).map((record) => record.event as Event)),
+    onBlock: () => seen.push(chain.read(() => chain.runtime.events()).map((record) => record.event as Event)),
   });
   return { chain, report, seen };
 }

@@ -12,10 +12,10 @@ import {
 } from '../../frame/dispatch.ts';
 import { storage } from '../../frame/externalities.ts';
 import {
-  SpecError, onlyKeys, requireArray, requireObject, toAccount, toInteger,
+  SpecError, account, array, integer, object, optional, refine, tuple, type ShapeValue,
 } from '../../frame/genesis-json.ts';
-import { call, constant, errors, events, pallet } from '../../frame/pallet.ts';
-import { StorageMap, StorageValue } from '../../frame/storage.ts';
+import { call, constant, errors, events, genesisConfig, pallet } from '../../frame/pallet.ts';
+import { palletStorage } from '../../frame/storage.ts';
 import type { Currency, ReserveId } from '../../frame/traits.ts';
 import * as System from '../../frame/system/index.ts';
 import { EMPTY_ACCOUNT, type AccountData } from '../../frame/system/types.ts';
@@ -23,6 +23,9 @@ import { BalanceStatus, ReserveData } from './types.ts';
 import { BalancesWeights } from './weights.ts';
 
 const PALLET = 'Balances';
+
+/** Every storage item of the pallet, registered as it is declared below (metadata order). */
+export const BalancesStorage = palletStorage(PALLET);
 
 /** 0.01 token (a token is 10^12 planck): the least an account may hold and exist. */
 export const EXISTENTIAL_DEPOSIT = 10_000_000_000n;
@@ -35,12 +38,12 @@ const AccountLookup = alias(MultiAddress, 'AccountIdLookupOf<T>');
 
 // ---- storage -------------------------------------------------------------------------------------
 
-export const TotalIssuance = StorageValue(PALLET, 'TotalIssuance', BalanceOf,
+export const TotalIssuance = BalancesStorage.value('TotalIssuance', BalanceOf,
   { default: 0n, docs: ['The total units issued in the system.'] });
 /** Nothing deactivates issuance in this runtime: it stays zero, present for clients that read it. */
-export const InactiveIssuance = StorageValue(PALLET, 'InactiveIssuance', BalanceOf,
+export const InactiveIssuance = BalancesStorage.value('InactiveIssuance', BalanceOf,
   { default: 0n, docs: ['The total units of outstanding deactivated balance in the system.'] });
-export const Reserves = StorageMap(PALLET, 'Reserves', 'Blake2_128Concat', AccountId32, BoundedVec(ReserveData, MAX_RESERVES),
+export const Reserves = BalancesStorage.map('Reserves', 'Blake2_128Concat', AccountId32, BoundedVec(ReserveData, MAX_RESERVES),
   { default: [], docs: ['Named reserves on some account balances.'] });
 
 // ---- events and errors ---------------------------------------------------------------------------
@@ -342,31 +345,24 @@ export const balancesCurrency: Currency = {
 
 // ---- genesis -------------------------------------------------------------------------------------
 
-export interface BalancesGenesis {
-  balances: [AccountId, bigint][];
-}
+export type BalancesGenesis = ShapeValue<typeof BalancesGenesisConfig>;
 
-/** `{ "balances": [["<ss58>", <amount>], ...] }`: amounts as safe-integer numbers or decimal strings, each at least the ED. */
-function parseGenesis(json: unknown, path: string): BalancesGenesis {
-  const obj = requireObject(json, path);
-  onlyKeys(obj, ['balances'], path);
-  const seen = new Map<AccountId, number>();
-  let total = 0n;
-  const balances = requireArray(obj.balances ?? [], `${path}.balances`).map((entry, i): [AccountId, bigint] => {
-    const at = `${path}.balances[${i}]`;
-    const pair = requireArray(entry, at);
-    if (pair.length !== 2) throw new SpecError(at, `expected [address, amount], got ${pair.length} item(s)`);
-    const who = toAccount(pair[0], `${at}[0]`);
-    const first = seen.get(who);
-    if (first !== undefined) throw new SpecError(`${at}[0]`, `duplicate account ${String(pair[0])} (also at balances[${first}])`);
-    seen.set(who, i);
-    const amount = toInteger(pair[1], `${at}[1]`, { min: EXISTENTIAL_DEPOSIT, max: U128_MAX });
-    total += amount;
-    if (total > U128_MAX) throw new SpecError(`${path}.balances`, 'the total issuance exceeds u128');
-    return [who, amount];
+/** `[["<ss58>", <amount>], ...]`: amounts as safe-integer numbers or decimal strings, each at least the ED; each account once. */
+const GenesisBalances = refine(array(tuple(['address', account], ['amount', integer({ min: EXISTENTIAL_DEPOSIT, max: U128_MAX })])),
+  (balances, path, json) => {
+    const seen = new Map<AccountId, number>();
+    for (const [i, [who]] of balances.entries()) {
+      const first = seen.get(who);
+      const given = (json as unknown[][])[i][0];
+      if (first !== undefined) throw new SpecError(`${path}[${i}][0]`, `duplicate account ${String(given)} (also at balances[${first}])`);
+      seen.set(who, i);
+    }
+    if (balances.reduce((sum, [, amount]) => sum + amount, 0n) > U128_MAX) throw new SpecError(path, 'the total issuance exceeds u128');
+    return balances;
   });
-  return { balances };
-}
+
+/** `{ "balances": [["<ss58>", <amount>], ...] }`. */
+const BalancesGenesisConfig = object({ balances: optional(GenesisBalances, []) });
 
 function buildGenesis({ balances }: BalancesGenesis): void {
   TotalIssuance.put(balances.reduce((sum, [, amount]) => sum + amount, 0n));
@@ -381,7 +377,7 @@ function buildGenesis({ balances }: BalancesGenesis): void {
 const balances = pallet({
   name: PALLET,
   docs: 'Accounts and balances of the native token: transfers, named reserves, issuance.',
-  storage: [TotalIssuance, InactiveIssuance, Reserves],
+  storage: BalancesStorage,
   calls: {
     transfer_allow_death: call({
       index: 0, origin: 'signed', args: { dest: AccountLookup, value: CompactBalance }, weight: BalancesWeights.transferAllowDeath,
@@ -444,7 +440,7 @@ const balances = pallet({
     MaxFreezes: constant(u32, 0, ['The maximum number of individual freeze locks that can exist on an account at any time.',
       'Zero: this runtime has no freezes.']),
   },
-  genesis: { parse: parseGenesis, build: buildGenesis },
+  genesis: genesisConfig(BalancesGenesisConfig, buildGenesis),
 });
 
 /** Balances takes nothing from the runtime; other pallets reach it through its `currency`. */

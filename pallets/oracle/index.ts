@@ -2,18 +2,21 @@
 // pricing in USD use (the PriceOracle of frame/traits.ts).
 import { u64 } from '../../primitives/scale.ts';
 import { DispatchErrors, U128_MAX, U64_MAX } from '../../frame/dispatch.ts';
-import { onlyKeys, requireObject, toInteger } from '../../frame/genesis-json.ts';
-import { call, errors, events, pallet } from '../../frame/pallet.ts';
-import { StorageValue } from '../../frame/storage.ts';
+import { integer, object, optional } from '../../frame/genesis-json.ts';
+import { call, errors, events, pallet, genesisConfig } from '../../frame/pallet.ts';
+import { palletStorage } from '../../frame/storage.ts';
 import type { PriceOracle } from '../../frame/traits.ts';
 import { OracleWeights } from './weights.ts';
 
 const PALLET = 'Oracle';
 
+/** Every storage item of the pallet, registered as it is declared below (metadata order). */
+export const OracleStorage = palletStorage(PALLET);
+
 /** Planck per whole token: the token has 12 decimals. */
 export const PLANCK_PER_TOKEN = 10n ** 12n;
 
-export const Price = StorageValue(PALLET, 'Price', u64,
+export const Price = OracleStorage.value('Price', u64,
   { docs: ['The token\'s price in micro-USD per whole token (1_000_000 = $1). None until Root sets one.'] });
 
 export const OracleEvents = events(PALLET, {
@@ -46,7 +49,7 @@ export const oraclePrice: PriceOracle = {
 const oracle = pallet({
   name: PALLET,
   docs: 'The token\'s USD price, set by Root.',
-  storage: [Price],
+  storage: OracleStorage,
   calls: {
     set_price: call({
       index: 0, origin: 'root', args: { price: u64 }, weight: OracleWeights.setPrice,
@@ -60,17 +63,10 @@ const oracle = pallet({
   },
   events: OracleEvents,
   errors: OracleErrors,
-  genesis: {
-    /** `{ "price": <micro-USD per token> }`; without one, no price until Root sets it. */
-    parse: (json, path): { price?: bigint } => {
-      const obj = requireObject(json, path);
-      onlyKeys(obj, ['price'], path);
-      return { price: obj.price === undefined ? undefined : toInteger(obj.price, `${path}.price`, { min: 1n, max: U64_MAX }) };
-    },
-    build: ({ price }: { price?: bigint }) => {
-      if (price !== undefined) Price.put(price);
-    },
-  },
+  /** `{ "price": <micro-USD per token> }`; without one, no price until Root sets it. */
+  genesis: genesisConfig(object({ price: optional(integer({ min: 1n, max: U64_MAX })) }), ({ price }) => {
+    if (price !== undefined) Price.put(price);
+  }),
 });
 
 /** Oracle takes nothing from the runtime; pricing pallets reach it through its `priceOracle`. */

@@ -10,16 +10,17 @@ import { AccountId32, Balance, BlockNumber, PERMILL, Permill, type AccountId, ty
 import * as System from '../../frame/system/index.ts';
 import { DispatchErrors, DispatchFailure, ZERO_WEIGHT, subWeight, weightFits } from '../../frame/dispatch.ts';
 import { storage } from '../../frame/externalities.ts';
-import { call, constant, errors, events, pallet } from '../../frame/pallet.ts';
+import { call, constant, errors, genesisConfig, events, pallet } from '../../frame/pallet.ts';
 import type { Currency, PriceOracle, ReserveId } from '../../frame/traits.ts';
 import { BLOCKS_PER_HOUR } from '../../frame/units.ts';
-import { buildGenesis, parseGenesis } from './genesis.ts';
+import { ServicesGenesisConfig, buildGenesis } from './genesis.ts';
 import {
   hourlyPrice, limitsConsistent, planSettlement, raisesAnyField, risesTooMuch, withinLimits,
   type SettlementPlan,
 } from './pricing.ts';
 import { operator, quote, servicesApi, type ServicesQueries } from './runtime-api.ts';
 import {
+  ServicesStorage,
   AgendaIncompleteSince, MaxPriceIncrease, MinNoticeBlocks, NextRequestId, NextServiceId, OperatorKeys, OperatorRequests,
   OperatorServices, Operators, PendingPriceChanges, PriceChangeAgenda, PriceLimits, ServiceRequests, Services, SweepCursor, U32_MAX,
   insertOperator,
@@ -362,8 +363,7 @@ export function createServices(config: ServicesConfig) {
   const services = pallet({
     name: PALLET,
     docs: 'Operators, their price targets with delayed increases, and services at prices locked when they start.',
-    storage: [Operators, OperatorKeys, PendingPriceChanges, PriceChangeAgenda, AgendaIncompleteSince, PriceLimits, MinNoticeBlocks,
-      MaxPriceIncrease, NextRequestId, ServiceRequests, NextServiceId, Services, OperatorServices, OperatorRequests, SweepCursor],
+    storage: ServicesStorage,
     calls: {
       register: call({
         index: 0, origin: 'signed', args: { preferences: OperatorPreferences }, weight: ServicesWeights.register,
@@ -546,7 +546,7 @@ export function createServices(config: ServicesConfig) {
       onInitialize: (block) => applyDueChanges(block, maxPriceChangesPerBlock),
       onIdle: sweep,
     },
-    genesis: { parse: parseGenesis, build: buildGenesis },
+    genesis: genesisConfig(ServicesGenesisConfig, buildGenesis),
     apis: () => [servicesApi(api)],
   });
   return Object.assign(services, { api });

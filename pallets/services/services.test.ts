@@ -708,7 +708,7 @@ describe('the genesis config', () => {
     expect(withServices({ ...services, operators: [[bob[0], { ...bob[1], key: `0x02${'00'.repeat(31)}05` }]] }))
       .toThrow(`${at}.operators[0][1].key: "0x02${'00'.repeat(31)}05" is not a compressed secp256k1 public key`);
     expect(withServices({ ...services, operators: [[bob[0], { ...bob[1], approval: 'Maybe' }]] }))
-      .toThrow(`${at}.operators[0][1].approval: expected "None" or "Required", got "Maybe"`);
+      .toThrow(`${at}.operators[0][1].approval: expected one of "None", "Required", got "Maybe"`);
     expect(withServices({ ...services, operators: [[bob[0], { ...bob[1], price_targets: { ...HIGH_JSON, mem: 1001 } }]] }))
       .toThrow(`${at}.operators[0][1].price_targets: outside priceLimits`);
     expect(withServices({ ...services, operators: [bob, [bob[0], charlie[1]]] })).toThrow(`${at}.operators[1][0]: this account is registered twice`);

@@ -2,7 +2,7 @@
 // every malformed record refused naming it.
 import { stringToU8a } from '@polkadot/util';
 import { slicesIn } from './billing.ts';
-import { parseGenesis } from './genesis.ts';
+import { MarketplaceGenesisConfig } from './genesis.ts';
 
 const PATH = 'genesis.runtimeGenesis.patch.sliceMarketplace';
 const GIB = 2 ** 30;
@@ -20,7 +20,7 @@ const config = (nodes: unknown[], extra: Record<string, unknown> = {}) =>
 
 describe('the marketplace genesis config', () => {
   it('converts gridproxy nodes: bytes to whole GiB, the farm to its account, statuses and certifications', () => {
-    const parsed = parseGenesis(config([record(), record({ nodeId: 12, status: 'standby', certificationType: 'Diy', city: 'São Paulo', country: 'Brazil' })]), PATH);
+    const parsed = MarketplaceGenesisConfig.read(config([record(), record({ nodeId: 12, status: 'standby', certificationType: 'Diy', city: 'São Paulo', country: 'Brazil' })]), PATH);
     expect(parsed.priceBand).toEqual({ min: 1000n, max: 900_000n });
     expect(parsed.blocksPerMonth).toBe(432_000);
     expect(parsed.nodes[0]).toEqual({
@@ -34,7 +34,7 @@ describe('the marketplace genesis config', () => {
   });
 
   it('takes amounts beyond 2^53 as strings, as gridproxy\'s older exports write them', () => {
-    const parsed = parseGenesis(config([record({ total_resources: { cru: '16', mru: String(64 * GIB), sru: String(1000 * GIB), hru: '0' } })]), PATH);
+    const parsed = MarketplaceGenesisConfig.read(config([record({ total_resources: { cru: '16', mru: String(64 * GIB), sru: String(1000 * GIB), hru: '0' } })]), PATH);
     expect(parsed.nodes[0].capacity).toEqual({ cpu_cores: 16, memory_gb: 64, storage_gb: 1000 });
   });
 
@@ -43,26 +43,26 @@ describe('the marketplace genesis config', () => {
       total_resources: { cru: 32, mru: 128 * GIB, sru: 2000 * GIB, hru: 0 },
       used_resources: { cru: 30, mru: 120 * GIB, sru: 1800 * GIB, hru: 0 },
     });
-    const [node] = parseGenesis(config([busy]), PATH).nodes;
+    const [node] = MarketplaceGenesisConfig.read(config([busy]), PATH).nodes;
     expect(node.capacity).toEqual({ cpu_cores: 2, memory_gb: 8, storage_gb: 200 });
     expect(slicesIn(node.capacity)).toBe(1);
     const { used_resources: _, ...unused } = busy;
-    expect(slicesIn(parseGenesis(config([unused]), PATH).nodes[0].capacity)).toBe(10);
-    expect(() => parseGenesis(config([record({ used_resources: { cru: 33, mru: 0, sru: 0, hru: 0 } })]), PATH))
+    expect(slicesIn(MarketplaceGenesisConfig.read(config([unused]), PATH).nodes[0].capacity)).toBe(10);
+    expect(() => MarketplaceGenesisConfig.read(config([record({ used_resources: { cru: 33, mru: 0, sru: 0, hru: 0 } })]), PATH))
       .toThrow(`${PATH}.gridNodes[0] (nodeId 11).used_resources.cru: 33 exceeds total_resources.cru 32`);
-    expect(() => parseGenesis(config([record({ used_resources: { cru: 0, mru: 0, sru: 0 } })]), PATH))
+    expect(() => MarketplaceGenesisConfig.read(config([record({ used_resources: { cru: 0, mru: 0, sru: 0 } })]), PATH))
       .toThrow(`${PATH}.gridNodes[0] (nodeId 11).used_resources.hru: expected an integer, got undefined`);
   });
 
   it('applies the spec\'s SLAs and month, and defaults without them', () => {
-    const parsed = parseGenesis(config([record()], { blocksPerMonth: 600, sla: { certified: { minUptime: 999_000, minBandwidthMbps: 10_000 } } }), PATH);
+    const parsed = MarketplaceGenesisConfig.read(config([record()], { blocksPerMonth: 600, sla: { certified: { minUptime: 999_000, minBandwidthMbps: 10_000 } } }), PATH);
     expect(parsed.blocksPerMonth).toBe(600);
     expect(parsed.nodes[0].sla).toEqual({ min_uptime: 999_000, min_bandwidth_mbps: 10_000 });
-    expect(parseGenesis({}, PATH)).toEqual({ priceBand: { min: 1_000n, max: 10_000_000n }, blocksPerMonth: 432_000, nodes: [] });
+    expect(MarketplaceGenesisConfig.read({}, PATH)).toEqual({ priceBand: { min: 1_000n, max: 10_000_000n }, blocksPerMonth: 432_000, nodes: [] });
   });
 
   it('refuses a malformed record naming it and the field', () => {
-    const refused = (nodes: unknown[], extra: Record<string, unknown> = {}) => () => parseGenesis(config(nodes, extra), PATH);
+    const refused = (nodes: unknown[], extra: Record<string, unknown> = {}) => () => MarketplaceGenesisConfig.read(config(nodes, extra), PATH);
     expect(refused([record(), record({ nodeId: 12, total_resources: { cru: 8, mru: 'lots', sru: 0, hru: 0 } })]))
       .toThrow(`${PATH}.gridNodes[1] (nodeId 12).total_resources.mru: expected an integer, got "lots"`);
     expect(refused([record({ total_resources: { cru: 8, mru: GIB, sru: 0 } })]))
@@ -84,7 +84,7 @@ describe('the marketplace genesis config', () => {
   });
 
   it('refuses a bad band, price, farm or SLA naming the field', () => {
-    const refused = (extra: Record<string, unknown>) => () => parseGenesis(config([], extra), PATH);
+    const refused = (extra: Record<string, unknown>) => () => MarketplaceGenesisConfig.read(config([], extra), PATH);
     expect(refused({ priceBand: { min: 10, max: 5 } })).toThrow(`${PATH}.priceBand: min 10 exceeds max 5`);
     expect(refused({ priceBand: { min: 0, max: 5 } })).toThrow(`${PATH}.priceBand.min: 0 is below the minimum 1`);
     expect(refused({ slicePrice: 999 })).toThrow(`${PATH}.slicePrice: 999 is outside the price band 1000..900000`);

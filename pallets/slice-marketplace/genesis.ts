@@ -6,7 +6,7 @@ import { stringToU8a } from '@polkadot/util';
 import { PERMILL, type AccountId } from '../../primitives/types.ts';
 import { U64_MAX } from '../../frame/dispatch.ts';
 import {
-  SpecError, onlyKeys, requireArray, requireInteger, requireObject, toAccount, toInteger,
+  SpecError, account, array, dictionary, integer, object, oneOf, optional, refine, requireInteger, requireObject, smallInteger,
 } from '../../frame/genesis-json.ts';
 import { BLOCKS_PER_MONTH, slicesIn } from './billing.ts';
 import {
@@ -42,26 +42,18 @@ const DEFAULT_SLA: Record<'diy' | 'certified', Sla> = {
 
 const GIB = 1n << 30n;
 const U32_MAX = 0xffff_ffffn;
-const CERTIFICATIONS: Record<string, Certification> = { Diy: { type: 'Diy' }, Certified: { type: 'Certified' } };
-const STATUSES: Record<string, NodeStatus> = { up: { type: 'Up' }, down: { type: 'Down' }, standby: { type: 'Standby' } };
 
-function parsePriceBand(json: unknown, path: string): PriceBand {
-  const band = requireObject(json, path);
-  onlyKeys(band, ['min', 'max'], path);
-  const min = requireInteger(band, 'min', path, { min: 1n, max: U64_MAX });
-  const max = requireInteger(band, 'max', path, { min: 1n, max: U64_MAX });
-  if (min > max) throw new SpecError(path, `min ${min} exceeds max ${max}`);
-  return { min, max };
-}
+const PriceBandConfig = refine(object({ min: integer({ min: 1n, max: U64_MAX }), max: integer({ min: 1n, max: U64_MAX }) }),
+  ({ min, max }, path): PriceBand => {
+    if (min > max) throw new SpecError(path, `min ${min} exceeds max ${max}`);
+    return { min, max };
+  });
 
-function parseSla(json: unknown, path: string): Sla {
-  const sla = requireObject(json, path);
-  onlyKeys(sla, ['minUptime', 'minBandwidthMbps'], path);
-  return {
-    min_uptime: Number(requireInteger(sla, 'minUptime', path, { max: BigInt(PERMILL) })),
-    min_bandwidth_mbps: Number(requireInteger(sla, 'minBandwidthMbps', path, { max: U32_MAX })),
-  };
-}
+const SlaConfig = refine(object({ minUptime: smallInteger({ max: PERMILL }), minBandwidthMbps: smallInteger() }),
+  ({ minUptime, minBandwidthMbps }): Sla => ({ min_uptime: minUptime, min_bandwidth_mbps: minBandwidthMbps }));
+
+/** Farm ids (JSON object keys) as decimal u32s, each mapped to its farmer's account. */
+const FarmsConfig = refine(dictionary(smallInteger(), account), (farms) => new Map(farms.map(([id, who]) => [String(id), who])));
 
 function locationText(value: unknown, path: string): Uint8Array {
   if (typeof value !== 'string') throw new SpecError(path, `expected a string, got ${JSON.stringify(value)}`);
@@ -70,12 +62,8 @@ function locationText(value: unknown, path: string): Uint8Array {
   return bytes;
 }
 
-function choice<T>(options: Record<string, T>, value: unknown, path: string): T {
-  if (typeof value !== 'string' || !Object.hasOwn(options, value)) {
-    throw new SpecError(path, `expected one of ${Object.keys(options).map((o) => JSON.stringify(o)).join(', ')}, got ${JSON.stringify(value)}`);
-  }
-  return options[value];
-}
+const CertificationConfig = oneOf<Certification>({ Diy: { type: 'Diy' }, Certified: { type: 'Certified' } });
+const StatusConfig = oneOf<NodeStatus>({ up: { type: 'Up' }, down: { type: 'Down' }, standby: { type: 'Standby' } });
 
 /** Bytes to whole GiB, rounded down (a slice needs whole GB). */
 const gib = (bytes: bigint): number => Number(bytes / GIB);
@@ -114,14 +102,14 @@ function parseGridNode(json: unknown, field: string, farms: ReadonlyMap<string, 
   if (slicesIn(capacity) > MAX_SLICES_PER_NODE) {
     throw new SpecError(`${path}.total_resources`, `holds ${slicesIn(capacity)} slices, more than a node may offer (${MAX_SLICES_PER_NODE})`);
   }
-  const certification = choice(CERTIFICATIONS, record.certificationType, `${path}.certificationType`);
+  const certification = CertificationConfig.read(record.certificationType, `${path}.certificationType`);
   return {
     id,
     farmer,
     capacity,
     location: { country: locationText(record.country, `${path}.country`), city: locationText(record.city, `${path}.city`) },
     certification,
-    status: choice(STATUSES, record.status, `${path}.status`),
+    status: StatusConfig.read(record.status, `${path}.status`),
     sla: certification.type === 'Certified' ? sla.certified : sla.diy,
     slicePricePerHour: slicePrice,
     farmerField: `${farmsPath}.${farmId}`,
@@ -133,33 +121,23 @@ function parseGridNode(json: unknown, field: string, farms: ReadonlyMap<string, 
  * gridNodes?: [<gridproxy node>] }`. Imported nodes get `slicePrice` (default: the band's minimum)
  * and the SLA of their certification.
  */
-export function parseGenesis(json: unknown, path: string): MarketplaceGenesis {
-  const config = requireObject(json ?? {}, path);
-  onlyKeys(config, ['priceBand', 'blocksPerMonth', 'slicePrice', 'sla', 'farms', 'gridNodes'], path);
-  const priceBand = config.priceBand === undefined ? DEFAULT_PRICE_BAND : parsePriceBand(config.priceBand, `${path}.priceBand`);
-  const blocksPerMonth = config.blocksPerMonth === undefined ? BLOCKS_PER_MONTH
-    : Number(requireInteger(config, 'blocksPerMonth', path, { min: 1n, max: U32_MAX / 36n }));
-  const slicePrice = config.slicePrice === undefined ? priceBand.min : requireInteger(config, 'slicePrice', path, { max: U64_MAX });
+export const MarketplaceGenesisConfig = refine(object({
+  priceBand: optional(PriceBandConfig, DEFAULT_PRICE_BAND),
+  blocksPerMonth: optional(smallInteger({ min: 1, max: Number(U32_MAX / 36n) }), BLOCKS_PER_MONTH),
+  slicePrice: optional(integer({ max: U64_MAX })),
+  sla: optional(object({ diy: optional(SlaConfig, DEFAULT_SLA.diy), certified: optional(SlaConfig, DEFAULT_SLA.certified) }), DEFAULT_SLA),
+  farms: optional(FarmsConfig, new Map<string, AccountId>()),
+  // read below, each with the farms, the price and the SLAs it refers to
+  gridNodes: optional(array({ read: (json) => json }), []),
+}), (config, path): MarketplaceGenesis => {
+  const { priceBand, blocksPerMonth, sla, farms } = config;
+  const slicePrice = config.slicePrice ?? priceBand.min;
   if (slicePrice < priceBand.min || slicePrice > priceBand.max) {
     throw new SpecError(`${path}.slicePrice`, `${slicePrice} is outside the price band ${priceBand.min}..${priceBand.max}`);
   }
-  let sla = DEFAULT_SLA;
-  if (config.sla !== undefined) {
-    const given = requireObject(config.sla, `${path}.sla`);
-    onlyKeys(given, ['diy', 'certified'], `${path}.sla`);
-    sla = {
-      diy: given.diy === undefined ? DEFAULT_SLA.diy : parseSla(given.diy, `${path}.sla.diy`),
-      certified: given.certified === undefined ? DEFAULT_SLA.certified : parseSla(given.certified, `${path}.sla.certified`),
-    };
-  }
-  const farms = new Map<string, AccountId>();
-  for (const [farmId, account] of Object.entries(requireObject(config.farms ?? {}, `${path}.farms`))) {
-    toInteger(farmId, `${path}.farms.${farmId}`, { max: U32_MAX });
-    farms.set(BigInt(farmId).toString(), toAccount(account, `${path}.farms.${farmId}`));
-  }
   const seen = new Map<number, string>();
   const perFarmer = new Map<AccountId, number>();
-  const nodes = requireArray(config.gridNodes ?? [], `${path}.gridNodes`).map((record, i) => {
+  const nodes = config.gridNodes.map((record, i) => {
     const node = parseGridNode(record, `${path}.gridNodes[${i}]`, farms, `${path}.farms`, slicePrice, sla);
     const earlier = seen.get(node.id);
     if (earlier !== undefined) throw new SpecError(`${path}.gridNodes[${i}].nodeId`, `node ${node.id} is also ${earlier}`);
@@ -172,4 +150,4 @@ export function parseGenesis(json: unknown, path: string): MarketplaceGenesis {
     return node;
   });
   return { priceBand, blocksPerMonth, nodes };
-}
+});

@@ -11,15 +11,16 @@ import { u32 } from '../../primitives/scale.ts';
 import { AccountId32, Balance, BlockNumber, PERMILL, type AccountId, type Weight } from '../../primitives/types.ts';
 import type { PostDispatchInfo } from '../../frame/dispatch.ts';
 import { SpecError } from '../../frame/genesis-json.ts';
-import { call, constant, errors, events, pallet } from '../../frame/pallet.ts';
+import { call, constant, errors, events, genesisConfig, pallet } from '../../frame/pallet.ts';
 import type { Currency, PriceOracle, ReserveId } from '../../frame/traits.ts';
 import * as System from '../../frame/system/index.ts';
 import { createRuntimeApi, sliceMarketplaceRuntimeApi } from './api.ts';
 import {
   HOURS_PER_MONTH, covers, downBlocksAt, earnedAt, freeSlices, rentalCostUsd, rentedSlices, slicesCapacity, slicesIn,
 } from './billing.ts';
-import { parseGenesis, type MarketplaceGenesis } from './genesis.ts';
+import { MarketplaceGenesisConfig } from './genesis.ts';
 import {
+  SliceMarketplaceStorage,
   Agenda, AgendaCursor, BlocksPerMonth, FarmerNodes, Farmers, NextNodeId, NextRentalId, NodeRentals, Nodes, PriceBandOf,
   RenterRentals, Renters, Rentals, Slices, nodeRentals, nodeSlices,
 } from './storage.ts';
@@ -269,8 +270,7 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
   const marketplace = pallet({
     name: PALLET,
     docs: 'Compute slices of farmers\' nodes, rented atomically and billed per block.',
-    storage: [PriceBandOf, BlocksPerMonth, NextNodeId, Nodes, Slices, Farmers, FarmerNodes, NextRentalId, Rentals, NodeRentals,
-      Renters, RenterRentals, Agenda, AgendaCursor],
+    storage: SliceMarketplaceStorage,
     calls: {
       register_node: call({
         index: 0, origin: 'signed', args: { capacity: Capacity, location: Location, sla: Sla, certification: Certification },
@@ -453,18 +453,15 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
     },
     hooks: { onInitialize: processAgenda },
     apis: () => [sliceMarketplaceRuntimeApi(api)],
-    genesis: {
-      parse: parseGenesis,
-      build: ({ priceBand, blocksPerMonth, nodes }: MarketplaceGenesis) => {
-        PriceBandOf.put(priceBand);
-        BlocksPerMonth.put(blocksPerMonth);
-        for (const node of nodes) {
-          if (!System.accountExists(node.farmer)) throw new SpecError(node.farmerField, `account ${node.farmer} does not exist at genesis: give it a balance`);
-          addNode({ ...node });
-        }
-        NextNodeId.put(nodes.reduce((next, node) => Math.max(next, node.id + 1), 0));
-      },
-    },
+    genesis: genesisConfig(MarketplaceGenesisConfig, ({ priceBand, blocksPerMonth, nodes }) => {
+      PriceBandOf.put(priceBand);
+      BlocksPerMonth.put(blocksPerMonth);
+      for (const node of nodes) {
+        if (!System.accountExists(node.farmer)) throw new SpecError(node.farmerField, `account ${node.farmer} does not exist at genesis: give it a balance`);
+        addNode({ ...node });
+      }
+      NextNodeId.put(nodes.reduce((next, node) => Math.max(next, node.id + 1), 0));
+    }),
   });
   return Object.assign(marketplace, { api });
 }

@@ -2,23 +2,26 @@
 // made through sudo reports its own outcome in an event (Sudid, SudoAsDone); the sudo extrinsic
 // itself succeeds, and the key pays no fee for it.
 import { Option, Result, alias, lazy, unit, type Type } from '../../primitives/scale.ts';
-import { AccountId32, DispatchError, MultiAddress, Weight, type AccountId } from '../../primitives/types.ts';
+import { AccountId32, DispatchError, MultiAddress, Weight } from '../../primitives/types.ts';
 import type { DispatchOutcome } from '../../frame/construct.ts';
 import {
   DispatchErrors, Root, addWeight, lookupAddress, signed, type DispatchInfo, type Origin, type PostDispatchInfo,
 } from '../../frame/dispatch.ts';
-import { onlyKeys, requireObject, toAccount } from '../../frame/genesis-json.ts';
-import { call, errors, events, pallet, type RuntimeCallValue } from '../../frame/pallet.ts';
-import { StorageValue } from '../../frame/storage.ts';
+import { account, object, optional } from '../../frame/genesis-json.ts';
+import { call, errors, events, pallet, type RuntimeCallValue, genesisConfig } from '../../frame/pallet.ts';
+import { palletStorage } from '../../frame/storage.ts';
 import { SudoWeights } from './weights.ts';
 
 const PALLET = 'Sudo';
+
+/** Every storage item of the pallet, registered as it is declared below (metadata order). */
+export const SudoStorage = palletStorage(PALLET);
 
 const AccountIdOf = alias(AccountId32, 'T::AccountId');
 const AccountLookup = alias(MultiAddress, 'AccountIdLookupOf<T>');
 const DispatchResult = alias(Result(unit, DispatchError), 'DispatchResult');
 
-export const Key = StorageValue(PALLET, 'Key', AccountIdOf, { docs: ['The `AccountId` of the sudo key.'] });
+export const Key = SudoStorage.value('Key', AccountIdOf, { docs: ['The `AccountId` of the sudo key.'] });
 
 export const SudoEvents = events(PALLET, {
   Sudid: [0, { sudo_result: DispatchResult }, 'A sudo call just took place.'],
@@ -65,7 +68,7 @@ export function createSudo(config: SudoConfig) {
   return pallet({
     name: PALLET,
     docs: 'A single key account that may dispatch calls as Root.',
-    storage: [Key],
+    storage: SudoStorage,
     calls: {
       sudo: call({
         index: 0, origin: 'any', args: { call: BoxedCall },
@@ -118,16 +121,9 @@ export function createSudo(config: SudoConfig) {
     },
     events: SudoEvents,
     errors: SudoErrors,
-    genesis: {
-      /** `{ "key": "<ss58>" }`; without a key (or with null) nobody is sudo. */
-      parse: (json, path): { key?: AccountId } => {
-        const obj = requireObject(json, path);
-        onlyKeys(obj, ['key'], path);
-        return { key: obj.key === undefined || obj.key === null ? undefined : toAccount(obj.key, `${path}.key`) };
-      },
-      build: ({ key }: { key?: AccountId }) => {
-        if (key !== undefined) Key.put(key);
-      },
-    },
+    /** `{ "key": "<ss58>" }`; without a key (or with null) nobody is sudo. */
+    genesis: genesisConfig(object({ key: optional(account) }), ({ key }) => {
+      if (key !== undefined) Key.put(key);
+    }),
   });
 }

@@ -2,26 +2,29 @@
 // comes only from here; the block author sets the parent's time plus the slot (6000 ms).
 import { Compact, bool, u64 } from '../../primitives/scale.ts';
 import { Moment } from '../../primitives/types.ts';
-import { DispatchFailure } from '../../frame/dispatch.ts';
-import { call, constant, pallet } from '../../frame/pallet.ts';
-import { StorageValue } from '../../frame/storage.ts';
-import { onlyKeys, requireInteger, requireObject } from '../../frame/genesis-json.ts';
+import { DispatchFailure, U64_MAX } from '../../frame/dispatch.ts';
+import { call, constant, pallet, genesisConfig } from '../../frame/pallet.ts';
+import { palletStorage } from '../../frame/storage.ts';
+import { integer, object, optional } from '../../frame/genesis-json.ts';
 import { MILLISECS_PER_BLOCK } from '../../frame/units.ts';
 import { TimestampWeights } from './weights.ts';
 
 const PALLET = 'Timestamp';
+
+/** Every storage item of the pallet, registered as it is declared below (metadata order). */
+export const TimestampStorage = palletStorage(PALLET);
 export const SLOT_DURATION_MS = MILLISECS_PER_BLOCK;
 /** Substrate sets it to half the slot. */
 export const MINIMUM_PERIOD_MS = SLOT_DURATION_MS / 2n;
 
-export const Now = StorageValue(PALLET, 'Now', Moment, { default: 0n, docs: ['The current time for the current block.'] });
-export const DidUpdate = StorageValue(PALLET, 'DidUpdate', bool, { default: false, docs: ['Whether the timestamp has been updated in this block.'] });
+export const Now = TimestampStorage.value('Now', Moment, { default: 0n, docs: ['The current time for the current block.'] });
+export const DidUpdate = TimestampStorage.value('DidUpdate', bool, { default: false, docs: ['Whether the timestamp has been updated in this block.'] });
 
 const mandatoryFailure = (message: string) => new DispatchFailure({ type: 'Other' }, message);
 
 const timestamp = pallet({
   name: PALLET,
-  storage: [Now, DidUpdate],
+  storage: TimestampStorage,
   calls: {
     set: call({
       index: 0, origin: 'none', class: 'Mandatory', args: { now: Compact(u64) }, weight: TimestampWeights.set,
@@ -47,15 +50,8 @@ const timestamp = pallet({
       if (!DidUpdate.take()) throw new Error('Timestamp must be updated once in the block');
     },
   },
-  genesis: {
-    /** `{ "now": <ms since the Unix epoch> }`: the genesis time; block n's time is genesis + n * 6000. 0 when absent. */
-    parse: (json, path) => {
-      const config = requireObject(json ?? {}, path);
-      onlyKeys(config, ['now'], path);
-      return { now: config.now === undefined ? 0n : requireInteger(config, 'now', path, { max: (1n << 64n) - 1n }) };
-    },
-    build: ({ now }: { now: bigint }) => Now.put(now),
-  },
+  /** `{ "now": <ms since the Unix epoch> }`: the genesis time; block n's time is genesis + n * 6000. 0 when absent. */
+  genesis: genesisConfig(object({ now: optional(integer({ max: U64_MAX }), 0n) }), ({ now }) => Now.put(now)),
 });
 
 /** Timestamp takes nothing from the runtime. */

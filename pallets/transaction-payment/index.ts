@@ -15,9 +15,9 @@ import type { Runtime } from '../../frame/construct.ts';
 import { U128_MAX, U64_MAX, type DispatchClass, type DispatchInfo } from '../../frame/dispatch.ts';
 import { invalid, type SignedExtension } from '../../frame/extensions.ts';
 import { storage } from '../../frame/externalities.ts';
-import { onlyKeys, requireObject, toInteger } from '../../frame/genesis-json.ts';
-import { constant, events, pallet } from '../../frame/pallet.ts';
-import { StorageValue } from '../../frame/storage.ts';
+import { integer, object, optional } from '../../frame/genesis-json.ts';
+import { constant, events, pallet, genesisConfig } from '../../frame/pallet.ts';
+import { palletStorage } from '../../frame/storage.ts';
 import type { Currency } from '../../frame/traits.ts';
 import { classKey, type WeightLimits } from '../../frame/system/extensions.ts';
 import {
@@ -27,6 +27,9 @@ import {
 import { transactionPaymentApi } from './runtime-api.ts';
 
 const PALLET = 'TransactionPayment';
+
+/** Every storage item of the pallet, registered as it is declared below (metadata order). */
+export const TransactionPaymentStorage = palletStorage(PALLET);
 
 /**
  * WeightToFee: 2 planck per picosecond of ref_time (proof_size is not charged), so a second of
@@ -39,8 +42,8 @@ export const LENGTH_FEE_PER_BYTE = 3_000_000n;
 /** Operational transactions get a virtual tip of this many times their fee, for priority only. */
 export const OPERATIONAL_FEE_MULTIPLIER = 5;
 
-export const NextFeeMultiplier = StorageValue(PALLET, 'NextFeeMultiplier', Multiplier, { default: MULTIPLIER_ONE });
-export const StorageVersion = StorageValue(PALLET, 'StorageVersion', Releases, { default: { type: 'V1Ancient' as const } });
+export const NextFeeMultiplier = TransactionPaymentStorage.value('NextFeeMultiplier', Multiplier, { default: MULTIPLIER_ONE });
+export const StorageVersion = TransactionPaymentStorage.value('StorageVersion', Releases, { default: { type: 'V1Ancient' as const } });
 
 const BalanceOf = alias(u128, 'BalanceOf<T>');
 
@@ -177,7 +180,7 @@ export function createTransactionPayment(config: TransactionPaymentConfig) {
   const transactionPayment = pallet({
     name: PALLET,
     docs: 'Transaction fees: withdrawn before dispatch, corrected after it, burned.',
-    storage: [NextFeeMultiplier, StorageVersion],
+    storage: TransactionPaymentStorage,
     events: TransactionPaymentEvents,
     constants: {
       OperationalFeeMultiplier: constant(u8, OPERATIONAL_FEE_MULTIPLIER, [
@@ -190,18 +193,11 @@ export function createTransactionPayment(config: TransactionPaymentConfig) {
       queryWeightToFee: (weight) => weight.ref_time * WEIGHT_FEE_PER_REF_TIME,
       queryLengthToFee: (length) => BigInt(length) * LENGTH_FEE_PER_BYTE,
     })],
-    genesis: {
-      /** `{ "multiplier": <FixedU128 inner, 10^18 = 1.0> }`, optional: the fee multiplier, constant from then on. */
-      parse: (json, path) => {
-        const obj = requireObject(json, path);
-        onlyKeys(obj, ['multiplier'], path);
-        return { multiplier: obj.multiplier === undefined ? MULTIPLIER_ONE : toInteger(obj.multiplier, `${path}.multiplier`, { min: 1n, max: U128_MAX }) };
-      },
-      build: ({ multiplier }: { multiplier: bigint }) => {
-        StorageVersion.put({ type: 'V2' });
-        NextFeeMultiplier.put(multiplier);
-      },
-    },
+    /** `{ "multiplier": <FixedU128 inner, 10^18 = 1.0> }`, optional: the fee multiplier, constant from then on. */
+    genesis: genesisConfig(object({ multiplier: optional(integer({ min: 1n, max: U128_MAX }), MULTIPLIER_ONE) }), ({ multiplier }) => {
+      StorageVersion.put({ type: 'V2' });
+      NextFeeMultiplier.put(multiplier);
+    }),
   });
   return Object.assign(transactionPayment, { chargeTransactionPayment, computeFeeDetails, queryInfo, queryFeeDetails });
 }

@@ -4,7 +4,7 @@ import { u32 } from '../../../primitives/scale.ts';
 import { AccountId32 } from '../../../primitives/types.ts';
 import { call, errors, events, pallet } from '../../../frame/pallet.ts';
 import { kudosApi } from './runtime-api.ts';
-import { Kudos } from './storage.ts';
+import { Kudos, KudosStorage } from './storage.ts';
 import { KudosWeights } from './weights.ts';
 
 const PALLET = 'Kudos';
@@ -24,7 +24,7 @@ export function createKudos(_config: KudosConfig) {
   return pallet({
     name: PALLET,
     docs: 'Accounts give each other kudos.',
-    storage: [Kudos],
+    storage: KudosStorage,
     calls: {
       give: call({
         index: 0, origin: 'signed', args: { to: AccountId32 }, weight: KudosWeights.give,
