@@ -13,6 +13,7 @@ import type { Runtime } from './construct.ts';
 import { NoneOrigin, ZERO_WEIGHT, addWeight, minWeight, signed, subWeight, weightFits, type DispatchInfo } from './dispatch.ts';
 import { TransactionInvalid, combineValidity, invalid, type TransactionContext } from './extensions.ts';
 import { withStorage } from './externalities.ts';
+import { runtimeLog } from './log.ts';
 import type { Overlay } from './overlay.ts';
 import type { RuntimeCallValue } from './pallet.ts';
 
@@ -229,6 +230,8 @@ export class Executive {
     const paysFee = info.pays_fee.type === 'Yes' && outcome.post.paysFee !== false;
     extensions.forEach((e, i) => e.postDispatch?.(pre[i], { ...ctx, actualWeight, paysFee, result: outcome.error }));
     noteApplied(info, actualWeight, paysFee, outcome.error);
+    runtimeLog('debug', 'runtime::executive', () => `${call.type}.${call.value.type} from ${signer.signer}: `
+      + `${outcome.error === undefined ? 'Ok' : `Err(${JSON.stringify(outcome.error, (_, v: unknown) => typeof v === 'bigint' ? v.toString() : v)})`}, weight ${actualWeight.ref_time}`);
     return outcome.error;
   }
 

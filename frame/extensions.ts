@@ -5,7 +5,7 @@ import type { AnyType, Type } from '../primitives/scale.ts';
 import type {
   AccountId, DispatchError, InvalidTransaction, TransactionValidityError, ValidTransaction, Weight,
 } from '../primitives/types.ts';
-import type { DispatchInfo } from './dispatch.ts';
+import { U64_MAX, type DispatchInfo } from './dispatch.ts';
 import type { RuntimeCallValue } from './pallet.ts';
 
 /** The transaction is refused with this validity error; nothing it did stays. */
@@ -59,7 +59,7 @@ export interface SignedExtension<Extra = unknown, Pre = unknown> {
 // The extensions of a runtime hold differing extra types; the runtime treats them uniformly.
 export type AnyExtension = SignedExtension<any, any>;
 
-export const TRANSACTION_LONGEVITY_MAX = (1n << 64n) - 1n;
+export const TRANSACTION_LONGEVITY_MAX = U64_MAX;
 
 /** ValidTransaction::combine_with over every extension's contribution. */
 export function combineValidity(parts: readonly Partial<ValidTransaction>[]): ValidTransaction {

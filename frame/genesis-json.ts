@@ -3,6 +3,7 @@
 import { isHex, u8aToHex } from '@polkadot/util';
 import { decodeAddress } from '@polkadot/util-crypto';
 import type { AccountId } from '../primitives/types.ts';
+import { U32_MAX } from './dispatch.ts';
 
 export class SpecError extends Error {
   constructor(readonly field: string, reason: string) {
@@ -96,7 +97,7 @@ export const integer = (bounds: Bounds<bigint> = {}): Shape<bigint> => ({ read: 
 /** An integer as a number (u32 and below; at most u32::MAX unless `bounds` says less). */
 export const smallInteger = (bounds: Bounds<number> = {}): Shape<number> => ({
   read: (json, path) => Number(toInteger(json, path, {
-    min: bounds.min === undefined ? undefined : BigInt(bounds.min), max: BigInt(bounds.max ?? 0xffff_ffff),
+    min: bounds.min === undefined ? undefined : BigInt(bounds.min), max: BigInt(bounds.max ?? U32_MAX),
   })),
 });
 

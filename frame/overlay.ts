@@ -181,7 +181,7 @@ export class Overlay {
       .sort();
     let t = 0;
     for (const key of this.backend.keys(prefix, startAfter)) {
-      const hex = u8aToHex(key);
+      const hex = keyHex(key); // kept: the caller reads the key's value next (a map's entries)
       for (; t < touched.length && touched[t] < hex; t++) {
         if (this.entries.get(touched[t]) !== null) yield this.keyBytes.get(touched[t]) as Uint8Array;
       }

@@ -51,6 +51,24 @@ async function* boundedLines(path: string, max: number): AsyncGenerator<{ line: 
   }
 }
 
+/** How many lines of a file hold something: its blocks, if it is a good block file (for progress). */
+export async function countBlockLines(path: string): Promise<number> {
+  const holdsSomething = (piece: Buffer) => piece.some((byte) => byte > 0x20); // a block line stops at its first byte
+  let count = 0;
+  let open = false;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let end = chunk.indexOf(NEWLINE); ; end = chunk.indexOf(NEWLINE, start)) {
+      open ||= holdsSomething(chunk.subarray(start, end === -1 ? chunk.length : end));
+      if (end === -1) break;
+      if (open) count++;
+      open = false;
+      start = end + 1;
+    }
+  }
+  return open ? count + 1 : count;
+}
+
 /** Reads a block file lazily; a line that is not a block stops the read with its line number. */
 export async function* readBlockFile(path: string): AsyncGenerator<{ line: number; block: Block }> {
   for await (const { line, text } of boundedLines(path, MAX_LINE)) {
@@ -68,14 +86,19 @@ export async function* readBlockFile(path: string): AsyncGenerator<{ line: numbe
 }
 
 /** Writes blocks, one per line. */
-export async function writeBlockFile(path: string, blocks: Iterable<Block> | AsyncIterable<Block>): Promise<number> {
-  const out = createWriteStream(path, 'utf8');
+export async function writeBlockFile(to: string | NodeJS.WritableStream, blocks: Iterable<Block> | AsyncIterable<Block>): Promise<number> {
+  // Standard output is written as the stream it is: opening /dev/stdout fails when it is a socket (ENXIO).
+  const out = typeof to === 'string' ? createWriteStream(to, 'utf8') : to;
   let count = 0;
   for await (const block of blocks) {
     if (!out.write(`${encodeBlockLine(block)}\n`)) await once(out, 'drain');
     count++;
   }
-  out.end();
-  await once(out, 'finish');
+  if (typeof to === 'string') {
+    out.end();
+    await once(out, 'finish');
+  } else {
+    await new Promise<void>((resolve, reject) => out.write('', (error) => (error ? reject(error) : resolve())));
+  }
   return count;
 }

@@ -37,6 +37,8 @@ export interface ChainOptions {
    * store recorded for that state: the head header's, unless a dev node edited the head's state.
    */
   resume?: { state: Trie; stateRoot?: Hash; blocks: readonly { block: Block; hash: Hash }[] };
+  /** The spec's genesis, built already (a sweep starts many chains from one); the chain takes over its state. */
+  genesis?: Genesis;
 }
 
 export class Chain {
@@ -48,9 +50,9 @@ export class Chain {
   /** Called after a block becomes the head (persistence, subscriptions). */
   readonly listeners: ((built: BuiltBlock) => void)[] = [];
 
-  constructor(readonly spec: ChainSpec, { executive = slicechain, resume }: ChainOptions = {}) {
+  constructor(readonly spec: ChainSpec, { executive = slicechain, resume, genesis }: ChainOptions = {}) {
     this.executive = executive;
-    this.genesis = genesisOf(executive, spec);
+    this.genesis = genesis ?? genesisOf(executive, spec);
     this.state = resume?.state ?? this.genesis.state;
     this.hashes = [this.genesis.hash];
     for (const { block, hash } of resume?.blocks ?? []) {

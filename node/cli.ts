@@ -8,14 +8,14 @@ import { createInterface } from 'node:readline/promises';
 import { u8aToHex } from '@polkadot/util';
 import { Command, InvalidArgumentError } from 'commander';
 import { VERSION } from '../runtime/runtime.ts';
-import { SingleBar } from 'cli-progress';
 import { loadChainSpec, toRawSpec, type ChainSpec } from '../genesis/spec.ts';
 import { initCrypto } from '../primitives/crypto.ts';
 import { Chain } from './chain.ts';
 import { ChainDatabase, DatabaseDamaged, openChain, purgeChain, databasePath } from './database.ts';
-import { BlockFileError, readBlockFile, writeBlockFile } from './blockfile.ts';
+import { BlockFileError, countBlockLines, readBlockFile, writeBlockFile } from './blockfile.ts';
 import { blockHash } from '../frame/block.ts';
 import { SignaturePool } from './signature-pool.ts';
+import { progress } from './progress.ts';
 import { devPairs } from './keys.ts';
 import { simulate, type SimulationReport } from './simulate.ts';
 import { DEFAULT_PROFILE, PROFILES, loadProfile, profileWorkloads } from './workloads/profiles.ts';
@@ -23,7 +23,7 @@ import { FigureCollector } from './report/figures.ts';
 import { writeReport } from './report/report.ts';
 import { writeSweepReport } from './report/sweep-report.ts';
 import {
-  SweepError, checkCombinations, mergeSweeps, parseParam, parseSeeds, parseShard, plannedRuns, runSweep, type SweepParam, type SweepResult,
+  SweepError, mergeSweeps, parseParam, parseSeeds, parseShard, plannedRuns, runSweep, type SweepParam, type SweepResult,
 } from './report/sweep.ts';
 import { registerNodeCommand } from './node.ts';
 import { registerBenchmarkCommand } from './benchmark/cli.ts';
@@ -55,8 +55,12 @@ async function open(spec: ChainSpec, basePath: string | undefined): Promise<{ ch
  * Imports `file` into `chain`, stopping at the first bad block; signatures are verified on the
  * other cores. Blocks the chain already has are skipped (as Substrate's import-blocks does); a
  * different block at a number the chain has is refused, naming both. Returns how many were skipped.
+ * Shows the progress under `label`.
  */
-async function importFile(chain: Chain, file: string, until?: number): Promise<number> {
+async function importFile(chain: Chain, file: string, label: string, until?: number): Promise<number> {
+  const lines = await countBlockLines(file);
+  const bar = progress(label, until === undefined ? lines : Math.min(lines, until), 'blocks');
+  let read = 0;
   // This thread executes the blocks: the workers take the remaining cores.
   const pool = new SignaturePool({ workers: Math.max(1, availableParallelism() - 1) });
   const known = chain.head.number;
@@ -65,6 +69,7 @@ async function importFile(chain: Chain, file: string, until?: number): Promise<n
     for await (const { line, block } of readBlockFile(file)) {
       const { number } = block.header;
       if (until !== undefined && number > until) return;
+      bar.update(++read);
       if (number <= known) {
         const hash = blockHash(block.header);
         if (chain.hashAt(number) !== hash) throw new BlockFileError(line, `block #${number} ${hash} is not the block #${number} ${chain.hashAt(number)} already in the database`);
@@ -76,17 +81,12 @@ async function importFile(chain: Chain, file: string, until?: number): Promise<n
   }
   try {
     await chain.importAll(upTo(), pool);
+    bar.finish();
   } finally {
+    bar.stop();
     await pool.close();
   }
   return skipped;
-}
-
-function progressBar(total: number, label: string, unit = 'blocks'): { tick(n: number): void; stop(): void } {
-  if (!process.stderr.isTTY) return { tick: () => undefined, stop: () => undefined };
-  const bar = new SingleBar({ stream: process.stderr, format: `${label} [{bar}] {value}/{total} ${unit} | {eta_formatted} left`, hideCursor: true });
-  bar.start(total, 0);
-  return { tick: (n) => bar.update(n), stop: () => bar.stop() };
 }
 
 /** A sweep's results: to --out, to a --report page, and a summary (or all of it with --json). */
@@ -146,16 +146,17 @@ export function buildProgram(): Command {
       const { chain, db } = await open(spec, opts.basePath);
       const start = chain.head.number;
       const figures = opts.report ? new FigureCollector(chain) : undefined;
-      const bar = progressBar(opts.blocks, 'simulate');
+      const bar = progress('simulate', opts.blocks, 'blocks');
       let result: SimulationReport;
       try {
         result = simulate(chain, {
           blocks: opts.blocks, seed: opts.seed, workloads: profileWorkloads(profile), accounts: devPairs(),
           onBlock: (n, outcomes) => {
             figures?.noteRefused(n, outcomes.refused);
-            bar.tick(n - start);
+            bar.update(n - start);
           },
         });
+        bar.finish();
       } finally {
         bar.stop();
         await db?.close();
@@ -185,7 +186,7 @@ export function buildProgram(): Command {
       const start = chain.head.number;
       let skipped: number;
       try {
-        skipped = await importFile(chain, file);
+        skipped = await importFile(chain, file, 'import-blocks');
       } catch (error) {
         throw new Error(`${(error as Error).message} (imported ${chain.head.number - start} block(s) before it; head #${chain.head.number} ${chain.head.hash})`);
       } finally {
@@ -206,7 +207,7 @@ export function buildProgram(): Command {
     .action(async (file: string, opts: { chain: string; out: string; json?: boolean }) => {
       const chain = new Chain(loadChainSpec(opts.chain));
       const figures = new FigureCollector(chain);
-      await importFile(chain, file);
+      await importFile(chain, file, 'report');
       const figuresFile = writeReport(opts.out, figures.figures({ seed: null, profile: null }));
       report(!!opts.json, { ...headSummary(chain), blocks: chain.head.number, report: opts.out, figures: figuresFile }, [
         `${chain.head.number} block(s) re-executed; report: ${opts.out} (figures: ${figuresFile})`,
@@ -231,12 +232,12 @@ export function buildProgram(): Command {
       const spec = loadChainSpec(opts.chain);
       const profile = loadProfile(opts.profile);
       const definition = { chain: opts.chain, profile: opts.profile, params: opts.param, seeds: parseSeeds(opts.seeds), blocks: opts.blocks };
-      checkCombinations(spec, definition);
       const shard = opts.shard ? parseShard(opts.shard) : null;
-      const bar = progressBar(plannedRuns(definition, shard).length, 'sweep', 'runs');
+      const bar = progress('sweep', plannedRuns(definition, shard).length, 'runs');
       let result: SweepResult;
       try {
-        result = await runSweep(spec, profile, definition, { workers: Math.max(1, opts.workers), shard, onRun: (done) => bar.tick(done) });
+        result = await runSweep(spec, profile, definition, { workers: Math.max(1, opts.workers), shard, onRun: (done) => bar.update(done) });
+        bar.finish();
       } finally {
         bar.stop();
       }
@@ -274,12 +275,16 @@ export function buildProgram(): Command {
       const db = await ChainDatabase.open(path);
       if (!db) throw new Error(`no chain at ${path}`);
       let damage: DatabaseDamaged | undefined;
+      const last = Math.min(opts.to ?? db.headNumber, db.headNumber);
+      const bar = progress('export-blocks', Math.max(0, last - opts.from + 1), 'blocks');
       async function* inRange() {
         try {
           for await (const { block } of db!.checkedBlocks({ number: 0, hash: new Chain(spec).genesisHash })) {
             const { number } = block.header;
             if (opts.to !== undefined && number > opts.to) return;
-            if (number >= opts.from) yield block;
+            if (number < opts.from) continue;
+            yield block;
+            bar.update(number - opts.from + 1);
           }
         } catch (error) {
           if (!(error instanceof DatabaseDamaged)) throw error;
@@ -288,8 +293,10 @@ export function buildProgram(): Command {
       }
       let written: number;
       try {
-        written = await writeBlockFile(output ?? '/dev/stdout', inRange());
+        written = await writeBlockFile(output ?? process.stdout, inRange());
+        if (!damage) bar.finish();
       } finally {
+        bar.stop();
         await db.close();
       }
       if (damage) throw new Error(`exported ${written} block(s) before the damage: ${damage.message}`);
@@ -306,7 +313,7 @@ export function buildProgram(): Command {
       if (opts.basePath && opts.at !== undefined) throw new Error('--at works with --blocks (replay); a --base-path chain exports its head');
       const { chain, db } = await open(spec, opts.basePath);
       try {
-        if (opts.blocks) await importFile(chain, opts.blocks, opts.at);
+        if (opts.blocks) await importFile(chain, opts.blocks, 'export-state', opts.at);
       } finally {
         await db?.close();
       }

@@ -1,7 +1,10 @@
 // The chain's database under `<base-path>/chains/<chain id>/db` (LevelDB through classic-level):
 // the blocks by number, the head state as flat key/values (the trie is rebuilt from it on open,
 // and its root checked against the root recorded with it), the head marker and the genesis hash
-// the database belongs to. The recorded root is the head header's, or, after a dev node edited the
+// the database belongs to, and each block's state history: the changes it made and the values
+// they replaced (what the node undoes to answer at an older block). The history grows by what
+// blocks change, never by copies of the state; with --state-pruning <n> only the last n blocks'
+// is kept (the older records are deleted in the batch that adds a new one). The recorded root is the head header's, or, after a dev node edited the
 // head's state (dev_setStorage), the root of the edited state.
 //
 // Crash safety: every change of head, blocks and state is ONE LevelDB batch (atomic: after a crash
@@ -15,7 +18,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
-import { Struct, u32 } from '../primitives/scale.ts';
+import { Bytes, Option, Struct, Tuple, Vec, u32 } from '../primitives/scale.ts';
 import { Trie } from '../primitives/trie.ts';
 import { H256, type Hash } from '../primitives/types.ts';
 import { Block, blockHash, extrinsicsRoot, type BuiltBlock } from '../frame/block.ts';
@@ -28,16 +31,31 @@ const STATE_ROOT = new TextEncoder().encode('m:state-root');
 const HEAD = new TextEncoder().encode('m:head');
 const BLOCK = 'b'.charCodeAt(0);
 const STATE = 's'.charCodeAt(0);
+const HISTORY = 'h'.charCodeAt(0);
+const Changes = Vec(Tuple(Bytes, Option(Bytes)));
+const HistoryRecord = Struct('slicechain::database::History', { changes: Changes, undo: Changes });
 const HeadRecord = Struct('slicechain::database::Head', { number: u32, hash: H256 });
 /** Beside LevelDB's own files in the database directory (LevelDB leaves names it does not own alone). */
 const CHECKPOINT = 'SLICECHAIN-HEAD';
 
-const blockKey = (number: number) => {
+const numberedKey = (tag: number) => (number: number) => {
   const key = new Uint8Array(5);
-  key[0] = BLOCK;
+  key[0] = tag;
   new DataView(key.buffer).setUint32(1, number);
   return key;
 };
+const blockKey = numberedKey(BLOCK);
+const historyKey = numberedKey(HISTORY);
+const keyNumber = (key: Uint8Array) => new DataView(key.buffer, key.byteOffset).getUint32(1);
+const encodeChanges = (changes: readonly Change[]) => changes.map(([key, value]): [Uint8Array, Uint8Array | undefined] => [key, value ?? undefined]);
+const decodeChanges = (changes: [Uint8Array, Uint8Array | undefined][]) => changes.map(([key, value]): Change => [key, value ?? null]);
+
+/** A block's state history: what it changed, and what undoes it. */
+export interface History {
+  number: number;
+  changes: Change[];
+  undo: Change[];
+}
 const stateKey = (key: Uint8Array) => u8aConcat(new Uint8Array([STATE]), key);
 const range = (tag: number) => ({ gte: new Uint8Array([tag]), lt: new Uint8Array([tag + 1]) });
 
@@ -60,6 +78,9 @@ export class ChainDatabase {
   private failure: Error | undefined;
   /** The head as of the last queued write. */
   private head: Head;
+
+  /** How many recent blocks keep their history (Infinity: an archive). */
+  keepHistory = Infinity;
 
   private constructor(private readonly db: ClassicLevel<Uint8Array, Uint8Array>, readonly path: string, head: Head) {
     this.head = head;
@@ -132,12 +153,19 @@ export class ChainDatabase {
   /** Queues a block, its state changes and the new head marker as one atomic write. */
   enqueue(built: BuiltBlock): void {
     const head = { number: built.block.header.number, hash: built.hash };
-    this.enqueueState(built.changes, hexToU8a(built.block.header.state_root), head, (batch) => batch.put(blockKey(head.number), Block.enc(built.block)));
+    this.enqueueState(built.changes, hexToU8a(built.block.header.state_root), head, (batch) => {
+      batch.put(blockKey(head.number), Block.enc(built.block));
+      putHistory(batch, { number: head.number, changes: built.changes, undo: built.undo });
+      if (head.number > this.keepHistory) batch.del(historyKey(head.number - this.keepHistory));
+    });
   }
 
-  /** Queues an edit of the head state outside any block (dev_setStorage), with the root it leads to. */
-  enqueueEdit(changes: readonly Change[], root: Uint8Array): void {
-    this.enqueueState(changes, root, this.head);
+  /**
+   * Queues an edit of the head state outside any block (dev_setStorage), with the root it leads to
+   * and the head block's history as the edit extended it (undoing the block undoes the edit too).
+   */
+  enqueueEdit(changes: readonly Change[], root: Uint8Array, history: History | undefined): void {
+    this.enqueueState(changes, root, this.head, (batch) => { if (history) putHistory(batch, history); });
   }
 
   /**
@@ -147,7 +175,10 @@ export class ChainDatabase {
   enqueueTruncate(head: Head, changes: readonly Change[], root: Uint8Array): void {
     const dropped = this.head.number;
     this.enqueueState(changes, root, head, (batch) => {
-      for (let n = head.number + 1; n <= dropped; n++) batch.del(blockKey(n));
+      for (let n = head.number + 1; n <= dropped; n++) {
+        batch.del(blockKey(n));
+        batch.del(historyKey(n));
+      }
     });
   }
 
@@ -177,11 +208,16 @@ export class ChainDatabase {
     if (this.failure) throw new Error(`database write failed at ${this.path}: ${this.failure.message}`);
   }
 
+  /** The head's number, as of the last queued write. */
+  get headNumber(): number {
+    return this.head.number;
+  }
+
   /** The stored blocks, each checked against its key, its parent and its extrinsics; stops at the first bad one. */
   async *checkedBlocks(genesis: Head): AsyncGenerator<{ block: Block; hash: Hash }> {
     let parent = genesis;
     for await (const [key, value] of this.db.iterator(range(BLOCK))) {
-      const number = new DataView(key.buffer, key.byteOffset).getUint32(1);
+      const number = keyNumber(key);
       const what = `stored block #${number}`;
       if (number !== parent.number + 1) throw new DatabaseDamaged(this.path, `block #${parent.number + 1} is missing (the next stored block is #${number})`);
       let block: Block;
@@ -196,6 +232,36 @@ export class ChainDatabase {
       parent = { number, hash: blockHash(block.header) };
       yield { block, hash: parent.hash };
     }
+  }
+
+  /**
+   * The stored history of the blocks up to `head`, oldest first: the unbroken run ending at the
+   * head, at most keepHistory long (older records, left by a larger window before, are deleted).
+   */
+  async loadHistory(head: number): Promise<History[]> {
+    const records: History[] = [];
+    const stale: number[] = [];
+    for await (const [key, value] of this.db.iterator({ ...range(HISTORY), reverse: true })) {
+      const number = keyNumber(key);
+      const wanted = number === head - records.length && records.length < this.keepHistory;
+      if (!wanted) {
+        stale.push(number);
+        continue;
+      }
+      let record;
+      try {
+        record = HistoryRecord.dec(value);
+      } catch (error) {
+        throw new DatabaseDamaged(this.path, `the state history of block #${number} does not decode (${(error as Error).message})`);
+      }
+      records.push({ number, changes: decodeChanges(record.changes), undo: decodeChanges(record.undo) });
+    }
+    if (stale.length > 0) {
+      const batch = this.db.batch();
+      for (const number of stale) batch.del(historyKey(number));
+      await batch.write();
+    }
+    return records.reverse();
   }
 
   async loadState(): Promise<Trie> {
@@ -213,6 +279,10 @@ export class ChainDatabase {
   }
 }
 
+function putHistory(batch: Batch, { number, changes, undo }: History): void {
+  batch.put(historyKey(number), HistoryRecord.enc({ changes: encodeChanges(changes), undo: encodeChanges(undo) }));
+}
+
 /** Replaces the checkpoint file whole (write, then rename), so a crash leaves the old one or the new. */
 function writeCheckpoint(directory: string, head: Head): void {
   const file = join(directory, CHECKPOINT);
@@ -220,18 +290,22 @@ function writeCheckpoint(directory: string, head: Head): void {
   renameSync(`${file}.tmp`, file);
 }
 
+/** Blocks whose state stays queryable without --state-pruning: Substrate's 256, or all of them (an archive) on a development chain. */
+export const defaultStateHistory = (spec: ChainSpec): number => (spec.chainType === 'Development' ? Infinity : 256);
+
 /**
  * Opens the chain kept at `basePath` for `spec`, creating it at genesis when new. A database of
  * another chain is refused; a damaged one (see DatabaseDamaged) too, after checking that the head
  * marker, the checkpoint, every stored block's header chain and extrinsics, and the state's root
  * agree.
  */
-export async function openChain(spec: ChainSpec, basePath: string): Promise<{ chain: Chain; db: ChainDatabase }> {
+export async function openChain(spec: ChainSpec, basePath: string, { keepHistory = defaultStateHistory(spec) } = {}): Promise<{ chain: Chain; db: ChainDatabase }> {
   const path = databasePath(basePath, spec);
   const fresh = new Chain(spec);
   const genesis = { number: 0, hash: fresh.genesisHash };
   if (existsSync(path) && readdirSync(path).length === 0) rmSync(path, { recursive: true }); // an empty directory holds no chain
   const db = (await ChainDatabase.open(path)) ?? (await ChainDatabase.create(path, genesis, fresh.state));
+  db.keepHistory = keepHistory;
   try {
     const stored = await db.genesisHash();
     if (stored !== fresh.genesisHash) {

@@ -11,7 +11,13 @@ import { BlockBuilder } from '../frame/block-builder.ts';
 import { commitChanges, revertChanges, type Block } from '../frame/block.ts';
 import type { ApplyExtrinsicResult } from '../frame/executive.ts';
 import { Overlay, type Change } from '../frame/overlay.ts';
+import { setRuntimeLog, type RuntimeLogLevel } from '../frame/log.ts';
 import { Chain, type Head } from './chain.ts';
+import type { History } from './database.ts';
+import { SliceIndex } from './slice-index.ts';
+import { SliceMarketplace } from '../runtime/runtime.ts';
+import type { PageRequest, SliceFilter } from '../pallets/slice-marketplace/types.ts';
+import type { ListingSource } from '../pallets/slice-marketplace/api.ts';
 import { inherentDataAt } from './inherents.ts';
 import { ScaleError } from '../primitives/scale.ts';
 import { TransactionPool, extrinsicHash, undecodableReason, validityReason, type PoolEvent, type PoolOptions } from './pool.ts';
@@ -25,8 +31,10 @@ export interface DevNodeOptions {
   sealing?: Sealing;
   /** The interval between blocks with `interval` sealing (6 s, the slot). */
   blockTimeMs?: number;
-  /** How many recent blocks keep their state queryable (Substrate's default state pruning: 256). */
+  /** How many recent blocks keep their state queryable (Substrate's default state pruning: 256; Infinity: an archive). */
   stateHistory?: number;
+  /** The state history of the blocks before this start (from the database), oldest first, ending at the head. */
+  history?: readonly History[];
   /**
    * How long after sealing a block is reported final. No consensus waits, but a client that sees
    * Finalized in the same instant as InBlock (polkadot.js switches to the newest status) never
@@ -57,13 +65,11 @@ export class UnknownBlock extends Error {
 }
 
 /** Refusals that say "not in this block": no room left, or a predecessor that did not fit. */
+const LIST_SLICES = 'SliceMarketplaceApi_list_slices';
 const KEPT_FOR_LATER = ['ExhaustsResources', 'Future'];
 
-interface Recent {
+interface Recent extends History {
   hash: Hash;
-  number: number;
-  changes: Change[];
-  undo: Change[];
 }
 
 interface NodeEvents {
@@ -78,13 +84,17 @@ interface NodeEvents {
   transaction: [Hash, TransactionEvent];
   /** A transaction dev_newBlock was given and left out of the block, with the reason. */
   refused: [Hash, string];
+  /** A runtime log line let through by setRuntimeLogLevel: level, target, message. */
+  runtimeLog: [RuntimeLogLevel, string, string];
 }
 
 export class DevNode {
   readonly chain: Chain;
   readonly pool: TransactionPool;
   readonly events = new EventEmitter<NodeEvents>();
-  readonly sealing: Sealing;
+  private sealingMode: Sealing;
+  /** chopsticks' Instant build mode: instant sealing, one transaction per block. */
+  private oneTransactionPerBlock = false;
   private readonly blockTimeMs: number;
   private readonly stateHistory: number;
   /** Undo records of the most recent blocks, oldest first, each against its parent. */
@@ -95,12 +105,14 @@ export class DevNode {
   private finalizedNumber: number;
   private readonly finalizing = new Set<NodeJS.Timeout>();
   private readonly stored: () => Promise<void>;
+  /** list_slices' index of the head state's nodes, from the first listing on (node/slice-index.ts). */
+  private sliceIndex: SliceIndex | undefined;
 
   constructor(opts: DevNodeOptions) {
     // Every subscription and watched transaction listens here: many listeners are the normal case.
     this.events.setMaxListeners(0);
     this.chain = opts.chain ?? new Chain(opts.spec);
-    this.sealing = opts.sealing ?? 'instant';
+    this.sealingMode = opts.sealing ?? 'instant';
     this.blockTimeMs = opts.blockTimeMs ?? 6000;
     this.stateHistory = opts.stateHistory ?? 256;
     this.finalityDelayMs = opts.finalityDelayMs ?? 200;
@@ -109,8 +121,12 @@ export class DevNode {
     this.finalizedNumber = this.chain.head.number;
     this.pool = new TransactionPool((bytes) => this.chain.validate(bytes), opts.pool);
     this.pool.listeners.push((hash, event) => this.events.emit('transaction', hash, event));
+    for (const { number, changes, undo } of (opts.history ?? []).slice(-this.stateHistory)) {
+      this.recent.push({ hash: this.chain.hashAt(number) as Hash, number, changes, undo });
+    }
     this.chain.listeners.push((built) => {
       this.recent.push({ hash: built.hash, number: built.block.header.number, changes: built.changes, undo: built.undo });
+      this.sliceIndex?.apply(built.changes);
       if (this.recent.length > this.stateHistory) this.recent.shift();
     });
   }
@@ -129,8 +145,27 @@ export class DevNode {
     return { hash: this.chain.hashAt(number) as Hash, number };
   }
 
+  get sealing(): Sealing {
+    return this.sealingMode;
+  }
+
   start(): void {
     if (this.sealing === 'interval' && !this.timer) this.timer = setInterval(() => this.seal(), this.blockTimeMs);
+  }
+
+  /** Lets the runtime's log lines up to `level` (0 off ... 5 trace) out as runtimeLog events (dev_setRuntimeLogLevel). */
+  setRuntimeLogLevel(level: number): void {
+    setRuntimeLog(level, level === 0 ? undefined : (lvl, target, message) => this.events.emit('runtimeLog', lvl, target, message));
+  }
+
+  /** Switches sealing while running (dev_setBlockBuildMode); instant sealing takes what is ready at once. */
+  setSealing(sealing: Sealing, { oneTransactionPerBlock = false } = {}): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.sealingMode = sealing;
+    this.oneTransactionPerBlock = sealing === 'instant' && oneTransactionPerBlock;
+    this.start();
+    if (sealing === 'instant') this.scheduleSeal();
   }
 
   stop(): void {
@@ -196,23 +231,38 @@ export class DevNode {
     return this.at(hash, (state) => state.get(key));
   }
 
-  /** state_call: a runtime API at a block. */
+  /** state_call: a runtime API at a block; list_slices at the head from the listings index. */
   call(method: string, input: Uint8Array, hash?: Hash): Uint8Array {
-    return this.at(hash, (state, at) => callRuntimeApi({ executive: this.chain.executive, state, at }, method, input));
+    return this.at(hash, (state, at) => {
+      const source = method === LIST_SLICES ? this.listingSource(state, at) : undefined;
+      const answer = source && ((args: Record<string, unknown>) => SliceMarketplace.api.listSlices(args.filter as SliceFilter, args.page as PageRequest, source));
+      return callRuntimeApi({ executive: this.chain.executive, state, at }, method, input, answer);
+    });
   }
 
   /**
-   * Applies `extrinsic` in a block on top of `hash` (after its inherents) without keeping anything:
-   * the outcome and the storage such a block would have changed so far (system_dryRun, dev_dryRun).
+   * What list_slices reads at `state`, from the listings index (built at the first listing at the
+   * head); undefined for another state (a past block) or a runtime without the marketplace.
    */
+  private listingSource(state: Trie, at: Head): ListingSource | undefined {
+    if (!this.chain.runtime.pallets.some(({ pallet }) => pallet === SliceMarketplace)) return undefined;
+    if (!this.sliceIndex && at.hash === this.head.hash) this.sliceIndex = new SliceIndex(this.chain.state);
+    return this.sliceIndex?.sourceFor(state);
+  }
+
   /** Calls a runtime API at `hash` (the best block when absent) with values in and out. */
   api<O>(name: string, args: readonly unknown[], hash?: Hash): O {
     return this.at(hash, (state, at) => queryRuntimeApi<O>({ executive: this.chain.executive, state, at }, name, args));
   }
 
-  dryRun(extrinsic: Uint8Array, hash?: Hash): { outcome: ApplyExtrinsicResult; storageDiff: Change[] } {
+  /**
+   * Applies `extrinsic` in a block on top of `hash` (after its inherents) without keeping anything:
+   * the outcome and the storage such a block would have changed so far (system_dryRun, dev_dryRun;
+   * `executive` may be one that takes unverified signatures, for a call as if signed).
+   */
+  dryRun(extrinsic: Uint8Array, hash?: Hash, executive = this.chain.executive): { outcome: ApplyExtrinsicResult; storageDiff: Change[] } {
     return this.at(hash, (state, at) => {
-      const builder = new BlockBuilder(this.chain.executive, state, at, inherentDataAt(this.chain.executive, state));
+      const builder = new BlockBuilder(executive, state, at, inherentDataAt(executive, state));
       const outcome = builder.push(extrinsic);
       return { outcome, storageDiff: builder.drain() };
     });
@@ -249,7 +299,7 @@ export class DevNode {
       if (reason) this.events.emit('refused', extrinsicHash(xt), reason);
       return !reason;
     });
-    const ready = this.pool.ready();
+    const ready = this.pool.ready().slice(0, this.oneTransactionPerBlock ? 1 : undefined);
     const offered = [...decodable, ...ready.map((tx) => tx.bytes)];
     const { built, results, inherents } = this.chain.author(offered);
     const included: { hash: Hash; index: number }[] = [];
@@ -285,6 +335,7 @@ export class DevNode {
   /** Writes raw storage into the head state (dev_setStorage); the next block builds on it. */
   setStorage(changes: readonly Change[]): void {
     const undo = commitChanges(this.chain.state, changes);
+    this.sliceIndex?.apply(changes);
     const head = this.recent.at(-1);
     if (head && head.hash === this.head.hash) {
       // Queries at older blocks undo the head block: its undo record must also undo this edit.
@@ -294,6 +345,12 @@ export class DevNode {
     }
     this.pool.revalidate(true);
     this.events.emit('storage', { hash: this.head.hash, header: this.header(this.head.hash) as Header, changes });
+  }
+
+  /** The head block's state history (undefined at genesis or beyond the window): what a database stores for it. */
+  headHistory(): History | undefined {
+    const head = this.recent.at(-1);
+    return head?.hash === this.head.hash ? { number: head.number, changes: head.changes, undo: head.undo } : undefined;
   }
 
   /** Moves the head back to block `number` (dev_setHead): the blocks after it are forgotten. */
@@ -307,6 +364,7 @@ export class DevNode {
       revertChanges(this.chain.state, since[i].undo);
       for (const change of since[i].undo) changes.set(u8aToHex(change[0]), change);
     }
+    this.sliceIndex?.apply([...changes.values()]);
     this.recent.splice(this.recent.length - since.length);
     this.chain.truncate(number);
     this.pool.revalidate(true);
@@ -323,7 +381,8 @@ export class DevNode {
     this.sealPending = true;
     setImmediate(() => {
       this.sealPending = false;
-      if (this.pool.counts.ready > 0) this.seal();
+      // Not after dev_setBlockBuildMode switched to manual in the meantime.
+      if (this.sealing === 'instant' && this.pool.counts.ready > 0) this.seal();
     });
   }
 }

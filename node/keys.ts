@@ -12,8 +12,17 @@ export const DEV_ACCOUNTS = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie']
 
 const ss58 = new Keyring({ type: 'sr25519', ss58Format: 42 });
 
+// Deriving a pair runs the phrase's PBKDF2 (2048 rounds): each path is derived once a thread.
+const derived = new Map<string, SigningPair>();
+
 /** An sr25519 pair for a dev derivation path (`//Alice`, `//Sim//7`), signing deterministically. */
 export function deterministicPair(suri: string): SigningPair {
+  let pair = derived.get(suri);
+  if (!pair) derived.set(suri, (pair = derivePair(suri)));
+  return pair;
+}
+
+function derivePair(suri: string): SigningPair {
   const { path } = keyExtractSuri(`${DEV_PHRASE}${suri}`);
   const { publicKey, secretKey } = keyFromPath(sr25519PairFromSeed(mnemonicToMiniSecret(DEV_PHRASE)), path, 'sr25519');
   const randomness = (message: Uint8Array) => (bytes: number) => {

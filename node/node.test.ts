@@ -35,6 +35,28 @@ describe('the dev node', () => {
     expect(node.pool.size).toBe(0);
   });
 
+  it('seals the same blocks with the runtime\'s log lines on as with them off (logging is no part of the state transition)', () => {
+    // One signed transaction for both (sr25519 signatures differ each time they are made).
+    const transaction = sign(new DevNode({ spec: loadChainSpec('dev') }), alice, transfer(10n ** 12n), 0);
+    const sealed = (level: number) => {
+      const dev = node = new DevNode({ spec: loadChainSpec('dev'), sealing: 'manual' });
+      const lines: string[] = [];
+      dev.events.on('runtimeLog', (_level, target) => lines.push(target));
+      dev.setRuntimeLogLevel(level);
+      try {
+        dev.submit(transaction);
+        return { hash: dev.seal().hash, lines };
+      } finally {
+        dev.setRuntimeLogLevel(0);
+      }
+    };
+    const on = sealed(5);
+    const off = sealed(0);
+    expect(on.lines).toEqual(['runtime::executive']);
+    expect(off.lines).toEqual([]);
+    expect(on.hash).toBe(off.hash);
+  });
+
   it('manual sealing keeps transactions in the pool, ordered by nonce, until a block is sealed', () => {
     node = new DevNode({ spec: loadChainSpec('dev'), sealing: 'manual' });
     const hashes = [2, 0, 1].map((nonce) => node.submit(sign(node, alice, transfer(10n ** 12n), nonce)));
@@ -104,7 +126,7 @@ describe('importing with signatures verified on another core', () => {
 });
 
 describe('the dev node with a base path', () => {
-  it('continues its chain after a restart, with its dev_setHead rewinds and dev_setStorage edits', async () => {
+  it('continues its chain and its state history after a restart, with its dev_setHead rewinds and dev_setStorage edits', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
@@ -129,10 +151,19 @@ describe('the dev node with a base path', () => {
       expect(running.node.head).toEqual(head);
       expect(running.node.chain.state.get(key)).toEqual(new Uint8Array([7]));
       expect(running.node.chain.read(() => accountNonce(accountOf(alice)))).toBe(2);
-      // The undo records of blocks before a restart are not kept, as a pruned node's state.
-      expect(() => running.node.setHead(1)).toThrow(new UnknownBlock('State already discarded for block #1'));
-      running.node.submit(sign(running.node, alice, transfer(10n ** 12n), 2));
-      expect(running.node.seal().header.number).toBe(3);
+      // The state history is kept too (a dev chain is an archive): before the restart's head, and
+      // dev_setHead goes back past it, the dev_setStorage edit undone with the block it was made on.
+      expect(running.node.read(running.node.chain.hashAt(1), () => accountNonce(accountOf(alice)))).toBe(1);
+      running.node.setHead(1);
+      expect(running.node.chain.state.get(key)).toBeUndefined();
+      running.node.submit(sign(running.node, alice, transfer(10n ** 12n), 1));
+      expect(running.node.seal().header.number).toBe(2);
+      await running.close();
+
+      // With --state-pruning 1 only the head block's history is loaded (and kept).
+      running = await startNode({ port: 0, sealing: 'manual', basePath, stateHistory: 1 });
+      expect(running.node.read(running.node.chain.hashAt(1), () => accountNonce(accountOf(alice)))).toBe(1);
+      expect(() => running.node.setHead(0)).toThrow(new UnknownBlock('State already discarded for block #0'));
     } finally {
       await running.close();
       rmSync(basePath, { recursive: true, force: true });

@@ -1,10 +1,18 @@
 // `slicechain --dev`: a DevNode (dev-node.ts) with the JSON-RPC server (and the web app) in front of it.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import * as System from '../frame/system/index.ts';
+import { RUNTIME_LOG_LEVELS } from '../frame/log.ts';
+import { consoleLogger, type Logger } from './log.ts';
 import { loadChainSpec, type ChainSpec } from '../genesis/spec.ts';
-import { openChain } from './database.ts';
+import { defaultStateHistory, openChain } from './database.ts';
 import { DevNode, type DevNodeOptions, type Sealing } from './dev-node.ts';
 import { RpcServer, type RpcServerOptions } from './rpc/server.ts';
 import { registerMethods } from './rpc/methods.ts';
+import { registerDev } from './rpc/dev.ts';
+import { registerArchive } from './rpc/archive.ts';
+import { registerChildState } from './rpc/child-state.ts';
 import { staticFiles } from './web-ui.ts';
 
 // ---- running it ------------------------------------------------------------------------------------
@@ -32,12 +40,17 @@ export interface RunningNode {
 /** Starts a dev node and its JSON-RPC server; `port: 0` picks a free port. */
 export async function startNode(opts: StartOptions = {}): Promise<RunningNode> {
   const spec = typeof opts.chain === 'object' ? opts.chain : loadChainSpec(opts.chain ?? 'dev');
-  const stored = opts.basePath ? await openChain(spec, opts.basePath) : undefined;
-  const node = new DevNode({ ...opts, spec, chain: stored?.chain, stored: stored && (() => stored.db.flush()) });
+  const stateHistory = opts.stateHistory ?? defaultStateHistory(spec);
+  const stored = opts.basePath ? await openChain(spec, opts.basePath, { keepHistory: stateHistory }) : undefined;
+  const history = stored && await stored.db.loadHistory(stored.chain.head.number).catch(async (error: unknown) => {
+    await stored.db.close();
+    throw error;
+  });
+  const node = new DevNode({ ...opts, spec, stateHistory, chain: stored?.chain, history, stored: stored && (() => stored.db.flush()) });
   if (stored) {
     // Sealed blocks reach the database through the chain; edits and rewinds of the head through here.
     const root = () => node.chain.state.root();
-    node.events.on('storage', ({ changes }) => stored.db.enqueueEdit(changes, root()));
+    node.events.on('storage', ({ changes }) => stored.db.enqueueEdit(changes, root(), node.headHistory()));
     node.events.on('reorg', ({ hash, header, changes }) => stored.db.enqueueTruncate({ number: header.number, hash }, changes, root()));
   }
   const server = new RpcServer({
@@ -47,6 +60,9 @@ export async function startNode(opts: StartOptions = {}): Promise<RunningNode> {
     serveGet: opts.ui ? staticFiles() : undefined,
   });
   registerMethods(server, node);
+  registerDev(server, node);
+  registerArchive(server, node);
+  registerChildState(server, node);
   let url: string;
   try {
     url = await server.listen();
@@ -97,8 +113,8 @@ const count = (flag: string, value: unknown): number => {
 /** `slicechain --dev` and its flags, on the CLI's root command. */
 export function registerNodeCommand(program: Command): void {
   program
-    .option('--dev', 'run the dev chain: embedded dev spec, unsafe RPC methods, instant sealing')
-    .option('--chain <spec>', 'chain spec: "dev" or a path', 'dev')
+    .option('--dev', 'run the dev chain: the embedded dev spec, its state in memory unless --base-path is given')
+    .option('--chain <spec>', 'chain spec: "dev" or a path (without --dev the node keeps its chain in --base-path, by default the platform\'s data directory)', 'dev')
     .option('--sealing <mode>', `block sealing: ${SEALING.join(' | ')} (interval: every 6 s)`, 'instant')
     .option('--rpc-port <port>', 'JSON-RPC port (WebSocket and HTTP)', '9944')
     .option('--rpc-external', 'listen on all interfaces, not only 127.0.0.1 (then only safe methods, unless --unsafe-rpc-external)')
@@ -111,15 +127,14 @@ export function registerNodeCommand(program: Command): void {
     .option('--rpc-disable-batch-requests', 'refuse batch requests')
     .option('--rpc-max-subscriptions-per-connection <n>', 'subscriptions one connection may hold', '1024')
     .option('--no-ui', 'do not serve the marketplace web app on the RPC port')
-    .option('--base-path <dir>', 'keep the chain in a database there and continue it on the next start (in memory when absent)')
+    .option('--base-path <dir>', 'keep the chain in a database there and continue it on the next start')
+    .option('--state-pruning <n|archive>', 'keep the state of the last n blocks queryable, or of all of them (archive; the default on a development chain, 256 otherwise)')
+    .option('-l, --log <target=level...>', 'log filter, as Substrate\'s: e.g. -l runtime=debug or -l debug (levels error, warn, info, debug, trace; runtime::* are the runtime\'s own lines)')
     // A word that is no verb reaches the node's action: name it as Substrate's CLI does, not as "too many arguments".
     .allowExcessArguments()
-    .action(async (flags: Record<string, string | boolean | undefined>, command: Command) => {
+    .action(async (flags: Record<string, string | string[] | boolean | undefined>, command: Command) => {
       if (command.args.length > 0) program.error(`error: unknown command '${command.args[0]}' (see --help)`);
-      if (!flags.dev) {
-        program.help();
-        return;
-      }
+      const logger = consoleLogger((flags.log as string[] | undefined) ?? []);
       const sealing = flags.sealing as Sealing;
       if (!SEALING.includes(sealing)) program.error(`--sealing: expected one of ${SEALING.join(', ')}, got ${String(sealing)}`);
       const port = Number(flags.rpcPort);
@@ -127,8 +142,12 @@ export function registerNodeCommand(program: Command): void {
       const rpcMethods = flags.rpcMethods as RpcMethods;
       if (!RPC_METHODS.includes(rpcMethods)) program.error(`--rpc-methods: expected one of ${RPC_METHODS.join(', ')}, got ${String(rpcMethods)}`);
       const { host, unsafe, warning } = rpcExposure({ rpcExternal: !!flags.rpcExternal, unsafeRpcExternal: !!flags.unsafeRpcExternal, rpcMethods });
+      // Substrate: --dev is the dev chain with its state in a temporary place; any other start keeps the chain in the base path.
+      const chain = flags.dev ? 'dev' : flags.chain as string;
+      const basePath = (flags.basePath as string | undefined) ?? (flags.dev ? undefined : defaultBasePath());
       const running = await startNode({
-        chain: flags.chain as string, sealing, port, host, unsafe, basePath: flags.basePath as string | undefined,
+        chain, sealing, port, host, unsafe, basePath,
+        stateHistory: flags.statePruning === undefined ? undefined : statePruning(flags.statePruning as string),
         maxConnections: count('--rpc-max-connections', flags.rpcMaxConnections),
         maxRequestBytes: megabytes('--rpc-max-request-size', flags.rpcMaxRequestSize),
         maxResponseBytes: megabytes('--rpc-max-response-size', flags.rpcMaxResponseSize),
@@ -138,13 +157,49 @@ export function registerNodeCommand(program: Command): void {
       });
       if (warning) console.warn(warning);
       const { node } = running;
-      console.log(`slicechain dev node: ${node.spec.name} (${node.spec.id}), genesis ${node.chain.genesisHash}, ${sealing} sealing`);
-      node.events.on('block', ({ hash, header }) => console.log(`sealed #${header.number} ${hash}`));
-      node.events.on('refused', (hash, reason) => console.log(`dev_newBlock left out transaction ${hash}: ${reason}`));
+      console.log(`slicechain node: ${node.spec.name} (${node.spec.id}), genesis ${node.chain.genesisHash}, ${sealing} sealing${basePath ? `, database in ${basePath}` : ''}`);
+      logBlocks(node, logger);
+      node.events.on('refused', (hash, reason) => logger.log('warn', 'txpool', `dev_newBlock left out transaction ${hash}: ${reason}`));
+      // The runtime's lines are off unless asked for (-l runtime=debug), or switched by dev_setRuntimeLogLevel.
+      const runtimeLevel = logger.configured('runtime');
+      if (runtimeLevel) node.setRuntimeLogLevel(RUNTIME_LOG_LEVELS.indexOf(runtimeLevel));
+      node.events.on('runtimeLog', (level, target, message) => logger.log(level, target, message));
       const ui = running.uiUrl ? `; web app on ${running.uiUrl}` : '';
       console.log(`ready: JSON-RPC on ${running.url} (and http://${running.url.slice('ws://'.length)})${ui}`);
-      const shutdown = () => void running.close().then(() => process.exit(0));
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
+      const shutdown = (signal: string) => {
+        logger.log('info', 'slicechain', `${signal} received, stopping the node`);
+        void running.close().then(() => {
+          console.log(`slicechain node stopped at #${node.head.number} ${node.head.hash}`);
+          process.exit(0);
+        });
+      };
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
     });
+}
+
+/** Substrate's default base path when none is given: the platform's data directory for the node. */
+function defaultBasePath(): string {
+  const data = process.env.XDG_DATA_HOME || join(homedir(), process.platform === 'darwin' ? 'Library/Application Support' : '.local/share');
+  return join(data, 'slicechain');
+}
+
+/** --state-pruning: a number of blocks, or archive (every block's state). */
+function statePruning(value: string): number {
+  if (value === 'archive' || value === 'archive-canonical') return Infinity;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--state-pruning: expected a positive number of blocks or archive, got ${value}`);
+  return n;
+}
+
+/** One line per block the node makes its head, as Substrate's informant: number, hash, extrinsics and weight. */
+function logBlocks(node: DevNode, logger: Logger): void {
+  node.events.on('block', ({ hash, header }) => {
+    if (!logger.enabled('info', 'slicechain')) return;
+    const block = node.block(hash);
+    const weight = node.read(hash, () => System.BlockWeight.get());
+    const refTime = weight.normal.ref_time + weight.operational.ref_time + weight.mandatory.ref_time;
+    const extrinsics = block?.extrinsics.length ?? 0;
+    logger.log('info', 'slicechain', `✨ Imported #${header.number} (${hash.slice(0, 6)}…${hash.slice(-4)}), ${extrinsics} extrinsic${extrinsics === 1 ? '' : 's'}, weight ${(Number(refTime) / 1e9).toFixed(3)} ms`);
+  });
 }

@@ -53,9 +53,7 @@ export function unpackChecks({ header, bytes }: PackedChecks): SignatureCheck[] 
 
 /** A worker round trip (~0.2 ms) costs what 2-4 checks do: smaller batches are verified in-thread. */
 const IN_THREAD_BELOW = 4;
-/** Several chunks per worker, so that one heavy with Ecdsa (~15x an Ed25519 check) leaves no worker idle... */
-const CHUNKS_PER_WORKER = 4;
-/** ...yet long enough that the round trips stay small next to the work. */
+/** A batch is split into one chunk per worker, each at least this long so that round trips stay small next to the work. */
 const MIN_CHUNK = 16;
 
 const WORKER_ENTRY = new URL('./signature-worker-entry.js', import.meta.url);
@@ -68,15 +66,20 @@ interface Chunk {
 
 interface Slot {
   worker: Worker;
-  /** The one chunk this worker is verifying, if any. */
-  chunk?: Chunk;
+  /**
+   * The chunks posted to this worker and not answered yet, oldest first (a worker answers in the
+   * order it was sent). Every chunk is posted at once: a worker never waits for this thread's
+   * event loop to turn (which a block being executed here holds) to get its next chunk.
+   */
+  inFlight: Chunk[];
+  /** How many checks `inFlight` holds: a new chunk goes to the least loaded worker. */
+  load: number;
 }
 
 const check = ({ kind, signature, message, signer }: SignatureCheck) => verifySignature(kind, signature, message, signer);
 
 export class SignaturePool {
   readonly #slots: Slot[];
-  readonly #queue: Chunk[] = [];
   #closed = false;
   /** Set when a worker died: the pool then refuses every batch with it. */
   #failure: Error | undefined;
@@ -93,11 +96,11 @@ export class SignaturePool {
     if (this.#closed) throw new Error('SignaturePool is closed');
     if (this.#failure) throw this.#failure;
     if (checks.length < IN_THREAD_BELOW) return checks.map(check);
-    const size = Math.max(MIN_CHUNK, Math.ceil(checks.length / (this.#slots.length * CHUNKS_PER_WORKER)));
+    const size = Math.max(MIN_CHUNK, Math.ceil(checks.length / this.#slots.length));
     const valid = new Array<boolean>(checks.length);
     const chunks: Promise<void>[] = [];
     for (let start = 0; start < checks.length; start += size) {
-      chunks.push(new Promise((resolve, reject) => this.#queue.push({
+      chunks.push(new Promise((resolve, reject) => this.#post({
         checks: checks.slice(start, start + size),
         done: (answers) => {
           answers.forEach((answer, i) => { valid[start + i] = answer === 1; });
@@ -106,7 +109,6 @@ export class SignaturePool {
         fail: reject,
       })));
     }
-    this.#dispatch();
     await Promise.all(chunks);
     return valid;
   }
@@ -122,18 +124,17 @@ export class SignaturePool {
   #spawn(): Slot {
     // execArgv: [] so that the entry file alone decides how TypeScript loads, under jest or tsx alike.
     const worker = new Worker(WORKER_ENTRY, { execArgv: [] });
-    // Idle workers do not keep the process alive; `#dispatch` refs a worker while it holds a chunk.
+    // Idle workers do not keep the process alive; `#post` refs a worker while it has chunks to answer.
     worker.unref();
-    const slot: Slot = { worker };
+    const slot: Slot = { worker, inFlight: [], load: 0 };
     worker.on('message', (answers: Uint8Array) => {
       // An answer that arrives after close() or a failure: its chunk was refused already, and the
       // worker must stay ref'd until its 'exit' (see #terminate).
       if (this.#closed || this.#failure) return;
-      const chunk = slot.chunk;
-      slot.chunk = undefined;
-      worker.unref();
+      const chunk = slot.inFlight.shift();
+      slot.load -= chunk?.checks.length ?? 0;
+      if (slot.inFlight.length === 0) worker.unref();
       chunk?.done(answers);
-      this.#dispatch();
     });
     worker.on('error', (error) => this.#fail(error));
     worker.on('exit', (code) => {
@@ -142,15 +143,15 @@ export class SignaturePool {
     return slot;
   }
 
-  #dispatch(): void {
-    for (const slot of this.#slots) {
-      const chunk = slot.chunk ? undefined : this.#queue.shift();
-      if (chunk === undefined) continue;
-      slot.chunk = chunk;
-      slot.worker.ref();
-      const packed = packChecks(chunk.checks);
-      slot.worker.postMessage(packed, [packed.header.buffer, packed.bytes.buffer]);
-    }
+  /** Posts `chunk` to the least loaded worker, which holds the process open until it answers. */
+  #post(chunk: Chunk): void {
+    const slot = this.#slots.reduce((least, candidate) => (candidate.load < least.load ? candidate : least));
+    const packed = packChecks(chunk.checks);
+    // Posted first: a chunk that cannot be posted rejects its batch and is not awaited an answer.
+    slot.worker.postMessage(packed, [packed.header.buffer, packed.bytes.buffer]);
+    slot.inFlight.push(chunk);
+    slot.load += chunk.checks.length;
+    slot.worker.ref();
   }
 
   #fail(error: Error): void {
@@ -172,9 +173,8 @@ export class SignaturePool {
 
   #refuseAll(error: Error): void {
     for (const slot of this.#slots) {
-      slot.chunk?.fail(error);
-      slot.chunk = undefined;
+      for (const chunk of slot.inFlight.splice(0)) chunk.fail(error);
+      slot.load = 0;
     }
-    for (const chunk of this.#queue.splice(0)) chunk.fail(error);
   }
 }

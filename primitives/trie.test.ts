@@ -272,3 +272,34 @@ describe('read proofs', () => {
     expect(trieOf(1).proof([])).toEqual([]);
   });
 });
+
+describe('clone', () => {
+  const apply = (trie: Trie, ops: Op[]) => {
+    for (const { key, value } of ops) {
+      if (value) trie.set(key, value);
+      else trie.delete(key);
+    }
+  };
+  const rebuilt = (trie: Trie): Trie => {
+    const fresh = new Trie(trie.version);
+    for (const [key, value] of trie.entries()) fresh.set(key, value);
+    return fresh;
+  };
+
+  it('gives an independent trie with the same entries and root; changing either leaves the other as it was', () => {
+    fc.assert(fc.property(fc.array(opArb, { maxLength: 30 }), fc.array(opArb, { maxLength: 15 }), fc.array(opArb, { maxLength: 15 }), (built, onCopy, onOriginal) => {
+      const original = new Trie();
+      apply(original, built);
+      const root = hex(original.root());
+      const entries = [...original.entries()].map(([key, value]) => [hex(key), hex(value)]);
+      const copy = original.clone();
+      expect([hex(copy.root()), copy.size, [...copy.entries()].map(([key, value]) => [hex(key), hex(value)])]).toEqual([root, original.size, entries]);
+      apply(copy, onCopy);
+      expect([hex(original.root()), [...original.entries()].map(([key, value]) => [hex(key), hex(value)])]).toEqual([root, entries]);
+      apply(original, onOriginal);
+      // Each side's root is the one its entries give from scratch: no node is shared between them.
+      expect(hex(copy.root())).toBe(hex(rebuilt(copy).root()));
+      expect(hex(original.root())).toBe(hex(rebuilt(original).root()));
+    }));
+  });
+});

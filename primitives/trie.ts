@@ -231,6 +231,12 @@ const leaf = (partial: string, value: string): Node => new Node(partial, value, 
 // Reused to hand a branch's child references to `encodeNode`, which never recurses.
 const childRefs: string[] = [];
 
+function copyNode(node: Node): Node {
+  const copy = new Node(node.partial, node.value, node.bitmap, node.children.length ? node.children.map(copyNode) : NO_CHILDREN);
+  copy.ref = node.ref;
+  return copy;
+}
+
 /** Encodes a node whose children all have their references cached. */
 function encodeCached(node: Node, version: StateVersion): Uint8Array {
   const children = node.children;
@@ -361,6 +367,14 @@ export class Trie {
     }
     this.place(path[depth - 1], slots[depth - 1], replacement);
     for (let d = 0; d < depth; d++) path[d].ref = undefined;
+  }
+
+  /** An independent copy, cached hashes included: several chains can start from one built state. */
+  clone(): Trie {
+    const copy = new Trie(this.version);
+    copy.top = this.top && copyNode(this.top);
+    copy.count = this.count;
+    return copy;
   }
 
   /** The state root. Only nodes changed since the last call are re-encoded and re-hashed. */

@@ -20,6 +20,7 @@ import { Executive, type SignatureCheck } from '../frame/executive.ts';
 import { Overlay } from '../frame/overlay.ts';
 import { call, errors, events, pallet } from '../frame/pallet.ts';
 import { palletStorage } from '../frame/storage.ts';
+import { eventsOf } from '../tests/support.ts';
 import { basePallets, constructBaseRuntime, type BaseRuntimeConfig } from './base-runtime.ts';
 
 const keyring = new Keyring({ type: 'sr25519' });
@@ -203,10 +204,9 @@ describe('the executive on a test runtime', () => {
       expect(Notes.get(accountOf(alice))).toBeUndefined();
       expect(System.accountNonce(accountOf(alice))).toBe(1);
     });
-    const failed = chain.events().at(-1)!.event;
-    if (failed.type !== 'System' || failed.value.type !== 'ExtrinsicFailed') throw new Error(`expected System.ExtrinsicFailed, got ${failed.type}.${failed.value.type}`);
+    const [failed] = eventsOf(chain.events().map((e) => e.event), System.SystemEvents, 'ExtrinsicFailed');
     expect(runtime.moduleError({ index: 7, error: '0x00000000' })).toEqual({ pallet: 'Notes', name: 'Unlucky', docs: ['Thirteen is unlucky.'] });
-    expect(runtime.describeError((failed.value.value as { dispatch_error: Parameters<typeof runtime.describeError>[0] }).dispatch_error)).toBe('Notes.Unlucky');
+    expect(runtime.describeError(failed.dispatch_error)).toBe('Notes.Unlucky');
   });
 
   it('refuses bad origins, proofs, nonces, eras, genesis and weight, leaving no trace', () => {

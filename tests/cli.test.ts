@@ -50,7 +50,7 @@ describe('slicechain CLI', () => {
     const base = join(dir, 'tampered-db');
     const result = await slicechain('import-blocks', tampered, '--chain', 'dev', '--base-path', base);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^Error: block #100 rejected: extrinsic 1 is invalid: Invalid::BadProof \(imported 99 block\(s\) before it; head #99 0x[0-9a-f]{64}\)/);
+    expect(result.stderr).toMatch(/^Error: block #100 rejected: extrinsic 1 is invalid: Invalid::BadProof \(imported 99 block\(s\) before it; head #99 0x[0-9a-f]{64}\)/m);
     const kept = join(dir, 'kept.blocks');
     expect((await slicechain('export-blocks', '--chain', 'dev', '--base-path', base, kept)).code).toBe(0);
     expect(readFileSync(kept, 'utf8').trim().split('\n')).toEqual(lines.slice(0, 99));
@@ -66,7 +66,7 @@ describe('slicechain CLI', () => {
     writeFileSync(flipped, `${lines.join('\n')}\n`);
     const result = await slicechain('import-blocks', flipped);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^Error: block #50 rejected: state root 0x[0-9a-f]{64} differs from the computed 0x[0-9a-f]{64} \(imported 49 block\(s\) before it/);
+    expect(result.stderr).toMatch(/^Error: block #50 rejected: state root 0x[0-9a-f]{64} differs from the computed 0x[0-9a-f]{64} \(imported 49 block\(s\) before it/m);
   });
 
   it('import-blocks refuses a line that is not a block, naming the line', async () => {
@@ -74,7 +74,7 @@ describe('slicechain CLI', () => {
     writeFileSync(bad, `${readFileSync(file, 'utf8').split('\n')[0]}\n0xdeadbeef\n`);
     const result = await slicechain('import-blocks', bad);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^Error: line 2: cannot decode sp_runtime::generic::block::Block: input too short \(imported 1 block\(s\) before it/);
+    expect(result.stderr).toMatch(/^Error: line 2: cannot decode sp_runtime::generic::block::Block: input too short \(imported 1 block\(s\) before it/m);
   });
 
   it('export-state after 200 blocks gives the raw state whose sp-trie root is the head\'s state root', async () => {

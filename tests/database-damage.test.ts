@@ -109,7 +109,7 @@ describe('a damaged database is refused at start, never opened with blocks lost 
     const out = join(dir, 'rescued.blocks');
     const result = await slicechain('export-blocks', '--base-path', base, out);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^Error: exported 30 block\(s\) before the damage: the database at .* is damaged: block #31 is missing \(the next stored block is #32\)/);
+    expect(result.stderr).toMatch(/^Error: exported 30 block\(s\) before the damage: the database at .* is damaged: block #31 is missing \(the next stored block is #32\)/m);
     expect(readFileSync(out, 'utf8').trim().split('\n')).toEqual(exported.slice(0, 30));
   }, 60_000);
 });
@@ -144,7 +144,7 @@ describe('import-blocks', () => {
     expect((await slicechain('simulate', '--blocks', '3', '--seed', '4', '--out', other)).code).toBe(0);
     const result = await slicechain('import-blocks', other, '--base-path', original);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^Error: line 1: block #1 0x[0-9a-f]{64} is not the block #1 0x[0-9a-f]{64} already in the database \(imported 0 block\(s\) before it; head #40 /);
+    expect(result.stderr).toMatch(/^Error: line 1: block #1 0x[0-9a-f]{64} is not the block #1 0x[0-9a-f]{64} already in the database \(imported 0 block\(s\) before it; head #40 /m);
   }, 60_000);
 
   it('refuses a 100 MB line naming it, without reading it whole', async () => {
@@ -157,6 +157,6 @@ describe('import-blocks', () => {
     closeSync(fd);
     const result = await slicechain('import-blocks', file);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^Error: line 3: longer than 33554435 bytes: not a block \(a block is at most 16777216 bytes\) \(imported 2 block\(s\) before it; head #2 /);
+    expect(result.stderr).toMatch(/^Error: line 3: longer than 33554435 bytes: not a block \(a block is at most 16777216 bytes\) \(imported 2 block\(s\) before it; head #2 /m);
   }, 60_000);
 });

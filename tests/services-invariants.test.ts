@@ -16,6 +16,7 @@ import * as ServicesItems from '../pallets/services/storage.ts';
 import { chargeBetween } from '../pallets/services/pricing.ts';
 import type { LockedPrice } from '../pallets/services/types.ts';
 import { Account } from '../frame/system/index.ts';
+import { feePaid } from './support.ts';
 import { Services, Sudo } from '../runtime/runtime.ts';
 
 interface Tracked {
@@ -46,8 +47,7 @@ class Invariants {
 
   check(block: number): void {
     const records = this.chain.events();
-    const fees = records.map((r) => r.event).filter((e) => e.type === 'TransactionPayment' && e.value.type === 'TransactionFeePaid')
-      .reduce((sum, e) => sum + (e.value.value as { actual_fee: bigint }).actual_fee, 0n);
+    const fees = feePaid(records.map((r) => r.event));
     this.chain.query(() => {
       const issuance = TotalIssuance.get();
       expect(issuance).toBe(this.issuance - fees);

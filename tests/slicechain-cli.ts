@@ -5,9 +5,12 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const BIN = new URL('../bin/slicechain.js', import.meta.url).pathname;
 
-export async function slicechain(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+export const slicechain = (...args: string[]) => slicechainWithEnv({}, ...args);
+
+/** The binary with these environment variables added to this process's. */
+export async function slicechainWithEnv(env: Record<string, string>, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run('node', [BIN, ...args], { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const e = error as { stdout: string; stderr: string; code: number };

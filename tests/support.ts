@@ -1,10 +1,14 @@
-// Test support shared by every test runtime: the fee an extrinsic paid, and which storage entries
+// Test support shared by every test runtime: events typed by their pallet's declaration, the fees
+// paid, and which storage entries
 // differ between the head states of two chains, named by their storage item (how a test shows
 // that a failed call changed nothing but the fee and the nonce: one chain took the call, its
 // replica the same block without it).
 import { hexToString, u8aToHex } from '@polkadot/util';
 import type { RuntimeEvent, TestChain } from '../node/harness.ts';
+import type { EnumValue } from '../primitives/scale.ts';
+import type { EventVariants, PalletEvents } from '../frame/pallet.ts';
 import { storagePrefix } from '../frame/storage.ts';
+import { TransactionPaymentEvents } from '../pallets/transaction-payment/index.ts';
 
 export interface DifferingEntry {
   /** `Pallet.Item`, a well-known key (`:extrinsic_index`), or the raw key's hex. */
@@ -22,9 +26,16 @@ export function differingEntries(a: TestChain, b: TestChain): DifferingEntry[] {
   return keys.map((key) => ({ key, item: items.find(({ prefix }) => key.startsWith(prefix))?.item ?? wellKnown(key) }));
 }
 
-/** The fee an extrinsic paid: the `actual_fee` of its TransactionFeePaid event. */
-export function feePaid(events: readonly RuntimeEvent[]): bigint {
-  const paid = events.find((e) => e.type === 'TransactionPayment' && e.value.type === 'TransactionFeePaid');
-  if (!paid) throw new Error(`no TransactionFeePaid among ${events.map((e) => `${e.type}.${e.value.type}`).join(', ')}`);
-  return (paid.value.value as { actual_fee: bigint }).actual_fee;
+/**
+ * The fields of every `name` event of `pallet` among `events`, typed by the pallet's event
+ * declaration: `eventsOf(events, SliceMarketplaceEvents, 'RentalExpired')[0].refunded`.
+ */
+export function eventsOf<V extends EventVariants, K extends EnumValue<V>['type']>(events: readonly RuntimeEvent[], pallet: PalletEvents<V>, name: K):
+  Extract<EnumValue<V>, { type: K }>['value'][] {
+  // The runtime decoded each event with this pallet's declared type: its fields have that type.
+  return events.filter((e) => e.type === pallet.pallet && e.value.type === name).map((e) => e.value.value as Extract<EnumValue<V>, { type: K }>['value']);
 }
+
+/** The fees `events` record: the sum of their TransactionFeePaid events' `actual_fee`. */
+export const feePaid = (events: readonly RuntimeEvent[]): bigint =>
+  eventsOf(events, TransactionPaymentEvents, 'TransactionFeePaid').reduce((sum, { actual_fee }) => sum + actual_fee, 0n);

@@ -1,7 +1,8 @@
 // `sweep` as a user runs it: a 2 x 2 sweep over 2 seeds on worker threads gives, run for run, the
 // head hashes and metrics of the same simulations done one by one (here, in this process, with the
-// spec edited by hand); the shards of `--shard i/n` put together by `sweep-merge` equal the
-// unsharded sweep; a bad parameter is refused by name before any run starts.
+// spec edited by hand); a pool of threads kept warm across sweeps gives the same runs; the shards
+// of `--shard i/n` put together by `sweep-merge` equal the unsharded sweep; a bad parameter is
+// refused by name before any run starts.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,11 +11,11 @@ import { loadChainSpec, type ChainSpec } from '../genesis/spec.ts';
 import { Chain } from '../node/chain.ts';
 import { devPairs } from '../node/keys.ts';
 import { FigureCollector } from '../node/report/figures.ts';
-import { outcomeMetrics, type SweepResult } from '../node/report/sweep.ts';
+import { SweepPool, outcomeMetrics, type SweepResult } from '../node/report/sweep.ts';
 import { simulate } from '../node/simulate.ts';
-import { DEFAULT_PROFILE, profileWorkloads } from '../node/workloads/profiles.ts';
+import { DEFAULT_PROFILE, loadProfile, profileWorkloads } from '../node/workloads/profiles.ts';
 import { MinNoticeBlocks } from '../pallets/services/storage.ts';
-import { PriceBandOf } from '../pallets/slice-marketplace/storage.ts';
+import { PriceBand } from '../pallets/slice-marketplace/storage.ts';
 import { itWithBrowser, openChartPage } from './browser.ts';
 import { json, slicechain } from './slicechain-cli.ts';
 
@@ -55,7 +56,7 @@ describe('sweep', () => {
           services.minNoticeBlocks = notice;
           sliceMarketplace.priceBand = { ...(sliceMarketplace.priceBand as object), max };
           const chain = new Chain(spec);
-          expect(chain.read(() => [MinNoticeBlocks.get(), PriceBandOf.get().max])).toEqual([notice, BigInt(max)]);
+          expect(chain.read(() => [MinNoticeBlocks.get(), PriceBand.get().max])).toEqual([notice, BigInt(max)]);
           const collector = new FigureCollector(chain);
           simulate(chain, { blocks: BLOCKS, seed, workloads: profileWorkloads(DEFAULT_PROFILE), accounts: devPairs(), onBlock: (n, o) => collector.noteRefused(n, o.refused) });
           const run = whole.runs.find((r) => r.seed === seed && r.combination['services.minNoticeBlocks'] === notice && r.combination['sliceMarketplace.priceBand.max'] === max);
@@ -67,6 +68,21 @@ describe('sweep', () => {
       }
     }
     expect(new Set(whole.runs.map((r) => r.head)).size).toBe(8);
+  });
+
+  it('gives the same runs on a pool kept warm from one sweep to the next (another sweep in between)', async () => {
+    const pool = new SweepPool(2);
+    try {
+      const [spec, profile] = [loadChainSpec('dev'), loadProfile('balanced')];
+      const other = { ...whole.definition, params: [{ path: 'services.minNoticeBlocks', values: [7] }], seeds: [1] };
+      expect((await pool.sweep(spec, profile, whole.definition)).runs).toEqual(whole.runs);
+      const between = await pool.sweep(spec, profile, other);
+      expect(between.runs.map((r) => r.combination)).toEqual([{ 'services.minNoticeBlocks': 7 }]);
+      expect(whole.runs.map((r) => r.head)).not.toContain(between.runs[0].head);
+      expect((await pool.sweep(spec, profile, whole.definition, { shard: { index: 2, count: 2 } })).runs).toEqual(whole.runs.filter((r) => r.index % 2 === 1));
+    } finally {
+      await pool.close();
+    }
   });
 
   it('merges --shard 1/2 and 2/2 into what the unsharded sweep gives', () => {

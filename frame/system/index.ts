@@ -8,7 +8,7 @@ import {
 import { DispatchErrors, DispatchInfo, PerDispatchClassWeight, ZERO_WEIGHT } from '../dispatch.ts';
 import { storage } from '../externalities.ts';
 import { object } from '../genesis-json.ts';
-import { call, constant, events, lazyConstant, pallet, genesisConfig } from '../pallet.ts';
+import { call, constant, events, genesisConfig, lazyConstant, pallet } from '../pallet.ts';
 import { palletStorage } from '../storage.ts';
 import {
   AccountInfo, BlockLength, BlockWeights, EMPTY_ACCOUNT, EventRecord, LastRuntimeUpgradeInfo, Phase, RuntimeDbWeight,

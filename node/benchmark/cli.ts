@@ -4,11 +4,11 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { SingleBar } from 'cli-progress';
 import { loadChainSpec } from '../../genesis/spec.ts';
 import { initCrypto } from '../../primitives/crypto.ts';
 import { BENCHMARKS } from '../../runtime/benchmarks.ts';
 import type { BenchmarkedPallet } from '../../frame/benchmarking/index.ts';
+import { progress } from '../progress.ts';
 import { Chain } from '../chain.ts';
 import { analyse, type Analysis } from './analysis.ts';
 import { runCheck } from './check.ts';
@@ -64,16 +64,6 @@ export function describe(result: BenchmarkResult, analysis: Analysis, steps: num
   return [...lines, ''];
 }
 
-function progress(total: number, label: string): { tick(note: string): void; stop(): void } {
-  if (!process.stderr.isTTY) {
-    return { tick: (note) => { if (note) process.stderr.write(`${label}: ${note}\n`); }, stop: () => undefined };
-  }
-  const bar = new SingleBar({ stream: process.stderr, format: `${label} [{bar}] {value}/{total} runs | {note} | {eta_formatted} left`, hideCursor: true });
-  bar.start(total, 0, { note: '' });
-  let done = 0;
-  return { tick: (note) => bar.update(++done, { note }), stop: () => bar.stop() };
-}
-
 const commandLine = (argv: readonly string[]) => `npx slicechain ${argv.map((a) => (/^[\w./:=,-]+$/.test(a) ? a : `'${a}'`)).join(' ')}`;
 
 /** Where a pallet's generated weights go: `<output>/<its dir>/weights.ts`, or the file `output` itself. */
@@ -106,16 +96,18 @@ export async function benchmarkPallet(opts: PalletOptions, argv: readonly string
     const run = { steps: opts.steps, repeat: opts.repeat, low: rangeOverride(opts.low, components), high: rangeOverride(opts.high, components) };
     return { entry, name, run, runs: points(entry.benchmarks[name], run).length * opts.repeat };
   }));
-  const bar = progress(plan.reduce((n, p) => n + p.runs, 0), 'benchmark pallet');
+  const bar = progress('benchmark pallet', plan.reduce((n, p) => n + p.runs, 0), 'runs');
   const results: { entry: BenchmarkedPallet; weights: PalletWeights }[] = [];
   const started = Date.now();
+  let done = 0;
   try {
     for (const { entry, name, run } of plan) {
-      const result = runner.run(entry, name, run, () => bar.tick(''));
+      const result = runner.run(entry, name, run, () => bar.update(++done));
       const analysis = analyse(result);
       results.push({ entry, weights: { result, analysis, ranges: entry.benchmarks[name].components ?? {} } });
-      bar.tick(`${entry.pallet.name}.${name} done`);
+      bar.update(done, `${entry.pallet.name}.${name} done`);
     }
+    bar.finish();
   } finally {
     bar.stop();
   }
@@ -169,9 +161,15 @@ export function registerBenchmarkCommand(program: Command): void {
     .action(async (opts: { repeat: number; output: string; chain: string }) => {
       await initCrypto();
       const chain = new Chain(loadChainSpec(opts.chain));
-      const bar = progress(opts.repeat + 1, 'benchmark overhead');
-      const overhead = measureOverhead(chain, opts.repeat, 100, () => bar.tick(''));
-      bar.stop();
+      const bar = progress('benchmark overhead', opts.repeat + 1, 'steps');
+      let done = 0;
+      let overhead: ReturnType<typeof measureOverhead>;
+      try {
+        overhead = measureOverhead(chain, opts.repeat, 100, () => bar.update(++done));
+        bar.finish();
+      } finally {
+        bar.stop();
+      }
       const all: [string, number[]][] = [['block execution', overhead.block], ['extrinsic base', overhead.extrinsic],
         ...SCHEMES.map((s): [string, number[]] => [`${s} signature check`, overhead.signatures[s]])];
       for (const [name, samples] of all) console.log(statsLine(name, stats(samples)).slice(5));

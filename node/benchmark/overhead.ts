@@ -137,7 +137,7 @@ export async function measureDatabase(entries: number, batches: number, perBatch
       // The CPU of the whole process: LevelDB writes on libuv's threads count too.
       const start = process.cpuUsage();
       const undo = commitChanges(state, changes);
-      db.enqueueEdit(changes, state.root());
+      db.enqueueEdit(changes, state.root(), undefined);
       await db.flush();
       const { user, system } = process.cpuUsage(start);
       write.push(((user + system) * 1000) / perBatch);

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { u8aToHex } from '@polkadot/util';
 import { genesisOf, type ChainSpec } from '../../genesis/spec.ts';
+import type { Genesis } from '../../frame/block-builder.ts';
 import { executive } from '../../runtime/runtime.ts';
 import { Chain } from '../chain.ts';
 import { devPairs } from '../keys.ts';
@@ -116,15 +117,16 @@ export function withOverrides(spec: ChainSpec, combination: Combination): ChainS
   return { ...spec, genesis: { runtimeGenesis: { patch } } };
 }
 
-/** Builds every combination's genesis once, so that a bad value is refused before any run starts. */
-export function checkCombinations(spec: ChainSpec, definition: SweepDefinition): void {
-  for (const combination of combinations(definition.params)) {
-    try {
-      genesisOf(executive, withOverrides(spec, combination));
-    } catch (error) {
-      if (error instanceof SweepError) throw error;
-      throw new SweepError(`${JSON.stringify(combination)}: ${(error as Error).message}`);
-    }
+/**
+ * Why a combination's genesis cannot be built (the parameter named), or undefined when it can.
+ * `build` is the sweep worker's genesis cache, so that checking a combination also prepares its runs.
+ */
+export function combinationProblem(build: () => unknown, combination: Combination): string | undefined {
+  try {
+    build();
+    return undefined;
+  } catch (error) {
+    return error instanceof SweepError ? error.message : `${JSON.stringify(combination)}: ${(error as Error).message}`;
   }
 }
 
@@ -151,48 +153,179 @@ export function outcomeMetrics(figures: Figures): Record<string, number> {
   };
 }
 
-/** One run, as a worker does it: a deterministic simulation of a fresh chain. */
-export function runOne(spec: ChainSpec, profile: Profile, blocks: number, combination: Combination, seed: number): RunResult {
-  const chain = new Chain(withOverrides(spec, combination));
-  const collector = new FigureCollector(chain);
-  simulate(chain, { blocks, seed, workloads: profileWorkloads(profile), accounts: devPairs(), onBlock: (n, outcomes) => collector.noteRefused(n, outcomes.refused) });
-  return { head: chain.head.hash, stateRoot: u8aToHex(chain.state.root()), metrics: outcomeMetrics(collector.figures({ seed, profile: profile.name })) };
+/**
+ * A sweep thread's runs. Each combination's genesis is built once and every run of it starts from
+ * a copy of its state, so a run costs its blocks only; a run is the same pure function as a fresh
+ * `new Chain(spec)` followed by `simulate`.
+ */
+export class SweepRunner {
+  private readonly genesis = new Map<string, { spec: ChainSpec; genesis: Genesis }>();
+
+  constructor(private readonly setup: SweepWorkerSetup) {}
+
+  /** The combination's spec and genesis, built on first use. */
+  prepare(combination: Combination): { spec: ChainSpec; genesis: Genesis } {
+    const key = JSON.stringify(combination);
+    let prepared = this.genesis.get(key);
+    if (!prepared) {
+      const spec = withOverrides(this.setup.spec, combination);
+      this.genesis.set(key, (prepared = { spec, genesis: genesisOf(executive, spec) }));
+    }
+    return prepared;
+  }
+
+  run(combination: Combination, seed: number): RunResult {
+    const { profile, blocks } = this.setup;
+    const { spec, genesis } = this.prepare(combination);
+    const chain = new Chain(spec, { genesis: { ...genesis, state: genesis.state.clone() } });
+    const collector = new FigureCollector(chain);
+    simulate(chain, { blocks, seed, workloads: profileWorkloads(profile), accounts: devPairs(), onBlock: (n, outcomes) => collector.noteRefused(n, outcomes.refused) });
+    return { head: chain.head.hash, stateRoot: u8aToHex(chain.state.root()), metrics: outcomeMetrics(collector.figures({ seed, profile: profile.name })) };
+  }
 }
 
 // ---- worker threads -----------------------------------------------------------------------------
 
-/** What a sweep worker is started with (workerData). */
+/** What a sweep's workers are told before its tasks. */
 export interface SweepWorkerSetup { spec: ChainSpec; profile: Profile; blocks: number }
-export type SweepTask = { index: number; combination: Combination; seed: number };
-export type SweepAnswer = { index: number; result: RunResult } | { index: number; error: string };
+/** To a worker: a new sweep's setup, a combination to check (and prepare), or a run. */
+export type SweepTask =
+  | { kind: 'setup'; setup: SweepWorkerSetup }
+  | { kind: 'check'; combination: Combination }
+  | { kind: 'run'; index: number; combination: Combination; seed: number };
+/** From a worker: a check's verdict, a run's result, or why the run failed. */
+export type SweepAnswer =
+  | { kind: 'checked'; problem?: string }
+  | { kind: 'ran'; index: number; result: RunResult }
+  | { kind: 'failed'; index: number; error: string };
 
 const WORKER_ENTRY = new URL('./sweep-worker-entry.js', import.meta.url);
 
-/** Runs the sweep's runs (or one shard's) on `workers` threads; each thread takes the next run when it finishes one. */
+/** One sweep thread as the main thread sees it: one task at a time, answered in turn. */
+class SweepThread {
+  private readonly worker = new Worker(WORKER_ENTRY);
+  /** Combinations whose genesis this thread has built (during this sweep). */
+  readonly prepared = new Set<string>();
+  private waiting: { resolve: (answer: SweepAnswer) => void; reject: (error: Error) => void } | undefined;
+  private broken: Error | undefined;
+
+  constructor() {
+    this.worker.on('message', (answer: SweepAnswer) => this.settle((w) => w.resolve(answer)));
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => this.fail(new SweepError(`a sweep worker exited with code ${code}`)));
+  }
+
+  setup(setup: SweepWorkerSetup): void {
+    this.prepared.clear();
+    this.worker.postMessage({ kind: 'setup', setup } satisfies SweepTask);
+  }
+
+  ask(task: Exclude<SweepTask, { kind: 'setup' }>): Promise<SweepAnswer> {
+    if (this.broken) return Promise.reject(this.broken);
+    this.prepared.add(JSON.stringify(task.combination));
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.worker.postMessage(task);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.broken ??= new SweepError('the sweep pool is closed');
+    await this.worker.terminate();
+  }
+
+  private fail(error: Error): void {
+    this.broken ??= error;
+    this.settle((w) => w.reject(error));
+  }
+
+  private settle(take: (waiting: NonNullable<SweepThread['waiting']>) => void): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting) take(waiting);
+  }
+}
+
+/**
+ * Sweep worker threads, kept warm from one sweep to the next: a thread loads the runtime once, and
+ * builds each combination's genesis once. All of a run's work happens on its thread; the main
+ * thread only hands out tasks, so one worker is one busy core.
+ */
+export class SweepPool {
+  private readonly threads: SweepThread[];
+
+  constructor(readonly workers: number) {
+    if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`a sweep needs at least one worker, got ${workers}`);
+    this.threads = Array.from({ length: workers }, () => new SweepThread());
+  }
+
+  /**
+   * Checks every combination's genesis on the threads (a bad value is refused, by name, before any
+   * run starts), then runs the sweep's runs (or one shard's): a thread that finishes takes the next
+   * run, preferring a combination it has built already. Results are in the runs' fixed order.
+   */
+  async sweep(spec: ChainSpec, profile: Profile, definition: SweepDefinition,
+    { shard = null, onRun }: { shard?: SweepResult['shard']; onRun?: (done: number, of: number) => void } = {}): Promise<SweepResult> {
+    const setup: SweepWorkerSetup = { spec, profile, blocks: definition.blocks };
+    for (const thread of this.threads) thread.setup(setup);
+    const checks = combinations(definition.params);
+    const problems = await this.share(checks, async (thread, combination) => {
+      const answer = await thread.ask({ kind: 'check', combination });
+      return answer.kind === 'checked' ? answer.problem : undefined;
+    });
+    const problem = problems.find((p) => p !== undefined);
+    if (problem) throw new SweepError(problem);
+
+    const tasks = plannedRuns(definition, shard);
+    const results = new Map<number, RunResult>();
+    const remaining = tasks.map((task) => ({ task, key: JSON.stringify(task.combination) }));
+    await this.share(tasks, async (thread) => {
+      const at = Math.max(0, remaining.findIndex(({ key }) => thread.prepared.has(key)));
+      const [{ task }] = remaining.splice(at, 1);
+      const answer = await thread.ask({ kind: 'run', ...task });
+      if (answer.kind === 'failed') throw new SweepError(`run ${task.index} (${JSON.stringify(task)}): ${answer.error}`);
+      if (answer.kind !== 'ran' || answer.index !== task.index) throw new SweepError(`a sweep worker answered ${JSON.stringify(answer)} to run ${task.index}`);
+      results.set(task.index, answer.result);
+      onRun?.(results.size, tasks.length);
+    });
+    return { definition, shard, runs: tasks.map((task) => ({ ...task, ...(results.get(task.index) as RunResult) })) };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.threads.map((thread) => thread.close()));
+  }
+
+  /**
+   * Does `work` once per item, each thread taking the next item when it is free; answers in the
+   * items' order. The first failure stops the handing out.
+   */
+  private async share<T, R>(items: readonly T[], work: (thread: SweepThread, item: T) => Promise<R>): Promise<R[]> {
+    const answers: R[] = [];
+    let next = 0;
+    await Promise.all(this.threads.map(async (thread) => {
+      try {
+        while (next < items.length) {
+          const at = next++;
+          answers[at] = await work(thread, items[at]);
+        }
+      } catch (error) {
+        next = items.length;
+        throw error;
+      }
+    }));
+    return answers;
+  }
+}
+
+/** A whole sweep (or one shard) on a pool of `workers` threads started for it. */
 export async function runSweep(spec: ChainSpec, profile: Profile, definition: SweepDefinition,
   { workers = availableParallelism(), shard = null, onRun }: { workers?: number; shard?: SweepResult['shard']; onRun?: (done: number, of: number) => void } = {}): Promise<SweepResult> {
-  const tasks = plannedRuns(definition, shard);
-  const results = new Map<number, RunResult>();
-  const setup: SweepWorkerSetup = { spec, profile, blocks: definition.blocks };
-  let next = 0;
-  const threads = Array.from({ length: Math.max(1, Math.min(workers, tasks.length)) }, () => new Worker(WORKER_ENTRY, { workerData: setup }));
+  const pool = new SweepPool(Math.max(1, Math.min(workers, plannedRuns(definition, shard).length)));
   try {
-    await Promise.all(threads.map((thread) => new Promise<void>((resolve, reject) => {
-      const give = () => (next < tasks.length ? thread.postMessage(tasks[next++]) : resolve());
-      thread.on('message', (answer: SweepAnswer) => {
-        if ('error' in answer) return reject(new SweepError(`run ${answer.index} (${JSON.stringify(tasks.find((t) => t.index === answer.index))}): ${answer.error}`));
-        results.set(answer.index, answer.result);
-        onRun?.(results.size, tasks.length);
-        give();
-      });
-      thread.on('error', reject);
-      thread.on('exit', (code) => (code !== 0 ? reject(new SweepError(`a sweep worker exited with code ${code}`)) : undefined));
-      give();
-    })));
+    return await pool.sweep(spec, profile, definition, { shard, onRun });
   } finally {
-    await Promise.all(threads.map((thread) => thread.terminate()));
+    await pool.close();
   }
-  return { definition, shard, runs: tasks.map((task) => ({ ...task, ...(results.get(task.index) as RunResult) })) };
 }
 
 // ---- merging ------------------------------------------------------------------------------------

@@ -49,6 +49,51 @@ type StorageQuery = (typeof STORAGE_QUERIES)[number];
 type StorageItem = { key: string; value?: string; hash?: string; closestDescendantMerkleValue?: string };
 type StorageQueryItem = { key: Uint8Array; type: StorageQuery };
 
+/**
+ * The next page of a storage operation's items, from `cursor` (which query, and the last key given
+ * of a descendants query) on; advances the cursor. Empty when every query is answered (chainHead_v1_storage, archive_v1_storage).
+ */
+export const storagePage = (node: DevNode, hash: Hash, queries: StorageQueryItem[], cursor: { query: number; after?: Uint8Array }): StorageItem[] =>
+  node.at(hash, (state) => {
+    const page: StorageItem[] = [];
+    for (; cursor.query < queries.length && page.length < ITEMS_PER_PAGE; cursor.query++, cursor.after = undefined) {
+      const { key, type } = queries[cursor.query];
+      const hex = u8aToHex(key);
+      if (type === 'value' || type === 'hash') {
+        const value = state.get(key);
+        if (value !== undefined) page.push(type === 'value' ? { key: hex, value: u8aToHex(value) } : { key: hex, hash: u8aToHex(blake2_256(value)) });
+      } else if (type === 'closestDescendantMerkleValue') {
+        // The trie does not expose its nodes' merkle values. The root of a trie holding just the
+        // descendants stands in (the state root itself for the empty key): it changes exactly when
+        // one of them does, which is what clients watch it for, but it is not the node's merkle
+        // value a proof would show.
+        const entries = key.length === 0 ? undefined : [...state.entries(key)];
+        const merkle = entries === undefined ? state.root() : entries.length > 0 ? trieRoot(entries) : undefined;
+        if (merkle) page.push({ key: hex, closestDescendantMerkleValue: u8aToHex(merkle) });
+      } else {
+        for (const [k, v] of state.entries(key, cursor.after)) {
+          page.push(type === 'descendantsValues' ? { key: u8aToHex(k), value: u8aToHex(v) } : { key: u8aToHex(k), hash: u8aToHex(blake2_256(v)) });
+          if (page.length === ITEMS_PER_PAGE) {
+            cursor.after = k;
+            return page;
+          }
+        }
+      }
+    }
+    return page;
+  });
+
+
+/** The `items` parameter of a storage request: `[{ key, type }, ...]`. */
+export function storageQueries(items: unknown): StorageQueryItem[] {
+  if (!Array.isArray(items)) throw invalidParams('items: expected an array of { key, type }');
+  return items.map((item, i) => {
+    const { key, type } = (item ?? {}) as { key?: unknown; type?: unknown };
+    if (!STORAGE_QUERIES.includes(type as StorageQuery)) throw invalidParams(`items[${i}].type: expected one of ${STORAGE_QUERIES.join(', ')}`);
+    return { key: bytesParam([key], 0, `items[${i}].key`), type: type as StorageQuery };
+  });
+}
+
 export function registerChainHead(server: RpcServer, node: DevNode): void {
   const followers = new Map<string, Follower>();
   let nextOperation = 1;
@@ -112,40 +157,6 @@ export function registerChainHead(server: RpcServer, node: DevNode): void {
 
   /** The spec's answer when the follower's operations are all in use. */
   const limitReached = (f: Follower) => slotsInUse(f) >= MAX_OPERATIONS;
-
-  /**
-   * The next page of a storage operation's items, from `cursor` (which query, and the last key given
-   * of a descendants query) on; advances the cursor. Empty when every query is answered.
-   */
-  const storagePage = (hash: Hash, queries: StorageQueryItem[], cursor: { query: number; after?: Uint8Array }): StorageItem[] =>
-    node.at(hash, (state) => {
-      const page: StorageItem[] = [];
-      for (; cursor.query < queries.length && page.length < ITEMS_PER_PAGE; cursor.query++, cursor.after = undefined) {
-        const { key, type } = queries[cursor.query];
-        const hex = u8aToHex(key);
-        if (type === 'value' || type === 'hash') {
-          const value = state.get(key);
-          if (value !== undefined) page.push(type === 'value' ? { key: hex, value: u8aToHex(value) } : { key: hex, hash: u8aToHex(blake2_256(value)) });
-        } else if (type === 'closestDescendantMerkleValue') {
-          // The trie does not expose its nodes' merkle values. The root of a trie holding just the
-          // descendants stands in (the state root itself for the empty key): it changes exactly when
-          // one of them does, which is what clients watch it for, but it is not the node's merkle
-          // value a proof would show.
-          const entries = key.length === 0 ? undefined : [...state.entries(key)];
-          const merkle = entries === undefined ? state.root() : entries.length > 0 ? trieRoot(entries) : undefined;
-          if (merkle) page.push({ key: hex, closestDescendantMerkleValue: u8aToHex(merkle) });
-        } else {
-          for (const [k, v] of state.entries(key, cursor.after)) {
-            page.push(type === 'descendantsValues' ? { key: u8aToHex(k), value: u8aToHex(v) } : { key: u8aToHex(k), hash: u8aToHex(blake2_256(v)) });
-            if (page.length === ITEMS_PER_PAGE) {
-              cursor.after = k;
-              return page;
-            }
-          }
-        }
-      }
-      return page;
-    });
 
   server.subscription({
     subscribe: 'chainHead_v1_follow', unsubscribe: 'chainHead_v1_unfollow', notification: 'chainHead_v1_followEvent',
@@ -233,20 +244,14 @@ export function registerChainHead(server: RpcServer, node: DevNode): void {
   server.method('chainHead_v1_storage', (params, conn) => {
     const f = follower(params, conn);
     const hash = pinnedBlock(f, params, 1);
-    const items = params[2];
-    if (!Array.isArray(items)) throw invalidParams('items: expected an array of { key, type }');
-    const queries = items.map((item, i) => {
-      const { key, type } = (item ?? {}) as { key?: unknown; type?: unknown };
-      if (!STORAGE_QUERIES.includes(type as StorageQuery)) throw invalidParams(`items[${i}].type: expected one of ${STORAGE_QUERIES.join(', ')}`);
-      return { key: bytesParam([key], 0, `items[${i}].key`), type: type as StorageQuery };
-    });
+    const queries = storageQueries(params[2]);
     if (params[3] !== undefined && params[3] !== null) throw invalidParams('childTrie: this chain has no child tries');
     // Each item takes one of the follower's operations; those beyond what is free are discarded.
     const accepted = queries.slice(0, MAX_OPERATIONS - slotsInUse(f));
     if (accepted.length === 0 && queries.length > 0) return { result: 'limitReached' };
     const cursor = { query: 0 };
     const operationId = operation(f, accepted.length, (id) => {
-      const page = storagePage(hash, accepted, cursor);
+      const page = storagePage(node, hash, accepted, cursor);
       if (page.length > 0) f.sink.send({ event: 'operationStorageItems', operationId: id, items: page });
       const done = cursor.query >= accepted.length;
       if (done) f.sink.send({ event: 'operationStorageDone', operationId: id });

@@ -1,10 +1,9 @@
-// Substrate's legacy JSON-RPC methods (chain_*, state_*, system_*, author_*, payment_*) and the dev
-// methods (dev_*), in the JSON shapes polkadot.js expects: hex for bytes and block numbers, headers
-// with SCALE-encoded digest logs, runtime versions in camelCase.
-// (Over 400 lines: one registration per Substrate RPC family, each short; splitting would scatter the shared JSON shapes.)
-import { setImmediate as nextTurn } from 'node:timers/promises';
+// Substrate's legacy JSON-RPC methods (chain_*, state_*, system_*, author_*, payment_*), in the
+// JSON shapes polkadot.js expects: hex for bytes and block numbers, headers with SCALE-encoded
+// digest logs, runtime versions in camelCase. The dev methods are in dev.ts.
+// (Just over 400 lines: one registration per Substrate RPC family, each short; splitting would scatter the shared JSON shapes.)
 import { isHex, u8aConcat, u8aToHex } from '@polkadot/util';
-import { decodeAddress } from '@polkadot/util-crypto';
+import { base58Encode, decodeAddress, ed25519PairFromSeed, randomAsU8a } from '@polkadot/util-crypto';
 import { blake2_256 } from '../../primitives/hashing.ts';
 import { Tuple, u32 } from '../../primitives/scale.ts';
 import { AccountId32, DigestItem, type AccountId, type Hash, type Header } from '../../primitives/types.ts';
@@ -18,19 +17,19 @@ import { BlockRejected } from '../../frame/block.ts';
 import { UnknownBlock, type DevNode, type NewBlock, type TransactionEvent } from '../dev-node.ts';
 import { PoolError, extrinsicHash } from '../pool.ts';
 import { registerChainHead } from './chain-head.ts';
-import { bytesParam, hashParam, optionalHash } from './params.ts';
+import { bytesParam, hashParam, keysParam, optionalHash } from './params.ts';
 import { RpcError, invalidParams, type RpcServer } from './server.ts';
 
 // ---- parameters --------------------------------------------------------------------------------
 
-function countParam(params: unknown[], i: number, name: string): number {
+export function countParam(params: unknown[], i: number, name: string): number {
   const value = params[i];
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw invalidParams(`${name}: expected a non-negative integer, got ${JSON.stringify(value)}`);
   return value;
 }
 
 /** An extrinsic parameter that must decode, or `refuse` says why it does not (before any runtime call). */
-function extrinsicParam(node: DevNode, params: unknown[], i: number, refuse: (reason: string) => RpcError): Uint8Array {
+export function extrinsicParam(node: DevNode, params: unknown[], i: number, refuse: (reason: string) => RpcError): Uint8Array {
   const bytes = bytesParam(params, i, 'extrinsic');
   const reason = node.undecodable(bytes);
   if (reason) throw refuse(reason);
@@ -40,7 +39,7 @@ function extrinsicParam(node: DevNode, params: unknown[], i: number, refuse: (re
 /** substrate-frame-rpc-system's and pallet-transaction-payment-rpc's refusal of an extrinsic that does not decode (code 1). */
 const decodeError = (message: string) => (reason: string) => new RpcError(1, message, reason);
 
-function accountParam(params: unknown[], i: number): AccountId {
+export function accountParam(params: unknown[], i: number): AccountId {
   const value = params[i];
   try {
     if (typeof value !== 'string') throw new Error('not a string');
@@ -72,7 +71,7 @@ export function guarded<T>(body: () => T): T {
   }
 }
 
-const hexNumber = (n: number): string => `0x${n.toString(16)}`;
+const hexNumber = (n: number | bigint): string => `0x${n.toString(16)}`;
 
 export const headerJson = (header: Header) => ({
   parentHash: header.parent_hash,
@@ -95,7 +94,7 @@ export const runtimeVersionJson = (v: RuntimeVersion) => ({
   stateVersion: v.system_version,
 });
 
-const changesJson = (changes: readonly Change[]) => changes.map(([key, value]) => [u8aToHex(key), value === null ? null : u8aToHex(value)]);
+export const changesJson = (changes: readonly Change[]) => changes.map(([key, value]) => [u8aToHex(key), value === null ? null : u8aToHex(value)]);
 
 /**
  * The JSON of a block's header or changes, made once for all the subscriptions that send it: with
@@ -153,6 +152,15 @@ export function nextNonce(node: DevNode, who: AccountId): number {
   return nonce;
 }
 
+/**
+ * A libp2p peer id of a fresh ed25519 key (as a Substrate node without --node-key): base58 of the
+ * identity multihash of the key's protobuf encoding. No network uses it; tools display it.
+ */
+function localPeerId(): string {
+  const publicKey = ed25519PairFromSeed(randomAsU8a(32)).publicKey;
+  return base58Encode(u8aConcat(new Uint8Array([0x00, 0x24, 0x08, 0x01, 0x12, 0x20]), publicKey));
+}
+
 // ---- registration --------------------------------------------------------------------------------
 
 const NODE_NAME = 'slicechain-node';
@@ -164,7 +172,6 @@ export function registerMethods(server: RpcServer, node: DevNode): void {
   registerSystem(server, node);
   registerAuthor(server, node);
   registerPayment(server, node);
-  registerDev(server, node);
   registerChainHead(server, node);
 }
 
@@ -209,6 +216,9 @@ function registerChain(server: RpcServer, node: DevNode): void {
 }
 
 const MAX_KEYS_PAGED = 1000;
+/** state_queryStorage answers at most this many blocks per call. */
+const MAX_QUERY_RANGE = 10_000;
+
 
 function registerState(server: RpcServer, node: DevNode): void {
   const storageChanges = blockListeners(node, ['block', 'reorg', 'storage']);
@@ -259,16 +269,40 @@ function registerState(server: RpcServer, node: DevNode): void {
     }));
   }, { aliases: ['state_getKeysPagedAt'] });
   server.method('state_queryStorageAt', (params) => {
-    const keys = params[0];
-    if (!Array.isArray(keys)) throw invalidParams('keys: expected an array of 0x-hex storage keys');
-    const parsed = keys.map((_, i) => bytesParam(keys, i, `keys[${i}]`));
+    const parsed = keysParam(params, 0);
     return guarded(() => node.at(optionalHash(params, 1), (state, at) =>
       [{ block: at.hash, changes: parsed.map((key) => [u8aToHex(key), state.get(key) === undefined ? null : u8aToHex(state.get(key) as Uint8Array)]) }]));
   });
+  server.method('state_getKeys', (params) => {
+    const prefix = bytesParam(params, 0, 'prefix');
+    return guarded(() => node.at(optionalHash(params, 1), (state) => [...state.keys(prefix)].map((key) => u8aToHex(key))));
+  });
+  server.method('state_queryStorage', (params) => {
+    const keys = keysParam(params, 0);
+    const from = node.resolve(hashParam(params, 1, 'fromBlock'));
+    const to = guarded(() => node.resolve(optionalHash(params, 2)));
+    if (to.number < from.number) throw invalidParams(`toBlock #${to.number} is before fromBlock #${from.number}`);
+    if (to.number - from.number >= MAX_QUERY_RANGE) throw invalidParams(`at most ${MAX_QUERY_RANGE} blocks per query, got ${to.number - from.number + 1}`);
+    // Substrate's shape: a change set for each block where one of the keys differs from the block
+    // before in the range (every key, null included, in the first).
+    const last = new Map<string, string | null>();
+    const sets: { block: Hash; changes: (string | null)[][] }[] = [];
+    for (let number = from.number; number <= to.number; number++) {
+      const block = node.chain.hashAt(number) as Hash;
+      const changes = guarded(() => node.at(block, (state) => keys.flatMap((key) => {
+        const hex = u8aToHex(key);
+        const value = state.get(key);
+        const json = value === undefined ? null : u8aToHex(value);
+        if (last.has(hex) && last.get(hex) === json) return [];
+        last.set(hex, json);
+        return [[hex, json]];
+      })));
+      if (changes.length > 0) sets.push({ block, changes });
+    }
+    return sets;
+  });
   server.method('state_getReadProof', (params) => {
-    const keys = params[0];
-    if (!Array.isArray(keys)) throw invalidParams('keys: expected an array of 0x-hex storage keys');
-    const parsed = keys.map((_, i) => bytesParam(keys, i, `keys[${i}]`));
+    const parsed = keysParam(params, 0);
     return guarded(() => node.at(optionalHash(params, 1), (state, at) => ({ at: at.hash, proof: state.proof(parsed).map((n) => u8aToHex(n)) })));
   });
   server.subscription({
@@ -305,6 +339,13 @@ function registerSystem(server: RpcServer, node: DevNode): void {
   server.method('system_properties', () => node.spec.properties);
   server.method('system_chainType', () => node.spec.chainType);
   server.method('system_health', () => ({ peers: 0, isSyncing: false, shouldHavePeers: false }));
+  // One node, no network: it authors every block, syncs from no one and has no peers.
+  server.method('system_syncState', () => ({ startingBlock: 0, currentBlock: node.head.number, highestBlock: node.head.number }));
+  server.method('system_nodeRoles', () => ['Authority']);
+  server.method('system_peers', () => []);
+  server.method('system_localListenAddresses', () => []);
+  const peerId = localPeerId();
+  server.method('system_localPeerId', () => peerId);
   server.method('system_accountNextIndex', (params) => nextNonce(node, accountParam(params, 0)), { aliases: ['account_nextIndex'] });
   server.method('system_dryRun', (params) => {
     const extrinsic = extrinsicParam(node, params, 0, decodeError('Unable to dry run extrinsic'));
@@ -312,7 +353,11 @@ function registerSystem(server: RpcServer, node: DevNode): void {
   }, { unsafe: true, aliases: ['system_dryRunAt'] });
 }
 
-/** payment_*: TransactionPaymentApi through state_call, in Substrate's JSON (balances as decimal strings). */
+/**
+ * payment_*: TransactionPaymentApi through state_call, in pallet-transaction-payment-rpc's JSON:
+ * queryInfo's weight in sp_weights' serde shape (snake_case) and its fee as a decimal string;
+ * queryFeeDetails' balances as NumberOrHex (a u128 becomes hex).
+ */
 function registerPayment(server: RpcServer, node: DevNode): void {
   const query = (method: string, params: unknown[], refusal: string) => {
     const extrinsic = extrinsicParam(node, params, 0, decodeError(refusal));
@@ -321,7 +366,7 @@ function registerPayment(server: RpcServer, node: DevNode): void {
   server.method('payment_queryInfo', (params) => {
     const info = RuntimeDispatchInfo.dec(query('query_info', params, 'Unable to query dispatch info.'));
     return {
-      weight: { refTime: Number(info.weight.ref_time), proofSize: Number(info.weight.proof_size) },
+      weight: { ref_time: Number(info.weight.ref_time), proof_size: Number(info.weight.proof_size) },
       class: info.class.type.toLowerCase(),
       partialFee: info.partial_fee.toString(),
     };
@@ -330,7 +375,7 @@ function registerPayment(server: RpcServer, node: DevNode): void {
     const { inclusion_fee: fee } = FeeDetails.dec(query('query_fee_details', params, 'Unable to query fee details.'));
     return {
       inclusionFee: fee === undefined ? null
-        : { baseFee: fee.base_fee.toString(), lenFee: fee.len_fee.toString(), adjustedWeightFee: fee.adjusted_weight_fee.toString() },
+        : { baseFee: hexNumber(fee.base_fee), lenFee: hexNumber(fee.len_fee), adjustedWeightFee: hexNumber(fee.adjusted_weight_fee) },
     };
   });
 }
@@ -363,58 +408,4 @@ function registerAuthor(server: RpcServer, node: DevNode): void {
       return stop;
     },
   });
-}
-
-// ---- dev ---------------------------------------------------------------------------------------
-
-/** dev_newBlock builds at most this many blocks per call. */
-const MAX_NEW_BLOCKS = 1000;
-
-function registerDev(server: RpcServer, node: DevNode): void {
-  server.method('dev_newBlock', async (params) => {
-    const opts = (params[0] ?? {}) as Record<string, unknown>;
-    if (typeof opts !== 'object' || Array.isArray(opts)) throw invalidParams('expected { count?, to?, transactions? }');
-    const transactions = opts.transactions === undefined ? [] : opts.transactions;
-    if (!Array.isArray(transactions)) throw invalidParams('transactions: expected an array of 0x-hex extrinsics');
-    const extrinsics = transactions.map((_, i) => bytesParam(transactions, i, `transactions[${i}]`));
-    const count = opts.to !== undefined ? countParam([opts.to], 0, 'to') - node.head.number : opts.count === undefined ? 1 : countParam([opts.count], 0, 'count');
-    if (count < 1) throw invalidParams(`nothing to build: the head is already #${node.head.number}`);
-    if (count > MAX_NEW_BLOCKS) throw invalidParams(`count: at most ${MAX_NEW_BLOCKS} blocks per call, got ${count}`);
-    let hash = node.head.hash;
-    for (let i = 0; i < count; i++) {
-      hash = node.seal(i === 0 ? extrinsics : []).hash;
-      await nextTurn(); // others are served between the blocks
-    }
-    return hash;
-  }, { unsafe: true });
-  server.method('dev_setStorage', (params) => {
-    const values = params[0];
-    const entries: [unknown, unknown][] = Array.isArray(values) ? values as [unknown, unknown][]
-      : typeof values === 'object' && values !== null ? Object.entries(values) : [];
-    if (entries.length === 0 && !Array.isArray(values)) throw invalidParams('values: expected [[key, value | null], ...] or { key: value | null }');
-    const at = optionalHash(params, 1);
-    if (at !== undefined && at !== node.head.hash) throw invalidParams('at: only the best block\'s storage can be set');
-    const changes: Change[] = entries.map((entry, i) => {
-      if (!Array.isArray(entry) || entry.length !== 2) throw invalidParams(`values[${i}]: expected [key, value | null]`);
-      return [bytesParam(entry, 0, `values[${i}] key`), entry[1] === null ? null : bytesParam(entry, 1, `values[${i}] value`)];
-    });
-    node.setStorage(changes);
-    return node.head.hash;
-  }, { unsafe: true });
-  server.method('dev_setHead', (params) => {
-    const target = params[0];
-    const number = typeof target === 'number' ? target : node.numberOf(hashParam(params, 0, 'hashOrNumber'));
-    if (number === undefined) throw invalidParams(`hashOrNumber: no block ${String(target)} on this chain`);
-    guarded(() => node.setHead(number));
-    return node.head.hash;
-  }, { unsafe: true });
-  server.method('dev_dryRun', (params) => {
-    const opts = params[0] as Record<string, unknown> | undefined;
-    if (typeof opts !== 'object' || opts === null) throw invalidParams('expected { extrinsic, at? }');
-    const extrinsic = extrinsicParam(node, [opts.extrinsic], 0, (reason) => invalidParams(`extrinsic: ${reason}`));
-    return guarded(() => {
-      const { outcome, storageDiff } = node.dryRun(extrinsic, optionalHash([opts.at], 0));
-      return { outcome: u8aToHex(ApplyExtrinsicResult.enc(outcome)), storageDiff: changesJson(storageDiff) };
-    });
-  }, { unsafe: true });
 }

@@ -18,3 +18,10 @@ export function hashParam(params: unknown[], i: number, name = 'hash'): Hash {
 /** An optional trailing block hash: absent or null means the best block. */
 export const optionalHash = (params: unknown[], i: number): Hash | undefined =>
   params[i] === undefined || params[i] === null ? undefined : hashParam(params, i, 'at');
+
+/** An array of 0x-hex storage keys. */
+export function keysParam(params: unknown[], i: number): Uint8Array[] {
+  const keys = params[i];
+  if (!Array.isArray(keys)) throw invalidParams('keys: expected an array of 0x-hex storage keys');
+  return keys.map((_, k) => bytesParam(keys, k, `keys[${k}]`));
+}

@@ -9,7 +9,7 @@ import type { AccountId } from '../../primitives/types.ts';
 import { Account } from '../../frame/system/index.ts';
 import { oraclePrice } from '../../pallets/oracle/index.ts';
 import { freeSlices, rentalCostUsd, rentedSlices, slicesIn } from '../../pallets/slice-marketplace/billing.ts';
-import { Farmers, Nodes, PriceBandOf, Renters, Rentals, nodeSlices } from '../../pallets/slice-marketplace/storage.ts';
+import { Farmers, Nodes, PriceBand, Renters, Rentals, nodeSlices } from '../../pallets/slice-marketplace/storage.ts';
 import {
   MAX_NODES_PER_FARMER, MAX_RENTALS_PER_RENTER, MAX_SLICES_PER_NODE, MAX_SLICES_PER_RENTAL,
   type Node, type NodeStatus, type Rental,
@@ -50,7 +50,7 @@ function readView({ chain, block }: WorkloadContext, accounts: readonly AccountI
       block,
       nodes,
       rentals: [...Rentals.entries()].map(([, rental]) => rental).sort((a, b) => (a.id < b.id ? -1 : 1)),
-      band: PriceBandOf.get(),
+      band: PriceBand.get(),
       free: new Map(accounts.map((who) => [who, Account.get(who).data.free])),
       liveRentals: new Map(accounts.map((who) => [who, Renters.get(who).rentals])),
       farmedNodes: new Map(accounts.map((who) => [who, Farmers.get(who)?.nodes ?? 0])),

@@ -106,7 +106,7 @@ describe('transfers', () => {
     const chain = new TestChain();
     const dust = 1_000n;
     const draft = chain.sign(dave, tx.Balances.transfer_allow_death({ dest: id(BOB), value: TOKEN / 20n }));
-    const fee = chain.query(() => TransactionPayment.queryInfo(draft, draft.length)).partial_fee;
+    const fee = chain.query(() => TransactionPayment.api.queryInfo(draft, draft.length)).partial_fee;
     const value = TOKEN / 10n - fee - dust;
     const before = chain.userState();
     const { result, events, len } = chain.apply(dave, tx.Balances.transfer_allow_death({ dest: id(BOB), value }));
@@ -126,13 +126,13 @@ describe('transfers', () => {
     const before = chain.userState();
     // One planck more than leaves the deposit after the fee (computed from the weights, as a wallet would).
     const probe = chain.sign(dave, tx.Balances.transfer_keep_alive({ dest: id(BOB), value: chain.free(DAVE) / 2n }));
-    const probeFee = chain.query(() => TransactionPayment.queryInfo(probe, probe.length)).partial_fee;
+    const probeFee = chain.query(() => TransactionPayment.api.queryInfo(probe, probe.length)).partial_fee;
     const refusedSend = chain.apply(dave, tx.Balances.transfer_keep_alive({ dest: id(BOB), value: chain.free(DAVE) - probeFee - ED + 1n }));
     expect(refusedSend.result).toEqual(failed(token('NotExpendable')));
     expect(chain.userState()).toEqual(afterFeeAndNonce(before, DAVE, feePaid(refusedSend.events)));
     const free = chain.free(DAVE);
     const draft = chain.sign(dave, tx.Balances.transfer_keep_alive({ dest: id(BOB), value: free / 2n }));
-    const fee = chain.query(() => TransactionPayment.queryInfo(draft, draft.length)).partial_fee;
+    const fee = chain.query(() => TransactionPayment.api.queryInfo(draft, draft.length)).partial_fee;
     const { result } = chain.apply(dave, tx.Balances.transfer_keep_alive({ dest: id(BOB), value: free - fee - ED }));
     expect(result).toEqual(ok);
     expect(chain.free(DAVE)).toBe(ED);
@@ -242,7 +242,7 @@ describe('named reserves (through the Escrow test pallet, as product pallets hol
     chain.apply(charlie, tx.Escrow.hold({ amount: TOKEN }));
     const free = chain.free(CHARLIE);
     const draft = chain.sign(charlie, tx.Balances.transfer_allow_death({ dest: id(BOB), value: free / 2n }));
-    const fee = chain.query(() => TransactionPayment.queryInfo(draft, draft.length)).partial_fee;
+    const fee = chain.query(() => TransactionPayment.api.queryInfo(draft, draft.length)).partial_fee;
     const before = chain.userState();
     const all = chain.apply(charlie, tx.Balances.transfer_allow_death({ dest: id(BOB), value: free - fee }));
     expect(all.len).toBe(draft.length);

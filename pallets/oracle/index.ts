@@ -3,7 +3,7 @@
 import { u64 } from '../../primitives/scale.ts';
 import { DispatchErrors, U128_MAX, U64_MAX } from '../../frame/dispatch.ts';
 import { integer, object, optional } from '../../frame/genesis-json.ts';
-import { call, errors, events, pallet, genesisConfig } from '../../frame/pallet.ts';
+import { call, errors, events, genesisConfig, pallet } from '../../frame/pallet.ts';
 import { palletStorage } from '../../frame/storage.ts';
 import type { PriceOracle } from '../../frame/traits.ts';
 import { OracleWeights } from './weights.ts';

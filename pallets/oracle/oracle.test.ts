@@ -4,6 +4,7 @@ import {
   BOB, GENESIS_PATCH, TOKEN, TestChain, afterFeeAndNonce, alice, bob, dispatchErrorOf, eventValues, failed, moduleError,
   parseGenesis, tx,
 } from '../../tests/base-runtime.ts';
+import { U64_MAX } from '../../frame/dispatch.ts';
 import { Price, oraclePrice } from './index.ts';
 import { feePaid } from '../../tests/support.ts';
 
@@ -40,8 +41,8 @@ describe('Oracle', () => {
       expect(oraclePrice.usdToPlanck(1_000_000n, 'up')).toBe(333_333_333_334n);
       expect(oraclePrice.usdToPlanck(0n, 'up')).toBe(0n);
       // The largest u64 price and amount still convert without loss.
-      Price.put((1n << 64n) - 1n);
-      expect(oraclePrice.usdToPlanck((1n << 64n) - 1n, 'down')).toBe(TOKEN);
+      Price.put(U64_MAX);
+      expect(oraclePrice.usdToPlanck(U64_MAX, 'down')).toBe(TOKEN);
     });
   });
 

@@ -1,11 +1,14 @@
 // The marketplace's runtime API at the head of the dev chain: list_slices with every filter, sort and
 // page, with token prices from the oracle; the farmer's and the user's dashboards.
+import fc from 'fast-check';
 import { u8aConcat, u8aToString } from '@polkadot/util';
 import { callRuntimeApi } from '../../frame/apis.ts';
 import { apiId } from '../../frame/runtime-api.ts';
 import { SliceMarketplace, VERSION } from '../../runtime/runtime.ts';
 import { AccountId32 } from '../../primitives/types.ts';
 import { MarketChain, TOKEN, TOKEN_PRICE, devMarketplace, devSpecWith, gridNode, id, text } from '../../tests/marketplace-chain.ts';
+import { U64_MAX } from '../../frame/dispatch.ts';
+import { firstInOrder } from './api.ts';
 import { Nodes } from './storage.ts';
 import {
   FarmerDashboard, PageRequest, SliceFilter, SlicePage, UserDashboard, type Node, type SliceListing, type SortBy,
@@ -162,14 +165,14 @@ describe('list_slices filters and dashboards on a small grid', () => {
 
 describe('derived money figures that cannot fit a u64', () => {
   it('saturate at u64::MAX: a slice priced at u64::MAX per hour lists that as its monthly price too', () => {
-    const max = ((1n << 64n) - 1n).toString();
+    const max = U64_MAX.toString();
     const chain = new MarketChain(devSpecWith({
       priceBand: { min: '1000', max }, slicePrice: max, farms: devMarketplace.farms, gridNodes: [gridNode(1, 1, [8, 32, 800])],
     }));
     const [item] = chain.query(() => api.listSlices(NO_FILTER, page(0, 1))).items;
-    expect(item.price_per_hour).toBe((1n << 64n) - 1n);
-    expect(item.price_per_month).toBe((1n << 64n) - 1n);
-    expect(SlicePage.dec(SlicePage.enc({ total: 1, items: [item] })).items[0].price_per_month).toBe((1n << 64n) - 1n);
+    expect(item.price_per_hour).toBe(U64_MAX);
+    expect(item.price_per_month).toBe(U64_MAX);
+    expect(SlicePage.dec(SlicePage.enc({ total: 1, items: [item] })).items[0].price_per_month).toBe(U64_MAX);
   });
 });
 
@@ -181,4 +184,14 @@ it('list_slices counts slices from free capacity: a 32 vCPU / 128 GB / 2000 GB n
   expect(items.map(({ node, total_slices, free_slices }) => ({ node, total_slices, free_slices }))).toEqual([
     { node: 1, total_slices: 1, free_slices: 1 }, { node: 2, total_slices: 10, free_slices: 10 },
   ]);
+});
+
+describe('firstInOrder (list_slices\' page selection)', () => {
+  it('gives the first items of a full sort, for any items, count and ties broken by index', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 300 }), fc.integer({ min: 0, max: 120 }), (values, count) => {
+      const items = values.map((value, id) => ({ value, id }));
+      const order = (a: { value: number; id: number }, b: { value: number; id: number }) => a.value - b.value || a.id - b.id;
+      expect(firstInOrder(items, count, order)).toEqual([...items].sort(order).slice(0, count));
+    }), { numRuns: 300 });
+  });
 });

@@ -16,6 +16,20 @@ import {
 } from './types.ts';
 
 const nextBlock = (): number => System.Number.get() + 1;
+
+/** Where list_slices reads every node and a listed node's available slices: storage, or the node's index (node/slice-index.ts). */
+export interface ListingSource {
+  nodes(): Iterable<Node>;
+  /** The node's Available slices, in id order. */
+  available(node: number): number[];
+}
+
+const fromStorage: ListingSource = {
+  *nodes() {
+    for (const [, node] of Nodes.entries()) yield node;
+  },
+  available: (node) => nodeSlices(node).filter(([, status]) => status.type === 'Available').map(([id]) => id),
+};
 const sum = (values: readonly bigint[]): bigint => values.reduce((a, b) => a + b, 0n);
 /** A derived micro-USD figure (a month's price, an hourly rate over many slices) saturates at u64::MAX. */
 const saturated = (microUsd: bigint): bigint => (microUsd > U64_MAX ? U64_MAX : microUsd);
@@ -31,6 +45,30 @@ function matches(node: Node, filter: SliceFilter): boolean {
     && (filter.status === undefined || node.status.type === filter.status.type);
 }
 
+/**
+ * The first `count` of `items` in `order` (a total order), as sorting them all would give: kept in
+ * a bounded sorted list, so a first page of thousands of matches costs about one pass over them.
+ */
+export function firstInOrder<T>(items: readonly T[], count: number, order: (a: T, b: T) => number): T[] {
+  if (count <= 0) return [];
+  // Insertion into the kept list is linear in it: past a quarter of the items, a sort is cheaper.
+  if (count * 4 >= items.length) return [...items].sort(order).slice(0, count);
+  const best: T[] = [];
+  for (const item of items) {
+    if (best.length === count && order(item, best[count - 1]) >= 0) continue;
+    let low = 0;
+    let high = best.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (order(best[mid], item) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    best.splice(low, 0, item);
+    if (best.length > count) best.pop();
+  }
+  return best;
+}
+
 const byPrice = (a: Node, b: Node): number => (a.slice_price_per_hour < b.slice_price_per_hour ? -1 : a.slice_price_per_hour > b.slice_price_per_hour ? 1 : 0);
 
 /** The order of a sort, node id breaking ties so that pages never overlap. */
@@ -44,7 +82,7 @@ const ORDER: Record<SortBy['type'], (a: Node, b: Node) => number> = {
 export function createRuntimeApi(oracle: PriceOracle) {
   const inToken = (microUsd: bigint): bigint | undefined => (oracle.price() === undefined ? undefined : oracle.usdToPlanck(microUsd, 'up'));
 
-  const listing = (node: Node): SliceListing => ({
+  const listing = (node: Node, source: ListingSource): SliceListing => ({
     node: node.id,
     farmer: node.farmer,
     location: node.location,
@@ -53,7 +91,7 @@ export function createRuntimeApi(oracle: PriceOracle) {
     sla: node.sla,
     total_slices: slicesIn(node.capacity),
     free_slices: freeSlices(node),
-    available: nodeSlices(node.id).filter(([, status]) => status.type === 'Available').map(([id]) => id),
+    available: source.available(node.id),
     price_per_hour: node.slice_price_per_hour,
     price_per_month: saturated(node.slice_price_per_hour * BigInt(HOURS_PER_MONTH)),
     price_per_hour_planck: inToken(node.slice_price_per_hour),
@@ -100,14 +138,15 @@ export function createRuntimeApi(oracle: PriceOracle) {
   return {
     /**
      * Nodes with slices matching `filter`, sorted as `page.sort` says, `page.size` (at most
-     * MaxPageSize) per page; `total` counts every match.
+     * MaxPageSize) per page; `total` counts every match. The nodes and their slices come from
+     * storage, or from the node's index of the same state (`source`).
      */
-    listSlices(filter: SliceFilter, page: PageRequest): SlicePage {
-      const found = [...Nodes.entries()].map(([, node]) => node).filter((node) => matches(node, filter));
+    listSlices(filter: SliceFilter, page: PageRequest, source: ListingSource = fromStorage): SlicePage {
+      const found = [...source.nodes()].filter((node) => matches(node, filter));
       const order = ORDER[page.sort.type];
-      found.sort((a, b) => order(a, b) || a.id - b.id);
       const size = Math.min(page.size, MAX_PAGE_SIZE);
-      return { total: found.length, items: found.slice(page.index * size, (page.index + 1) * size).map(listing) };
+      const upToPage = firstInOrder(found, (page.index + 1) * size, (a, b) => order(a, b) || a.id - b.id);
+      return { total: found.length, items: upToPage.slice(page.index * size).map((node) => listing(node, source)) };
     },
 
     farmerDashboard(farmer: AccountId): FarmerDashboard {
@@ -138,10 +177,10 @@ export function createRuntimeApi(oracle: PriceOracle) {
   };
 }
 
-export type SliceMarketplaceApi = ReturnType<typeof createRuntimeApi>;
+export type SliceMarketplaceQueries = ReturnType<typeof createRuntimeApi>;
 
 /** SliceMarketplaceApi, as decl_runtime_apis would declare it: the functions above through state_call. */
-export const sliceMarketplaceRuntimeApi = (api: SliceMarketplaceApi): RuntimeApi => runtimeApi('SliceMarketplaceApi', 1, {
+export const sliceMarketplaceRuntimeApi = (api: SliceMarketplaceQueries): RuntimeApi => runtimeApi('SliceMarketplaceApi', 1, {
   list_slices: method({
     inputs: { filter: SliceFilter, page: PageRequest }, output: SlicePage,
     docs: ['Nodes with slices matching the filter, sorted and paged, with the total count.'],

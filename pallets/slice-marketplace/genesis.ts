@@ -4,14 +4,14 @@
 // it, e.g. `...sliceMarketplace.gridNodes[17] (nodeId 4711).total_resources.mru: expected an integer`.
 import { stringToU8a } from '@polkadot/util';
 import { PERMILL, type AccountId } from '../../primitives/types.ts';
-import { U64_MAX } from '../../frame/dispatch.ts';
+import { U32_MAX, U64_MAX } from '../../frame/dispatch.ts';
 import {
   SpecError, account, array, dictionary, integer, object, oneOf, optional, refine, requireArray, requireInteger, requireObject, smallInteger,
 } from '../../frame/genesis-json.ts';
 import { BLOCKS_PER_MONTH, slicesIn } from './billing.ts';
 import {
   MAX_LOCATION_LEN, MAX_NODES_PER_FARMER, MAX_SLICES_PER_NODE, type Capacity, type Certification, type Location, type NodeStatus,
-  type PriceBand, type Sla,
+  type PriceBandBounds, type Sla,
 } from './types.ts';
 
 export interface GenesisNode {
@@ -28,12 +28,12 @@ export interface GenesisNode {
 }
 
 export interface MarketplaceGenesis {
-  priceBand: PriceBand;
+  priceBand: PriceBandBounds;
   blocksPerMonth: number;
   nodes: GenesisNode[];
 }
 
-export const DEFAULT_PRICE_BAND: PriceBand = { min: 1_000n, max: 10_000_000n };
+export const DEFAULT_PRICE_BAND: PriceBandBounds = { min: 1_000n, max: 10_000_000n };
 /** What imported nodes promise when the spec does not say: certified hardware promises more. */
 const DEFAULT_SLA: Record<'diy' | 'certified', Sla> = {
   diy: { min_uptime: 950_000, min_bandwidth_mbps: 100 },
@@ -41,10 +41,9 @@ const DEFAULT_SLA: Record<'diy' | 'certified', Sla> = {
 };
 
 const GIB = 1n << 30n;
-const U32_MAX = 0xffff_ffffn;
 
 const PriceBandConfig = refine(object({ min: integer({ min: 1n, max: U64_MAX }), max: integer({ min: 1n, max: U64_MAX }) }),
-  ({ min, max }, path): PriceBand => {
+  ({ min, max }, path): PriceBandBounds => {
     if (min > max) throw new SpecError(path, `min ${min} exceeds max ${max}`);
     return { min, max };
   });
@@ -78,9 +77,9 @@ const gib = (bytes: bigint): number => Number(bytes / GIB);
 function parseGridNode(json: unknown, field: string, farms: ReadonlyMap<string, AccountId>, farmsPath: string,
   slicePrice: bigint, sla: Record<'diy' | 'certified', Sla>): GenesisNode {
   const record = requireObject(json, field);
-  const id = Number(requireInteger(record, 'nodeId', field, { max: U32_MAX }));
+  const id = Number(requireInteger(record, 'nodeId', field, { max: BigInt(U32_MAX) }));
   const path = `${field} (nodeId ${id})`;
-  const farmId = requireInteger(record, 'farmId', path, { max: U32_MAX }).toString();
+  const farmId = requireInteger(record, 'farmId', path, { max: BigInt(U32_MAX) }).toString();
   const farmer = farms.get(farmId);
   if (farmer === undefined) throw new SpecError(`${path}.farmId`, `farm ${farmId} is not in ${farmsPath}`);
   const total = requireObject(record.total_resources, `${path}.total_resources`);
@@ -94,7 +93,7 @@ function parseGridNode(json: unknown, field: string, farms: ReadonlyMap<string, 
     return all - taken;
   };
   const capacity: Capacity = {
-    cpu_cores: Number(free('cru', U32_MAX)),
+    cpu_cores: Number(free('cru', BigInt(U32_MAX))),
     memory_gb: gib(free('mru', U64_MAX)),
     storage_gb: gib(free('sru', U64_MAX)),
   };
@@ -125,7 +124,7 @@ export function readFarmNodes(json: unknown, path: string, farmId: bigint, farme
   const farms = new Map([[farmId.toString(), farmer]]);
   return requireArray(json, path).flatMap((record, i) => {
     const field = `${path}[${i}]`;
-    const farm = requireInteger(requireObject(record, field), 'farmId', field, { max: U32_MAX });
+    const farm = requireInteger(requireObject(record, field), 'farmId', field, { max: BigInt(U32_MAX) });
     return farm === farmId ? [parseGridNode(record, field, farms, '--farm', 0n, DEFAULT_SLA)] : [];
   });
 }
@@ -137,7 +136,7 @@ export function readFarmNodes(json: unknown, path: string, farmId: bigint, farme
  */
 export const MarketplaceGenesisConfig = refine(object({
   priceBand: optional(PriceBandConfig, DEFAULT_PRICE_BAND),
-  blocksPerMonth: optional(smallInteger({ min: 1, max: Number(U32_MAX / 36n) }), BLOCKS_PER_MONTH),
+  blocksPerMonth: optional(smallInteger({ min: 1, max: Math.floor(U32_MAX / 36) }), BLOCKS_PER_MONTH),
   slicePrice: optional(integer({ max: U64_MAX })),
   sla: optional(object({ diy: optional(SlaConfig, DEFAULT_SLA.diy), certified: optional(SlaConfig, DEFAULT_SLA.certified) }), DEFAULT_SLA),
   farms: optional(FarmsConfig, new Map<string, AccountId>()),

@@ -9,7 +9,7 @@
 import { stringToHex } from '@polkadot/util';
 import { u32 } from '../../primitives/scale.ts';
 import { AccountId32, Balance, BlockNumber, PERMILL, type AccountId, type Weight } from '../../primitives/types.ts';
-import { DispatchErrors, type PostDispatchInfo } from '../../frame/dispatch.ts';
+import { DispatchErrors, U32_MAX, type PostDispatchInfo } from '../../frame/dispatch.ts';
 import { SpecError } from '../../frame/genesis-json.ts';
 import { call, constant, errors, events, genesisConfig, pallet } from '../../frame/pallet.ts';
 import type { Currency, PriceOracle, ReserveId } from '../../frame/traits.ts';
@@ -21,7 +21,7 @@ import {
 import { MarketplaceGenesisConfig } from './genesis.ts';
 import {
   SliceMarketplaceStorage,
-  Agenda, AgendaCursor, BlocksPerMonth, FarmerNodes, Farmers, NextNodeId, NextRentalId, NodeRentals, Nodes, PriceBandOf,
+  Agenda, AgendaCursor, BlocksPerMonth, FarmerNodes, Farmers, NextNodeId, NextRentalId, NodeRentals, Nodes, PriceBand,
   RenterRentals, Renters, Rentals, Slices, nodeRentals, nodeSlices,
 } from './storage.ts';
 import {
@@ -42,7 +42,7 @@ export const RESERVE_ID: ReserveId = stringToHex('slicemkt');
 
 // ---- events and errors ---------------------------------------------------------------------------
 
-export const MarketplaceEvents = events(PALLET, {
+export const SliceMarketplaceEvents = events(PALLET, {
   NodeRegistered: [0, { node: NodeId, farmer: AccountId32, slices: u32 }, 'A farmer registered a node offering `slices` slices.'],
   CapacityUpdated: [1, { node: NodeId, slices: u32, free: u32 }, 'A node\'s capacity changed: it now has `slices` slices, `free` of them free.'],
   SlicePriceSet: [2, { node: NodeId, price_per_hour: MicroUsd }, 'A node\'s slice price changed; live rentals keep theirs.'],
@@ -62,7 +62,7 @@ export const MarketplaceEvents = events(PALLET, {
   IncomeCollected: [11, { node: NodeId, farmer: AccountId32, amount: Balance }, 'A farmer collected what a node\'s rentals had earned.'],
 });
 
-export const MarketplaceErrors = errors(PALLET, {
+export const SliceMarketplaceErrors = errors(PALLET, {
   NodeNotFound: [0, 'No node with this id.'],
   NotNodeOwner: [1, 'Only the node\'s farmer may do this.'],
   TooManyNodes: [2, 'The farmer has the most nodes allowed (`MaxNodesPerFarmer`).'],
@@ -86,7 +86,6 @@ export const MarketplaceErrors = errors(PALLET, {
   ExpiriesPending: [20, 'More of the node\'s rentals are past their end than a call may expire (`MaxExpiriesPerBlock`): try again once the agenda has expired them.'],
   NodeIdTaken: [21, 'A node with this id is already registered (a grid node keeps its gridproxy nodeId).'],
 });
-const Errors = MarketplaceErrors;
 
 // ---- the pallet ----------------------------------------------------------------------------------
 
@@ -105,14 +104,14 @@ const isFree = (status: SliceStatusValue): boolean => status.type !== 'Allocated
 
 function ownedNode(who: AccountId, id: number): NodeValue {
   const node = Nodes.get(id);
-  if (!node) throw Errors.NodeNotFound;
-  if (node.farmer !== who) throw Errors.NotNodeOwner;
+  if (!node) throw SliceMarketplaceErrors.NodeNotFound;
+  if (node.farmer !== who) throw SliceMarketplaceErrors.NotNodeOwner;
   return node;
 }
 
 function checkCapacity(capacity: CapacityValue): number {
   const slices = slicesIn(capacity);
-  if (slices > MAX_SLICES_PER_NODE) throw Errors.CapacityTooLarge;
+  if (slices > MAX_SLICES_PER_NODE) throw SliceMarketplaceErrors.CapacityTooLarge;
   return slices;
 }
 
@@ -150,7 +149,7 @@ interface NewNode {
 function addNode(spec: NewNode): number {
   const slices = checkCapacity(spec.capacity);
   const farmer = Farmers.get(spec.farmer) ?? { nodes: 0, earned: 0n };
-  if (farmer.nodes >= MAX_NODES_PER_FARMER) throw Errors.TooManyNodes;
+  if (farmer.nodes >= MAX_NODES_PER_FARMER) throw SliceMarketplaceErrors.TooManyNodes;
   // The farmer is paid from renters' reserves, possibly in a hook: the account must outlive its nodes.
   if (farmer.nodes === 0) System.incConsumers(spec.farmer);
   const node: NodeValue = {
@@ -167,13 +166,13 @@ function addNode(spec: NewNode): number {
 
 /** Registers a new node under `id` (NextNodeId moves past it), up and priced at the band's minimum. */
 function registerNode(farmer: AccountId, id: number, node: Pick<NewNode, 'capacity' | 'location' | 'sla' | 'certification'>): void {
-  if (node.sla.min_uptime > PERMILL) throw Errors.InvalidSla;
+  if (node.sla.min_uptime > PERMILL) throw SliceMarketplaceErrors.InvalidSla;
   if (id >= NextNodeId.get()) {
-    if (id === 0xffff_ffff) throw DispatchErrors.Overflow; // no id after the last u32
+    if (id === U32_MAX) throw DispatchErrors.Overflow; // no id after the last u32
     NextNodeId.put(id + 1);
   }
-  const slices = addNode({ ...node, id, farmer, status: { type: 'Up' }, slicePricePerHour: PriceBandOf.get().min });
-  MarketplaceEvents.deposit({ type: 'NodeRegistered', value: { node: id, farmer, slices } });
+  const slices = addNode({ ...node, id, farmer, status: { type: 'Up' }, slicePricePerHour: PriceBand.get().min });
+  SliceMarketplaceEvents.deposit({ type: 'NodeRegistered', value: { node: id, farmer, slices } });
 }
 
 export function createSliceMarketplace(config: SliceMarketplaceConfig) {
@@ -207,13 +206,13 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
 
   function expire(rental: RentalValue): void {
     const [paid, refunded] = finish(rental);
-    MarketplaceEvents.deposit({ type: 'RentalExpired', value: { rental: rental.id, paid, refunded } });
+    SliceMarketplaceEvents.deposit({ type: 'RentalExpired', value: { rental: rental.id, paid, refunded } });
   }
 
   /** Holds the cost and allocates `slices` of `node` to a new rental of `months` months. */
   function rent(renter: AccountId, node: NodeValue, slices: number[], months: number): void {
     const info = Renters.get(renter);
-    if (info.rentals >= MAX_RENTALS_PER_RENTER) throw Errors.TooManyRentals;
+    if (info.rentals >= MAX_RENTALS_PER_RENTER) throw SliceMarketplaceErrors.TooManyRentals;
     const price = node.slice_price_per_hour;
     // Rounded up: the renter never pays less than the USD price.
     const cost = oracle.usdToPlanck(rentalCostUsd(price, slices.length, months), 'up');
@@ -232,16 +231,16 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
     RenterRentals.insert(renter, id, undefined);
     Agenda.insert(rental.end, id, undefined);
     Renters.insert(renter, { ...info, rentals: info.rentals + 1 });
-    MarketplaceEvents.deposit({ type: 'SlicesRented', value: {
+    SliceMarketplaceEvents.deposit({ type: 'SlicesRented', value: {
       rental: id, node: node.id, renter, slices, price_per_hour: price, cost, end: rental.end,
     } });
   }
 
   function rentableNode(id: number, months: number): NodeValue {
-    if (months < 1 || months > MAX_RENTAL_MONTHS) throw Errors.InvalidDuration;
+    if (months < 1 || months > MAX_RENTAL_MONTHS) throw SliceMarketplaceErrors.InvalidDuration;
     const node = Nodes.get(id);
-    if (!node) throw Errors.NodeNotFound;
-    if (isDown(node.status)) throw Errors.NodeDown;
+    if (!node) throw SliceMarketplaceErrors.NodeNotFound;
+    if (isDown(node.status)) throw SliceMarketplaceErrors.NodeDown;
     return node;
   }
 
@@ -251,7 +250,7 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
    */
   function expireDue(node: number): { expired: number; freed: number } {
     const due = nodeRentals(node).filter((rental) => rental.end <= now());
-    if (due.length > MAX_EXPIRIES_PER_BLOCK) throw Errors.ExpiriesPending;
+    if (due.length > MAX_EXPIRIES_PER_BLOCK) throw SliceMarketplaceErrors.ExpiriesPending;
     for (const rental of due) expire(rental);
     return { expired: due.length, freed: due.reduce((n, rental) => n + rental.slices.length, 0) };
   }
@@ -295,12 +294,12 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
         docs: 'Change a node\'s capacity; never below what its rented slices use. Free slices are added or removed to match.',
         dispatch: (who, { node: id, capacity }) => {
           const node = ownedNode(who, id);
-          if (!covers(capacity, node.used)) throw Errors.CapacityBelowRented;
+          if (!covers(capacity, node.used)) throw SliceMarketplaceErrors.CapacityBelowRented;
           const slices = checkCapacity(capacity);
           const updated = { ...node, capacity };
           resizeSlices(updated, slices);
           Nodes.insert(id, updated);
-          MarketplaceEvents.deposit({ type: 'CapacityUpdated', value: { node: id, slices, free: freeSlices(updated) } });
+          SliceMarketplaceEvents.deposit({ type: 'CapacityUpdated', value: { node: id, slices, free: freeSlices(updated) } });
         },
       }),
       set_slice_price: call({
@@ -308,20 +307,20 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
         docs: 'Set the price per slice per hour (micro-USD), within the platform band. Live rentals keep the price they were rented at.',
         dispatch: (who, { node: id, price_per_hour }) => {
           const node = ownedNode(who, id);
-          if (node.price_locked) throw Errors.PriceLocked;
-          const band = PriceBandOf.get();
-          if (price_per_hour < band.min || price_per_hour > band.max) throw Errors.PriceOutOfBand;
+          if (node.price_locked) throw SliceMarketplaceErrors.PriceLocked;
+          const band = PriceBand.get();
+          if (price_per_hour < band.min || price_per_hour > band.max) throw SliceMarketplaceErrors.PriceOutOfBand;
           Nodes.insert(id, { ...node, slice_price_per_hour: price_per_hour });
-          MarketplaceEvents.deposit({ type: 'SlicePriceSet', value: { node: id, price_per_hour } });
+          SliceMarketplaceEvents.deposit({ type: 'SlicePriceSet', value: { node: id, price_per_hour } });
         },
       }),
       set_price_band: call({
         index: 3, origin: 'root', args: { min: MicroUsd, max: MicroUsd }, weight: Weights.setPriceBand,
         docs: 'Set the platform price band. Prices already set stay as they are until their farmer changes them.',
         dispatch: ({ min, max }) => {
-          if (min === 0n || min > max) throw Errors.InvalidPriceBand;
-          PriceBandOf.put({ min, max });
-          MarketplaceEvents.deposit({ type: 'PriceBandSet', value: { min, max } });
+          if (min === 0n || min > max) throw SliceMarketplaceErrors.InvalidPriceBand;
+          PriceBand.put({ min, max });
+          SliceMarketplaceEvents.deposit({ type: 'PriceBandSet', value: { min, max } });
         },
       }),
       lock_price: call({
@@ -329,9 +328,9 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
         docs: 'Lock the node\'s slice price: it cannot change until unlocked.',
         dispatch: (who, { node: id }) => {
           const node = ownedNode(who, id);
-          if (node.price_locked) throw Errors.PriceLocked;
+          if (node.price_locked) throw SliceMarketplaceErrors.PriceLocked;
           Nodes.insert(id, { ...node, price_locked: true });
-          MarketplaceEvents.deposit({ type: 'PriceLocked', value: { node: id } });
+          SliceMarketplaceEvents.deposit({ type: 'PriceLocked', value: { node: id } });
         },
       }),
       unlock_price: call({
@@ -339,9 +338,9 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
         docs: 'Unlock the node\'s slice price.',
         dispatch: (who, { node: id }) => {
           const node = ownedNode(who, id);
-          if (!node.price_locked) throw Errors.PriceNotLocked;
+          if (!node.price_locked) throw SliceMarketplaceErrors.PriceNotLocked;
           Nodes.insert(id, { ...node, price_locked: false });
-          MarketplaceEvents.deposit({ type: 'PriceUnlocked', value: { node: id } });
+          SliceMarketplaceEvents.deposit({ type: 'PriceUnlocked', value: { node: id } });
         },
       }),
       set_node_status: call({
@@ -367,7 +366,7 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
                 flipped++;
               }
             }
-            MarketplaceEvents.deposit({ type: 'NodeStatusChanged', value: { node: id, status } });
+            SliceMarketplaceEvents.deposit({ type: 'NodeStatusChanged', value: { node: id, status } });
           }
           return { actualWeight: Weights.setNodeStatus(expired, Math.max(freed, flipped)) };
         },
@@ -377,14 +376,14 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
         docs: 'Remove a node that has no live rentals.',
         dispatch: (who, { node: id }) => {
           const node = ownedNode(who, id);
-          if (rentedSlices(node) > 0) throw Errors.NodeHasRentals;
+          if (rentedSlices(node) > 0) throw SliceMarketplaceErrors.NodeHasRentals;
           Slices.clear({ prefix: [id] });
           Nodes.remove(id);
           FarmerNodes.remove(who, id);
           const farmer = Farmers.get(who) as { nodes: number; earned: bigint };
           Farmers.insert(who, { ...farmer, nodes: farmer.nodes - 1 });
           if (farmer.nodes === 1) System.decConsumers(who);
-          MarketplaceEvents.deposit({ type: 'NodeRemoved', value: { node: id } });
+          SliceMarketplaceEvents.deposit({ type: 'NodeRemoved', value: { node: id } });
         },
       }),
       rent_slice: call({
@@ -393,8 +392,8 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
         dispatch: (renter, { node: id, slice, duration_months }) => {
           const node = rentableNode(id, duration_months);
           const status = Slices.get(id, slice);
-          if (status === undefined) throw Errors.SliceNotFound;
-          if (status.type !== 'Available') throw Errors.SliceNotAvailable;
+          if (status === undefined) throw SliceMarketplaceErrors.SliceNotFound;
+          if (status.type !== 'Available') throw SliceMarketplaceErrors.SliceNotAvailable;
           rent(renter, node, [slice], duration_months);
         },
       }),
@@ -403,10 +402,10 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
         weight: ({ count }) => Weights.rentSlices(Math.min(count, MAX_SLICES_PER_RENTAL)),
         docs: 'Rent `count` free slices of a node for `duration_months` months, all or nothing.',
         dispatch: (renter, { node: id, count, duration_months }) => {
-          if (count < 1 || count > MAX_SLICES_PER_RENTAL) throw Errors.InvalidSliceCount;
+          if (count < 1 || count > MAX_SLICES_PER_RENTAL) throw SliceMarketplaceErrors.InvalidSliceCount;
           const node = rentableNode(id, duration_months);
           const available = nodeSlices(id).filter(([, status]) => status.type === 'Available').map(([slice]) => slice);
-          if (available.length < count) throw Errors.NotEnoughSlices;
+          if (available.length < count) throw SliceMarketplaceErrors.NotEnoughSlices;
           rent(renter, node, available.slice(0, count), duration_months);
         },
       }),
@@ -415,10 +414,10 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
         docs: 'Cancel a rental: the farmer is paid what it has earned, the rest of the held cost is refunded and the slices freed.',
         dispatch: (who, { rental: id }): PostDispatchInfo => {
           const rental = Rentals.get(id);
-          if (!rental) throw Errors.RentalNotFound;
-          if (rental.renter !== who) throw Errors.NotRenter;
+          if (!rental) throw SliceMarketplaceErrors.RentalNotFound;
+          if (rental.renter !== who) throw SliceMarketplaceErrors.NotRenter;
           const [paid, refunded] = finish(rental);
-          MarketplaceEvents.deposit({ type: 'RentalCancelled', value: { rental: id, paid, refunded } });
+          SliceMarketplaceEvents.deposit({ type: 'RentalCancelled', value: { rental: id, paid, refunded } });
           return { actualWeight: Weights.cancelRental(rental.slices.length) };
         },
       }),
@@ -431,7 +430,7 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
           'is taken; later register_node ids come after it.',
         ],
         dispatch: (farmer, { node, capacity, location, sla, certification }) => {
-          if (Nodes.contains(node)) throw Errors.NodeIdTaken;
+          if (Nodes.contains(node)) throw SliceMarketplaceErrors.NodeIdTaken;
           registerNode(farmer, node, { capacity, location, sla, certification });
         },
       }),
@@ -447,13 +446,13 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
             amount += paid;
             Rentals.insert(rental.id, settled);
           }
-          MarketplaceEvents.deposit({ type: 'IncomeCollected', value: { node: id, farmer: who, amount } });
+          SliceMarketplaceEvents.deposit({ type: 'IncomeCollected', value: { node: id, farmer: who, amount } });
           return { actualWeight: Weights.collectIncome(rentals.length) };
         },
       }),
     },
-    events: MarketplaceEvents,
-    errors: MarketplaceErrors,
+    events: SliceMarketplaceEvents,
+    errors: SliceMarketplaceErrors,
     constants: {
       SliceCpuCores: constant(u32, SLICE.cpu_cores, 'vCPUs in a slice.'),
       SliceMemoryGb: constant(u32, SLICE.memory_gb, 'GB of RAM in a slice.'),
@@ -472,7 +471,7 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
     hooks: { onInitialize: processAgenda },
     apis: () => [sliceMarketplaceRuntimeApi(api)],
     genesis: genesisConfig(MarketplaceGenesisConfig, ({ priceBand, blocksPerMonth, nodes }) => {
-      PriceBandOf.put(priceBand);
+      PriceBand.put(priceBand);
       BlocksPerMonth.put(blocksPerMonth);
       for (const node of nodes) {
         if (!System.accountExists(node.farmer)) throw new SpecError(node.farmerField, `account ${node.farmer} does not exist at genesis: give it a balance`);
@@ -481,5 +480,5 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
       NextNodeId.put(nodes.reduce((next, node) => Math.max(next, node.id + 1), 0));
     }),
   });
-  return Object.assign(marketplace, { api });
+  return { ...marketplace, api };
 }

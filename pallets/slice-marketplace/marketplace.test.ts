@@ -9,8 +9,10 @@ import {
   MarketChain, TOKEN, TOKEN_PRICE, devSpecWith, expectOnlyFeeAndNonce, gridNode, id, marketEvents, text,
 } from '../../tests/marketplace-chain.ts';
 import { Account } from '../../frame/system/index.ts';
+import { eventsOf } from '../../tests/support.ts';
+import { SliceMarketplaceEvents } from './index.ts';
 import {
-  Agenda, FarmerNodes, Farmers, NextNodeId, NodeRentals, Nodes, PriceBandOf, RenterRentals, Rentals, Slices, nodeSlices,
+  Agenda, FarmerNodes, Farmers, NextNodeId, NodeRentals, Nodes, PriceBand, RenterRentals, Rentals, Slices, nodeSlices,
 } from './storage.ts';
 import type { Capacity, Rental, SliceStatus } from './types.ts';
 import { feePaid } from '../../tests/support.ts';
@@ -164,7 +166,7 @@ describe('nodes', () => {
       success: false, value: { type: 'Module', value: { index: 11, error: '0x07000000' } } } } });
     report = chain.one(alice, Sudo.tx.sudo({ call: tx.set_price_band({ min: 0n, max: 6n }) }));
     expect(report.events.find((e) => e.type === 'Sudo')!.value).toMatchObject({ value: { sudo_result: { success: false } } });
-    expect(chain.query(() => PriceBandOf.get())).toEqual({ min: 5_000n, max: 90_000n });
+    expect(chain.query(() => PriceBand.get())).toEqual({ min: 5_000n, max: 90_000n });
     expectFailure(bob, tx.set_price_band({ min: 1n, max: 2n }), 'BadOrigin');
   });
 
@@ -396,7 +398,7 @@ describe('billing', () => {
     expect(chain.query(() => [...Rentals.entries()].length)).toBe(8);
     chain.newBlock();
     expect(expired()).toHaveLength(8);
-    expect(expired().every((e) => (e.value as { refunded: bigint }).refunded === 0n)).toBe(true);
+    expect(eventsOf(chain.events().map((e) => e.event), SliceMarketplaceEvents, 'RentalExpired').every((e) => e.refunded === 0n)).toBe(true);
     expect(renters.map((r) => chain.held(r))).toEqual([0n, 0n, 0n, 0n]);
     expect(chain.query(() => [...Slices.entries()].every(([, s]: [unknown, SliceStatus]) => s.type === 'Available'))).toBe(true);
   });
@@ -416,8 +418,7 @@ describe('billing', () => {
     const expiries = report.events.filter((e) => e.event.type === 'SliceMarketplace' && e.event.value.type === 'RentalExpired');
     expect(expiries.filter((e) => e.phase.type === 'Initialization')).toHaveLength(32);
     expect(expiries.filter((e) => e.phase.type === 'ApplyExtrinsic')).toHaveLength(6);
-    for (const { event } of expiries) {
-      const { rental: rentalId, paid, refunded } = event.value.value as { rental: bigint; paid: bigint; refunded: bigint };
+    for (const { rental: rentalId, paid, refunded } of eventsOf(expiries.map((e) => e.event), SliceMarketplaceEvents, 'RentalExpired')) {
       expect({ paid, refunded }).toEqual({ paid: costs.get(rentalId), refunded: 0n });
     }
     expect(chain.query(() => [...Rentals.entries()])).toEqual([]);

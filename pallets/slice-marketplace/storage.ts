@@ -6,7 +6,7 @@ import { palletStorage } from '../../frame/storage.ts';
 import { BLOCKS_PER_MONTH } from './billing.ts';
 import { DEFAULT_PRICE_BAND } from './genesis.ts';
 import {
-  FarmerInfo, Node, NodeId, PriceBand, Rental, RentalId, RenterInfo, SliceId, SliceStatus,
+  FarmerInfo, Node, NodeId, PriceBandBounds, Rental, RentalId, RenterInfo, SliceId, SliceStatus,
   type Rental as RentalValue, type SliceStatus as SliceStatusValue,
 } from './types.ts';
 
@@ -15,7 +15,7 @@ const PALLET = 'SliceMarketplace';
 /** Every storage item of the pallet, registered as it is declared below (metadata order). */
 export const SliceMarketplaceStorage = palletStorage(PALLET);
 
-export const PriceBandOf = SliceMarketplaceStorage.value('PriceBand', PriceBand,
+export const PriceBand = SliceMarketplaceStorage.value('PriceBand', PriceBandBounds,
   { default: DEFAULT_PRICE_BAND, docs: ['The platform band a node\'s slice price per hour (micro-USD) must lie in.'] });
 export const BlocksPerMonth = SliceMarketplaceStorage.value('BlocksPerMonth', BlockNumber,
   { default: BLOCKS_PER_MONTH, docs: ['Blocks in a rental month: 30 days of 6 s blocks; set at genesis (a test chain may shorten it).'] });

@@ -100,8 +100,8 @@ export const Rental = Struct(path('Rental'), {
 });
 export type Rental = Infer<typeof Rental>;
 
-export const PriceBand = Struct(path('PriceBand'), { min: MicroUsd, max: MicroUsd });
-export type PriceBand = Infer<typeof PriceBand>;
+export const PriceBandBounds = Struct(path('PriceBand'), { min: MicroUsd, max: MicroUsd });
+export type PriceBandBounds = Infer<typeof PriceBandBounds>;
 
 export const FarmerInfo = Struct(path('FarmerInfo'), { nodes: u32, earned: Balance });
 export type FarmerInfo = Infer<typeof FarmerInfo>;

@@ -8,7 +8,7 @@ import {
   DispatchErrors, Root, addWeight, lookupAddress, signed, type DispatchInfo, type Origin, type PostDispatchInfo,
 } from '../../frame/dispatch.ts';
 import { account, object, optional } from '../../frame/genesis-json.ts';
-import { call, errors, events, pallet, type RuntimeCallValue, genesisConfig } from '../../frame/pallet.ts';
+import { call, errors, events, genesisConfig, pallet, type RuntimeCallValue } from '../../frame/pallet.ts';
 import { palletStorage } from '../../frame/storage.ts';
 import { SudoWeights } from './weights.ts';
 

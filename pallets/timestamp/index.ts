@@ -3,7 +3,7 @@
 import { Compact, bool, u64 } from '../../primitives/scale.ts';
 import { Moment } from '../../primitives/types.ts';
 import { DispatchFailure, U64_MAX } from '../../frame/dispatch.ts';
-import { call, constant, pallet, genesisConfig } from '../../frame/pallet.ts';
+import { call, constant, genesisConfig, pallet } from '../../frame/pallet.ts';
 import { palletStorage } from '../../frame/storage.ts';
 import { integer, object, optional } from '../../frame/genesis-json.ts';
 import { MILLISECS_PER_BLOCK } from '../../frame/units.ts';

@@ -16,7 +16,7 @@ import { U128_MAX, U64_MAX, type DispatchClass, type DispatchInfo } from '../../
 import { invalid, type SignedExtension } from '../../frame/extensions.ts';
 import { storage } from '../../frame/externalities.ts';
 import { integer, object, optional } from '../../frame/genesis-json.ts';
-import { constant, events, pallet, genesisConfig } from '../../frame/pallet.ts';
+import { constant, events, genesisConfig, pallet } from '../../frame/pallet.ts';
 import { palletStorage } from '../../frame/storage.ts';
 import type { Currency } from '../../frame/traits.ts';
 import { classKey, type WeightLimits } from '../../frame/system/extensions.ts';
@@ -24,7 +24,7 @@ import {
   ChargeTransactionPaymentExtra, MULTIPLIER_ONE, Multiplier, Releases,
   type FeeDetails, type RuntimeDispatchInfo,
 } from './types.ts';
-import { transactionPaymentApi } from './runtime-api.ts';
+import { transactionPaymentApi, type TransactionPaymentQueries } from './runtime-api.ts';
 
 const PALLET = 'TransactionPayment';
 
@@ -177,6 +177,14 @@ export function createTransactionPayment(config: TransactionPaymentConfig) {
     return computeFeeDetails(len, info.weight, 0n, info.pays_fee.type === 'Yes', info.class.type);
   }
 
+  const api: TransactionPaymentQueries = {
+    queryInfo,
+    queryFeeDetails,
+    // Uncapped, as TransactionPaymentApi's query_weight_to_fee / query_length_to_fee.
+    queryWeightToFee: (weight) => weight.ref_time * WEIGHT_FEE_PER_REF_TIME,
+    queryLengthToFee: (length) => BigInt(length) * LENGTH_FEE_PER_BYTE,
+  };
+
   const transactionPayment = pallet({
     name: PALLET,
     docs: 'Transaction fees: withdrawn before dispatch, corrected after it, burned.',
@@ -186,18 +194,12 @@ export function createTransactionPayment(config: TransactionPaymentConfig) {
       OperationalFeeMultiplier: constant(u8, OPERATIONAL_FEE_MULTIPLIER, [
         'A fee multiplier for `Operational` extrinsics to compute "virtual tip" to boost their `priority`.']),
     },
-    apis: (types) => [transactionPaymentApi(types, {
-      queryInfo,
-      queryFeeDetails,
-      // Uncapped, as TransactionPaymentApi's query_weight_to_fee / query_length_to_fee.
-      queryWeightToFee: (weight) => weight.ref_time * WEIGHT_FEE_PER_REF_TIME,
-      queryLengthToFee: (length) => BigInt(length) * LENGTH_FEE_PER_BYTE,
-    })],
+    apis: (types) => [transactionPaymentApi(types, api)],
     /** `{ "multiplier": <FixedU128 inner, 10^18 = 1.0> }`, optional: the fee multiplier, constant from then on. */
     genesis: genesisConfig(object({ multiplier: optional(integer({ min: 1n, max: U128_MAX }), MULTIPLIER_ONE) }), ({ multiplier }) => {
       StorageVersion.put({ type: 'V2' });
       NextFeeMultiplier.put(multiplier);
     }),
   });
-  return Object.assign(transactionPayment, { chargeTransactionPayment, computeFeeDetails, queryInfo, queryFeeDetails });
+  return { ...transactionPayment, chargeTransactionPayment, api };
 }

@@ -6,7 +6,7 @@ import { method, runtimeApi, type RuntimeApi, type RuntimeTypes } from '../../fr
 import { FeeDetails, RuntimeDispatchInfo } from './types.ts';
 
 /** What TransactionPaymentApi asks of the TransactionPayment pallet. */
-export interface FeeQueries {
+export interface TransactionPaymentQueries {
   queryInfo(extrinsic: Uint8Array, len: number): RuntimeDispatchInfo;
   queryFeeDetails(extrinsic: Uint8Array, len: number): FeeDetails;
   queryWeightToFee(weight: WeightValue): bigint;
@@ -14,7 +14,7 @@ export interface FeeQueries {
 }
 
 /** pallet_transaction_payment's runtime API, version 4, over the pallet's fee queries. */
-export function transactionPaymentApi(types: RuntimeTypes, fees: FeeQueries): RuntimeApi {
+export function transactionPaymentApi(types: RuntimeTypes, fees: TransactionPaymentQueries): RuntimeApi {
   return runtimeApi('TransactionPaymentApi', 4, {
     query_info: method({
       inputs: { uxt: types.extrinsic, len: u32 }, output: RuntimeDispatchInfo, docs: [],

@@ -100,7 +100,7 @@ describe('ChargeTransactionPayment', () => {
       chain.submit(charlie, tx.Balances.transfer_allow_death({ dest: id(BOB), value: 100n * TOKEN }));
       chain.newBlock();
       const events = chain.events().map((r) => r.event);
-      paid += events.filter((e) => e.value.type === 'TransactionFeePaid').reduce((sum, e) => sum + (e.value.value as { actual_fee: bigint }).actual_fee, 0n);
+      paid += feePaid(events);
     }
     expect(paid).toBeGreaterThan(0n);
     expect(chain.userState().totalIssuance).toBe(issuance - paid);
@@ -113,7 +113,7 @@ describe('ChargeTransactionPayment', () => {
     const xt = chain.sign(alice, call);
     // weight × fee per ref_time × 0.333…, the fraction not charged.
     const weightFee = runtime.dispatchInfo(call).weight.ref_time * WEIGHT_FEE_PER_REF_TIME;
-    expect(chain.query(() => TransactionPayment.queryFeeDetails(xt, xt.length)).inclusion_fee?.adjusted_weight_fee).toBe((weightFee * third) / MULTIPLIER_ONE);
+    expect(chain.query(() => TransactionPayment.api.queryFeeDetails(xt, xt.length)).inclusion_fee?.adjusted_weight_fee).toBe((weightFee * third) / MULTIPLIER_ONE);
     const { events, len } = chain.apply(alice, call);
     expect(feePaid(events)).toBe(expectedFee(call, len, { multiplier: third }));
   });
@@ -170,8 +170,8 @@ describe('fee queries', () => {
     const chain = new TestChain();
     const call = tx.Balances.transfer_allow_death({ dest: id(EVE), value: TOKEN });
     const xt = chain.sign(alice, call, { tip: 7_000n });
-    const info = chain.query(() => TransactionPayment.queryInfo(xt, xt.length));
-    const details = chain.query(() => TransactionPayment.queryFeeDetails(xt, xt.length));
+    const info = chain.query(() => TransactionPayment.api.queryInfo(xt, xt.length));
+    const details = chain.query(() => TransactionPayment.api.queryFeeDetails(xt, xt.length));
     const { weight, class: cls } = runtime.dispatchInfo(call);
     expect(info).toEqual({ weight, class: cls, partial_fee: expectedFee(call, xt.length) });
     expect(details).toEqual({
@@ -192,7 +192,7 @@ describe('fee queries', () => {
   it('reports no fee for an unsigned extrinsic', () => {
     const chain = new TestChain();
     const inherent = runtime.extrinsic.enc({ call: tx.Oracle.set_price({ price: 1n }) });
-    expect(chain.query(() => TransactionPayment.queryInfo(inherent, inherent.length)).partial_fee).toBe(0n);
-    expect(chain.query(() => TransactionPayment.queryFeeDetails(inherent, inherent.length))).toEqual({ inclusion_fee: undefined, tip: 0n });
+    expect(chain.query(() => TransactionPayment.api.queryInfo(inherent, inherent.length)).partial_fee).toBe(0n);
+    expect(chain.query(() => TransactionPayment.api.queryFeeDetails(inherent, inherent.length))).toEqual({ inclusion_fee: undefined, tip: 0n });
   });
 });

@@ -9,9 +9,11 @@ import { callRuntimeApi } from '../../frame/apis.ts';
 import { apiId } from '../../frame/runtime-api.ts';
 import { buildMetadata } from '../../frame/metadata.ts';
 import { decAnyMetadata } from '@polkadot-api/substrate-bindings';
+import { BenchmarkRunner } from '../../node/benchmark/runner.ts';
 import { TestChain } from '../../node/harness.ts';
 import { accountOf } from '../../node/signer.ts';
 import { Kudos as KudosMap } from './kudos/storage.ts';
+import { BENCHMARKS } from './benchmarks.ts';
 import { Kudos, executive, runtime } from './runtime.ts';
 
 const spec = (addresses: string[]) => parseChainSpec({
@@ -46,6 +48,17 @@ describe('adding a pallet (docs/adding-a-pallet.md)', () => {
     expect(report.included).toBe(true);
     expect(report.error).toBe('Kudos.CannotKudoSelf');
     expect(chain.query(() => KudosMap.get(accountOf(alice)))).toBe(0);
+  });
+
+  it('benchmarks `give` in quick mode: it sets up, runs, verifies, and reads and writes the Kudos map', () => {
+    const { chain } = setup();
+    const [entry] = BENCHMARKS;
+    const root = chain.chain.state.root();
+    const result = new BenchmarkRunner(chain.chain).run(entry, 'give', { steps: 2, repeat: 1 });
+    expect(result.samples.length).toBeGreaterThan(0);
+    expect(result.storage).toEqual({ 'Kudos::Kudos': { reads: 1, writes: 1 } });
+    // The set-up and the run are taken back.
+    expect(chain.chain.state.root()).toEqual(root);
   });
 
   it('lists KudosApi in RuntimeVersion.apis and in Metadata V15, and the pallet in the metadata', () => {
