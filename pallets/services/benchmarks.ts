@@ -173,13 +173,13 @@ export function servicesBenchmarks(Services: ReturnType<typeof createServices>, 
       },
     },
     on_idle: {
-      // s services swept, each ended (its time is up) and settled with the most operators.
+      // s services swept, each ended (its time is up) and settled with the most operators, its
+      // own (no operator account shared between services: each service pays its full share).
       components: { s: [0, MAX_SWEEP] },
       setup: ({ s }, ctx) => {
         ctx.asRoot(calls.setTokenPrice(2_500_000n));
         const owner = customer(ctx);
-        const ops = operators(ctx, MAX_OPERATORS_PER_SERVICE);
-        for (let i = 0; i < s; i++) request(ctx, owner, ops, 50);
+        for (let i = 0; i < s; i++) request(ctx, owner, operators(ctx, MAX_OPERATORS_PER_SERVICE, 'None', i * MAX_OPERATORS_PER_SERVICE), 50);
         const now = System.Number.get() + 50;
         const max = { ref_time: 2n * 10n ** 12n, proof_size: 5n * 1024n * 1024n };
         return {
