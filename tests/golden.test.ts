@@ -15,14 +15,14 @@ import { profileWorkloads } from '../node/workloads/profiles.ts';
 
 // ---- the golden values (the one place to update them) ---------------------------------------------
 const GOLDEN = {
-  metadataV14: '0xbc417e516faa8c406526f6242285c014b513c5abe22647af487e03b8a0aaee10',
-  metadataV15: '0x07ba94e100155b12617492e9c0584024f5951d5389338c81ea73fecff9000ff7',
+  metadataV14: '0xe8ea232a970819e9c46d0968bbb13dd11805c483b1d4ab6c14917c7b91cfbe7d',
+  metadataV15: '0xd4c2f7fc994ac3015e7ed80ae3f31984084f3940b91c27941b0a320c6b37c35f',
   /** blake2_256 over `Pallet.Item=0xprefix` lines, one per storage item, in metadata order. */
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
-  genesis: '0xfe12382cb45cf89ea2d1e520cab31267c7203599d094ec6d09e57d8e3a9ad868',
+  genesis: '0x79ec1e919c114286a19e9626c89078d57e9e942907e3ce9d21b4765479761726',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0x90565b804c29791825603e9ffccbcf5173c9f8f545cb8132773abb2c311b8f3b',
-  head: '0x7060883dd9097f71bc0bc3b71805ad096e84037c9dbcc77f2ac4ede91837f79f',
+  blocks: '0x0bb74756de70a544510126f184dff3a56f5b8845d08ac3a21ee8eb8671f29006',
+  head: '0xe99b31fede36d0df0638b3727e40cdb20b140cd5a9849006275530cf53bc5190',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));

@@ -2,24 +2,24 @@
 // regenerate. Each weight is the mean CPU time of its samples (garbage collection included, as blocks pay it).
 // A signed extrinsic pays the base plus its own scheme's signature check: ecdsa costs about ten
 // times sr25519, and charging every signer the worst scheme would overprice most transactions.
-// Command: npx slicechain benchmark overhead --repeat 20
-// Date: 2026-11-30T23:03:08.094Z
+// Command: npx slicechain benchmark overhead
+// Date: 2026-12-01T01:42:02.966Z
 // CPU: Intel(R) Xeon(R) Processor, cores: 2, Node v20.20.2
 // Statistics (execution time):
-//   block execution: min 1018.00 us, max 8440.00 us, mean 2104.40 us, median 1107.00 us, p95 6809.00 us, p99 8440.00 us
-//   extrinsic base: min 157.82 us, max 886.16 us, mean 271.30 us, median 211.53 us, p95 431.74 us, p99 886.16 us
-//   Sr25519 signature check: min 115.49 us, max 545.72 us, mean 287.73 us, median 275.35 us, p95 440.56 us, p99 545.72 us
-//   Ed25519 signature check: min 102.53 us, max 602.58 us, mean 220.63 us, median 194.38 us, p95 401.50 us, p99 602.58 us
-//   Ecdsa signature check: min 1931.00 us, max 3633.38 us, mean 2291.76 us, median 2129.95 us, p95 2939.86 us, p99 3633.38 us
+//   block execution: min 1286.00 us, max 12074.00 us, mean 2233.98 us, median 1889.00 us, p95 5276.00 us, p99 12074.00 us
+//   extrinsic base: min 89.37 us, max 390.54 us, mean 154.93 us, median 146.07 us, p95 252.75 us, p99 390.54 us
+//   Sr25519 signature check: min 25.16 us, max 679.63 us, mean 266.91 us, median 259.35 us, p95 448.23 us, p99 679.63 us
+//   Ed25519 signature check: min 0.00 us, max 465.58 us, mean 178.37 us, median 164.88 us, p95 341.98 us, p99 465.58 us
+//   Ecdsa signature check: min 1694.33 us, max 3559.57 us, mean 2539.40 us, median 2455.64 us, p95 3425.80 us, p99 3559.57 us
 import type { Weight } from '../../primitives/types.ts';
 
 /** An empty block: initialize, the timestamp inherent, finalize, state root. */
-export const BLOCK_EXECUTION_WEIGHT: Weight = { ref_time: 2_104_400_000n, proof_size: 0n };
+export const BLOCK_EXECUTION_WEIGHT: Weight = { ref_time: 2_233_980_000n, proof_size: 0n };
 /** A no-op extrinsic through validation and application, its signature check aside. */
-export const EXTRINSIC_BASE_WEIGHT: Weight = { ref_time: 271_295_000n, proof_size: 0n };
+export const EXTRINSIC_BASE_WEIGHT: Weight = { ref_time: 154_934_400n, proof_size: 0n };
 /** Verifying one signature, by scheme: added to each signed extrinsic's weight. */
 export const SIGNATURE_CHECK_WEIGHTS: Readonly<Record<'Sr25519' | 'Ed25519' | 'Ecdsa', Weight>> = {
-  Sr25519: { ref_time: 287_734_000n, proof_size: 0n },
-  Ed25519: { ref_time: 220_635_000n, proof_size: 0n },
-  Ecdsa: { ref_time: 2_291_764_000n, proof_size: 0n },
+  Sr25519: { ref_time: 266_906_600n, proof_size: 0n },
+  Ed25519: { ref_time: 178_372_000n, proof_size: 0n },
+  Ecdsa: { ref_time: 2_539_396_600n, proof_size: 0n },
 };
