@@ -5,7 +5,7 @@ import type { DispatchError, Era, TransactionValidity, TransactionValidityError 
 import { mortalEra } from '../primitives/types.ts';
 import { loadChainSpec, type ChainSpec } from '../genesis/spec.ts';
 import type { EventRecord } from '../frame/system/types.ts';
-import type { Block } from '../frame/block.ts';
+import type { Block, BuiltBlock } from '../frame/block.ts';
 import type { RuntimeEventValue as RuntimeEvent } from '../frame/construct.ts';
 import type { ApplyExtrinsicResult, Executive } from '../frame/executive.ts';
 import { describeValidityError } from '../frame/extensions.ts';
@@ -68,6 +68,8 @@ export class TestChain {
   /** //Alice .. //Ferdie, signing deterministically (node/keys.ts): the same test writes the same blocks every run. */
   readonly accounts: Record<Lowercase<typeof DEV_ACCOUNTS[number]>, SigningPair>;
   private queue: { extrinsic: Uint8Array; signer?: string }[] = [];
+  /** The last block built by newBlock, with its storage changes and the values they replaced. */
+  lastBuilt?: BuiltBlock;
 
   /** A chain from `spec` ('dev', a spec file path, or a ChainSpec) running `executive` (slicechain's by default). */
   constructor(spec: ChainSpec | string = 'dev', executive?: Executive) {
@@ -131,6 +133,7 @@ export class TestChain {
     const queue = this.queue;
     this.queue = [];
     const { built, results, inherents } = this.chain.author(queue.map((q) => q.extrinsic));
+    this.lastBuilt = built;
     const events = this.events();
     let index = inherents;
     const runtime = this.chain.runtime;
