@@ -168,15 +168,3 @@ export function dispatchErrorOf(body: () => unknown) {
   }
   throw new Error('expected a dispatch failure');
 }
-
-/**
- * What `before` becomes when `who` pays `fee` and bumps its nonce and nothing else happens: the
- * state a failed or refused-by-its-call extrinsic must leave.
- */
-export function afterFeeAndNonce(before: ReturnType<TestChain['userState']>, who: AccountId, fee: bigint) {
-  const info = before.accounts.get(who)!;
-  const accounts = new Map(before.accounts);
-  accounts.set(who, { ...info, nonce: info.nonce + 1, data: { ...info.data, free: info.data.free - fee } });
-  return { ...before, accounts, totalIssuance: before.totalIssuance - fee };
-}
-
