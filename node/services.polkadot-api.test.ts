@@ -1,33 +1,18 @@
 // The Services pallet as a polkadot-api user meets it on the dev node: its storage, its calls
 // signed and submitted, and ServicesApi through state_call, all typed from the node's metadata.
-import { createClient, type PolkadotClient } from 'polkadot-api';
-import { getWsProvider } from 'polkadot-api/ws';
 import { getPolkadotSigner } from '@polkadot-api/signer';
 import { sr25519CreateDerive } from '@polkadot-labs/hdkd';
 import { DEV_MINI_SECRET, ss58Address } from '@polkadot-labs/hdkd-helpers';
-import { WebSocket } from 'ws';
-import { startNode, type RunningNode } from './node.ts';
+import { papiClientFixture } from '../tests/papi-client.ts';
 
 describe('Services through polkadot-api on the dev node', () => {
-  let running: RunningNode;
-  let client: PolkadotClient;
-
-  beforeAll(async () => {
-    running = await startNode({ port: 0, sealing: 'instant', unsafe: true });
-    // Node 20 has no global WebSocket: the `ws` package's client stands in, as polkadot-api documents.
-    client = createClient(getWsProvider(running.url, { websocketClass: WebSocket as unknown as typeof globalThis.WebSocket }));
-  });
-
-  afterAll(async () => {
-    client?.destroy();
-    await running?.close();
-  });
+  const fixture = papiClientFixture();
 
   it('reads operators, requests a service and asks ServicesApi about it', async () => {
     const derive = sr25519CreateDerive(DEV_MINI_SECRET);
     const eve = derive('//Eve');
     const bob = ss58Address(derive('//Bob').publicKey, 42);
-    const api = client.getUnsafeApi();
+    const api = fixture.client.getUnsafeApi();
     const resources = { vcpu: 2, mem_mb: 4096, storage_gb: 100, storage_class: { type: 'Ssd', value: undefined } };
 
     const prefs = await api.query.Services.Operators.getValue(bob, { at: 'best' }) as { price_targets: unknown };
