@@ -35,7 +35,8 @@ function storageItemNamer(chain: TestChain): (key: HexString) => string {
  */
 export function expectOnlyFeeAndNonce(chain: TestChain, who: AccountId, events: readonly RuntimeEvent[], alsoChanged: readonly string[] = []): void {
   const { executive, state } = chain.chain;
-  const built = chain.lastBuilt!;
+  const built = chain.lastBuilt;
+  if (!built) throw new Error('expectOnlyFeeAndNonce: the chain has built no block');
   const control = state.clone();
   revertChanges(control, built.undo);
   const { parent_hash, number } = built.block.header;
