@@ -363,7 +363,7 @@ export function buildProgram(): Command {
     });
 
   program.command('grid-nodes')
-    .description('Register (or update the capacity of) the signer\'s ThreeFold grid nodes from a saved gridproxy /nodes answer, over JSON-RPC.')
+    .description('Register (or update the capacity of) the signer\'s ThreeFold grid nodes from a saved gridproxy /nodes answer, through a running node (@polkadot/api).')
     .argument('<file>', 'a saved gridproxy /nodes response (a JSON array of node records)')
     .requiredOption('--farm <farmId>', 'the signer\'s gridproxy farmId: only its records are submitted', integer('--farm'))
     .requiredOption('--suri <suri>', 'the signer\'s secret URI (sr25519), e.g. //Charlie')

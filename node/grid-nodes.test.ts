@@ -1,15 +1,21 @@
 // `slicechain grid-nodes` against a running dev node, as a farmer uses it: a saved gridproxy /nodes
 // answer with Charlie's farm 1 (one node new, one already on chain with less free now, one as it is)
 // and another farm's record; a dry run changes nothing, the real run registers and updates, a second
-// run finds nothing to do, and a malformed record is refused naming it before anything is sent.
+// run finds nothing to do, a block's refusal is reported with exit code 1, and a malformed record is
+// refused naming it before anything is sent.
 import { jest } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram } from './cli.ts';
 import { startNode, type RunningNode } from './node.ts';
+import { Keyring } from '@polkadot/keyring';
+import { accountOf, signExtrinsic } from './signer.ts';
 import { Nodes } from '../pallets/slice-marketplace/storage.ts';
+import { SliceMarketplace, runtime } from '../runtime/runtime.ts';
+import { accountNonce } from '../frame/system/index.ts';
 
+const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
 const CHARLIE = '0x90b5ab205c6974c9ea841be688864633dc9ca8a357843eeacf2314649965fe22';
 const GIB = 2 ** 30;
 const record = (nodeId: number, farmId: number, used?: { cru: number; mru: number; sru: number }) => ({
@@ -62,10 +68,27 @@ describe('grid-nodes', () => {
       { node: 9001, action: 'register', capacity: { cpu_cores: 8, memory_gb: 32, storage_gb: 1024 }, outcome: 'ok' },
       { node: 23, action: 'update_capacity', capacity: { cpu_cores: 4, memory_gb: 32, storage_gb: 1024 }, outcome: 'ok' },
     ]);
-    expect(stored(9001)).toMatchObject({ id: 9001, farmer: CHARLIE, capacity: { cpu_cores: 8, memory_gb: 32, storage_gb: 1024 }, certification: { type: 'Certified' } });
+    expect(stored(9001)).toMatchObject({ id: 9001, farmer: CHARLIE, capacity: { cpu_cores: 8, memory_gb: 32, storage_gb: 1024 }, certification: { type: 'Certified' },
+      location: { country: new TextEncoder().encode('Belgium'), city: new TextEncoder().encode('Ghent') }, sla: { min_uptime: 990_000, min_bandwidth_mbps: 1_000 } });
     expect(stored(23)?.capacity).toEqual({ cpu_cores: 4, memory_gb: 32, storage_gb: 1024 });
     const again = JSON.parse(await gridNodes([record(9001, 1), { ...genesisNode23, used_resources: { cru: 4, mru: 0, sru: 0, hru: 0 } }], '--json'));
     expect(again.nodes.map((n: { action: string }) => n.action)).toEqual(['unchanged', 'unchanged']);
+  }, 120_000);
+
+  it('reports the block\'s refusal (ExtrinsicFailed) and exits with 1: capacity below what rented slices use', async () => {
+    const { spec_version: specVersion, transaction_version: transactionVersion } = runtime.version;
+    const chain = running.node.chain;
+    const nonce = chain.read(() => accountNonce(accountOf(alice)));
+    running.node.submit(signExtrinsic(runtime, alice, SliceMarketplace.tx.rent_slice({ node: 25, slice: 0, duration_months: 1 }),
+      { nonce, genesisHash: chain.genesisHash, specVersion, transactionVersion }));
+    while (chain.read(() => accountNonce(accountOf(alice))) === nonce) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stored(25)?.used.cpu_cores).toBe(1);
+    const allUsed = { ...record(25, 1), used_resources: { cru: 8, mru: 0, sru: 0, hru: 0 } };
+    const output = await gridNodes([allUsed]);
+    expect(output).toContain('node 25: update_capacity (0 vCPU, 32 GB RAM, 1024 GB SSD free): failed: sliceMarketplace.CapacityBelowRented');
+    expect(process.exitCode).toBe(1);
+    process.exitCode = undefined;
+    expect(stored(25)?.capacity.cpu_cores).toBe(8);
   }, 120_000);
 
   it('refuses a malformed record naming the record and the field, before sending anything', async () => {
