@@ -132,7 +132,9 @@ describe('slicechain benchmark check', () => {
       for (const [, , , ms, declared, ratio] of rows) {
         expect(Number(ms)).toBeGreaterThan(0);
         expect(Number(declared)).toBeGreaterThan(0);
-        expect(Number(ratio)).toBeCloseTo(Number(ms) / Number(declared), 1);
+        // The table prints times to 0.1 ms: the ratio matches them within that rounding.
+        const rounding = Number(ratio) * (0.05 / Number(ms) + 0.05 / Number(declared)) + 0.005;
+        expect(Math.abs(Number(ratio) - Number(ms) / Number(declared))).toBeLessThanOrEqual(rounding);
       }
     } finally {
       log.mockRestore();
