@@ -13,10 +13,10 @@ import { DEV_ACCOUNTS } from '../node/keys.ts';
 import { accountOf, payloadParts, signExtrinsic } from '../node/signer.ts';
 import { accountNonce } from '../frame/system/index.ts';
 import { Balances } from '../runtime/runtime.ts';
+import { TOKEN } from '../frame/units.ts';
 
 const PER_BLOCK = Number(process.argv[2] ?? 2000);
 const BLOCKS = Number(process.argv[3] ?? 3);
-const TOKEN = 10n ** 12n;
 
 const chain = new Chain(loadChainSpec('dev'));
 // The keyring's wasm signer: a benchmark needs speed, not deterministic signatures.

@@ -22,12 +22,12 @@ import { simulate } from '../node/simulate.ts';
 import { profileWorkloads } from '../node/workloads/profiles.ts';
 import { initCrypto, verify } from '../primitives/crypto.ts';
 import { Balances, runtime } from '../runtime/runtime.ts';
+import { TOKEN } from '../frame/units.ts';
 
 await initCrypto();
 const PER_BLOCK = Number(process.argv[2] ?? 1000);
 const TRANSFER_BLOCKS = Number(process.argv[3] ?? 3);
 const MIXED_BLOCKS = Number(process.argv[4] ?? 100);
-const TOKEN = 10n ** 12n;
 const spec = loadChainSpec('dev');
 
 /** CPU seconds of the whole process (every thread) and wall seconds spent in `body`. */

@@ -22,6 +22,7 @@ import { PageRequest, SliceFilter, SlicePage } from '../pallets/slice-marketplac
 import { DevNode } from '../node/dev-node.ts';
 import { SliceIndex } from '../node/slice-index.ts';
 import type { RuntimeCallValue } from '../frame/pallet.ts';
+import { TOKEN } from '../frame/units.ts';
 
 
 await initCrypto();
@@ -32,7 +33,6 @@ const RENTALS = 10_000;
 const RENTERS = 80; // MaxRentalsPerRenter is 128
 const PER_BLOCK = 800;
 const MONTH = 2_000;
-const TOKEN = 10n ** 12n;
 const tx = SliceMarketplace.tx;
 
 const sr25519 = new Keyring({ type: 'sr25519', ss58Format: 42 });

@@ -3,3 +3,5 @@
 export const MILLISECS_PER_BLOCK = 6000n;
 export const BLOCKS_PER_HOUR = 600;
 export const BLOCKS_PER_DAY = 24 * BLOCKS_PER_HOUR;
+/** One token in planck: the chain's 12 decimals (the spec's `tokenDecimals`). */
+export const TOKEN = 10n ** 12n;

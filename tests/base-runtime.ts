@@ -20,8 +20,8 @@ import { blockLengthWithNormalRatio, sensibleBlockWeights } from '../frame/syste
 import type { AccountInfo } from '../frame/system/types.ts';
 import { NextFeeMultiplier } from '../pallets/transaction-payment/index.ts';
 import { basePallets, constructBaseRuntime, type BaseRuntimeConfig } from '../runtime/base-runtime.ts';
+import { TOKEN } from '../frame/units.ts';
 
-export const TOKEN = 10n ** 12n;
 
 const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
 export const alice = keyring.addFromUri('//Alice');

@@ -10,7 +10,6 @@ import { TotalIssuance } from '../pallets/balances/index.ts';
 import { Account } from '../frame/system/index.ts';
 
 export const GIB = 2 ** 30;
-export const TOKEN = 10n ** 12n;
 
 const dev = loadChainSpec('dev');
 const devPatch = (dev.genesis as { runtimeGenesis: { patch: Record<string, unknown> } }).runtimeGenesis.patch;

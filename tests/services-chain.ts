@@ -13,9 +13,9 @@ import { Services, Sudo } from '../runtime/runtime.ts';
 import { oraclePrice as oracle } from '../pallets/oracle/index.ts';
 import type { PriceTargets as Targets, Resources } from '../pallets/services/types.ts';
 import { expectOnlyFeeAndNonce } from './support.ts';
+import { TOKEN } from '../frame/units.ts';
 
 export const tx = Services.tx;
-export const TOKEN = 10n ** 12n;
 export const ecdsaKey = (name: string) => u8aToHex(new Keyring({ type: 'ecdsa' }).addFromUri(`//${name}`).publicKey) as HexString;
 export const targets = (cpu: bigint, mem: bigint, storage_hdd: bigint, storage_ssd: bigint, storage_nvme: bigint): Targets =>
   ({ cpu, mem, storage_hdd, storage_ssd, storage_nvme });

@@ -10,8 +10,8 @@ import { storage } from '../frame/externalities.ts';
 import { buildMetadata } from '../frame/metadata.ts';
 import { Balances, Sudo, System, runtime } from '../runtime/runtime.ts';
 import { expectOnlyFeeAndNonce, feePaid } from './support.ts';
+import { TOKEN } from '../frame/units.ts';
 
-const TOKEN = 10n ** 12n;
 const id = (pair: { addressRaw: Uint8Array }) => ({ type: 'Id' as const, value: accountOf(pair as never) });
 
 /** What block #1 did with `extrinsic`, its state root, and the state root of an empty block #1. */

@@ -26,8 +26,8 @@ import { ChainDatabase } from '../database.ts';
 import { Executive } from '../../frame/executive.ts';
 import { signExtrinsic, type SigningPair } from '../signer.ts';
 import { SCHEMES, schemePair, type Scheme } from './overhead.ts';
+import { TOKEN } from '../../frame/units.ts';
 
-const TOKEN = 10n ** 12n;
 
 /** The account of a pair: its public key, or for ecdsa the keyring's blake2 hash of it. */
 const accountOf = (pair: SigningPair): AccountId => u8aToHex(pair.addressRaw) as AccountId;

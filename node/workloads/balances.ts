@@ -6,8 +6,8 @@ import { Balances, Oracle, Sudo, System } from '../../runtime/runtime.ts';
 import { deterministicPair } from '../keys.ts';
 import { accountOf, type SigningPair } from '../signer.ts';
 import type { PlannedCall, Workload, WorkloadContext } from './types.ts';
+import { TOKEN } from '../../frame/units.ts';
 
-const TOKEN = 10n ** 12n;
 /** New accounts the workload funds and later spends from: //User//0 .. //User//(USERS-1). */
 const USERS = 24;
 const users = Array.from({ length: USERS }, (_, i) => deterministicPair(`//User//${i}`));

@@ -18,9 +18,9 @@ import { SliceMarketplace } from '../../runtime/runtime.ts';
 import type { RuntimeCallValue } from '../../frame/pallet.ts';
 import { accountOf, type SigningPair } from '../signer.ts';
 import type { PlannedCall, Rng, Workload, WorkloadContext } from './types.ts';
+import { TOKEN } from '../../frame/units.ts';
 
 const tx = SliceMarketplace.tx;
-const TOKEN = 10n ** 12n;
 /** What a renter keeps free beyond the rentals it plans: fees for the block's calls. */
 const FEE_MARGIN = 10n * TOKEN;
 

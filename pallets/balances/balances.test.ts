@@ -5,10 +5,8 @@ import type { HexString } from '../../primitives/scale.ts';
 import type { AccountId, MultiAddress } from '../../primitives/types.ts';
 import { SpecError } from '../../frame/genesis-json.ts';
 import * as System from '../../frame/system/index.ts';
-import {
-  ALICE, BOB, CHARLIE, DAVE, ESCROW_ID, EVE, GENESIS_PATCH, TOKEN, TestChain, TransactionPayment, alice,
-  bob, charlie, dave, dispatchErrorOf, eventValues, failed, moduleError, names, ok, parseGenesis, runtime, tx,
-} from '../../tests/base-runtime.ts';
+import { ALICE, BOB, CHARLIE, DAVE, ESCROW_ID, EVE, GENESIS_PATCH, TestChain, TransactionPayment, alice, bob, charlie, dave, dispatchErrorOf, eventValues, failed, moduleError, names, ok, parseGenesis, runtime, tx } from '../../tests/base-runtime.ts';
+import { TOKEN } from '../../frame/units.ts';
 import { EXISTENTIAL_DEPOSIT, MAX_RESERVES, Reserves, TotalIssuance, balancesCurrency } from './index.ts';
 import { Balances } from '../../runtime/runtime.ts';
 import { expectOnlyFeeAndNonce, feePaid } from '../../tests/support.ts';

@@ -1,9 +1,7 @@
 // The Oracle as a user sees it: Root sets the price, others cannot; pallets convert USD with it.
 import { SpecError } from '../../frame/genesis-json.ts';
-import {
-  BOB, GENESIS_PATCH, TOKEN, TestChain, alice, bob, dispatchErrorOf, eventValues, failed, moduleError,
-  parseGenesis, tx,
-} from '../../tests/base-runtime.ts';
+import { BOB, GENESIS_PATCH, TestChain, alice, bob, dispatchErrorOf, eventValues, failed, moduleError, parseGenesis, tx } from '../../tests/base-runtime.ts';
+import { TOKEN } from '../../frame/units.ts';
 import { U64_MAX } from '../../frame/dispatch.ts';
 import { Price, oraclePrice } from './index.ts';
 import { expectOnlyFeeAndNonce } from '../../tests/support.ts';

@@ -14,8 +14,8 @@ import {
   Services as RunningServices,
 } from './storage.ts';
 import { MAX_OPERATORS_PER_SERVICE, type PriceTargets, type Resources } from './types.ts';
+import { TOKEN } from '../../frame/units.ts';
 
-const TOKEN = 10n ** 12n;
 const FUNDS = 1_000_000n * TOKEN;
 const TARGETS: PriceTargets = { cpu: 1000n, mem: 500n, storage_hdd: 50n, storage_ssd: 100n, storage_nvme: 150n };
 const RAISED: PriceTargets = { ...TARGETS, cpu: 1100n };

@@ -17,9 +17,8 @@ import { ApiCallError, callRuntimeApi, type ApiContext } from '../../frame/apis.
 import { apiId } from '../../frame/runtime-api.ts';
 import { genesisOf, loadChainSpec, parseChainSpec } from '../../genesis/spec.ts';
 import { feePaid } from '../../tests/support.ts';
-import {
-  BOB_TARGETS, HIGH, LOW, SMALL, ServicesChain, TOKEN, blockEvents, ecdsaKey, ok, planck, prefs, servicesEvents, targets,
-} from '../../tests/services-chain.ts';
+import { BOB_TARGETS, HIGH, LOW, SMALL, ServicesChain, blockEvents, ecdsaKey, ok, planck, prefs, servicesEvents, targets } from '../../tests/services-chain.ts';
+import { TOKEN } from '../../frame/units.ts';
 import * as ServicesItems from './storage.ts';
 import { operator, quote } from './runtime-api.ts';
 import { chargeBetween, hourlyPrice } from './pricing.ts';

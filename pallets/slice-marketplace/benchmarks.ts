@@ -10,8 +10,8 @@ import { AgendaCursor, BlocksPerMonth, NextNodeId, NextRentalId, Nodes, Rentals,
 import {
   MAX_AGENDA_BLOCKS_PER_BLOCK, MAX_EXPIRIES_PER_BLOCK, MAX_RENTALS_PER_RENTER, MAX_SLICES_PER_NODE, MAX_SLICES_PER_RENTAL, SLICE,
 } from './types.ts';
+import { TOKEN } from '../../frame/units.ts';
 
-const TOKEN = 10n ** 12n;
 const capacity = (slices: number) => ({ cpu_cores: slices * SLICE.cpu_cores, memory_gb: slices * SLICE.memory_gb, storage_gb: slices * SLICE.storage_gb });
 const LOCATION = { country: new TextEncoder().encode('Switzerland'), city: new TextEncoder().encode('Zurich') };
 const SLA = { min_uptime: 990_000, min_bandwidth_mbps: 1000 };

@@ -5,9 +5,8 @@
 import type { SigningPair } from '../../node/signer.ts';
 import type { RuntimeCallValue } from '../../frame/pallet.ts';
 import { Sudo, SliceMarketplace } from '../../runtime/runtime.ts';
-import {
-  MarketChain, TOKEN, TOKEN_PRICE, devSpecWith, gridNode, id, marketEvents, text,
-} from '../../tests/marketplace-chain.ts';
+import { MarketChain, TOKEN_PRICE, devSpecWith, gridNode, id, marketEvents, text } from '../../tests/marketplace-chain.ts';
+import { TOKEN } from '../../frame/units.ts';
 import { Account } from '../../frame/system/index.ts';
 import { eventsOf, expectOnlyFeeAndNonce, feePaid } from '../../tests/support.ts';
 import { SliceMarketplaceEvents } from './index.ts';

@@ -3,10 +3,8 @@ import { u8aToHex } from '@polkadot/util';
 import type { MultiAddress } from '../../primitives/types.ts';
 import { SpecError } from '../../frame/genesis-json.ts';
 import { Price } from '../oracle/index.ts';
-import {
-  ALICE, BOB, CHARLIE, EVE, GENESIS_PATCH, TOKEN, TestChain, alice, bob, failed, moduleError, names, ok,
-  parseGenesis, runtime, tx, type Event,
-} from '../../tests/base-runtime.ts';
+import { ALICE, BOB, CHARLIE, EVE, GENESIS_PATCH, TestChain, alice, bob, failed, moduleError, names, ok, parseGenesis, runtime, tx, type Event } from '../../tests/base-runtime.ts';
+import { TOKEN } from '../../frame/units.ts';
 import { Key } from './index.ts';
 import { SudoWeights } from './weights.ts';
 import { expectOnlyFeeAndNonce, feePaid } from '../../tests/support.ts';

@@ -4,10 +4,8 @@ import type { RuntimeCallValue } from '../../frame/pallet.ts';
 import { SpecError } from '../../frame/genesis-json.ts';
 import { EXISTENTIAL_DEPOSIT } from '../balances/index.ts';
 import * as System from '../../frame/system/index.ts';
-import {
-  ALICE, BASE_EXTRINSIC_REF_TIME, BOB, CHARLIE, DAVE, EVE, GENESIS_PATCH, TOKEN, TestChain, TransactionPayment,
-  alice, bob, charlie, dave, failed, names, ok, parseGenesis, refused, runtime, tx, type Event,
-} from '../../tests/base-runtime.ts';
+import { ALICE, BASE_EXTRINSIC_REF_TIME, BOB, CHARLIE, DAVE, EVE, GENESIS_PATCH, TestChain, TransactionPayment, alice, bob, charlie, dave, failed, names, ok, parseGenesis, refused, runtime, tx, type Event } from '../../tests/base-runtime.ts';
+import { TOKEN } from '../../frame/units.ts';
 import { LENGTH_FEE_PER_BYTE, OPERATIONAL_FEE_MULTIPLIER, WEIGHT_FEE_PER_REF_TIME } from './index.ts';
 import { MULTIPLIER_ONE } from './types.ts';
 import { expectOnlyFeeAndNonce, feePaid } from '../../tests/support.ts';
