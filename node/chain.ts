@@ -1,4 +1,5 @@
-// A chain: genesis from a spec, the committed state at the head, the blocks, and the two ways a
+// A chain: genesis from a spec, the committed state at the head, the blocks (in memory, read from
+// the database, or kept nowhere; only their hashes are always in memory), and the two ways a
 // block arrives — authored here (BlockBuilder) or imported (executeBlock, roots checked). The CLI,
 // the test harness and the RPC node all drive this.
 import { hexToU8a, u8aToHex } from '@polkadot/util';
@@ -29,14 +30,27 @@ export interface Authored {
   inherents: number;
 }
 
+/** Where a chain reads the blocks it does not keep in memory (the database). */
+export interface BlockSource {
+  /** The block at `number` of the chain (one the chain committed), or undefined when there is none. */
+  block(number: number): Block | undefined;
+}
+
 export interface ChainOptions {
   /** The runtime to run (the slicechain runtime by default; tests may bring their own). */
   executive?: Executive;
   /**
-   * Resume from a stored head state and its blocks (the database). `stateRoot` is the root the
-   * store recorded for that state: the head header's, unless a dev node edited the head's state.
+   * Resume from a stored head state and the hashes of the stored blocks, oldest first (the
+   * database, which then serves the blocks as `blocks`). `stateRoot` is the root the store
+   * recorded for that state: the head header's, unless a dev node edited the head's state.
    */
-  resume?: { state: Trie; stateRoot?: Hash; blocks: readonly { block: Block; hash: Hash }[] };
+  resume?: { state: Trie; stateRoot: Hash; hashes: readonly Hash[] };
+  /**
+   * Where the blocks are kept: in memory, every one (the default), or read from a source (the
+   * database) and none in memory. `'none'`: kept nowhere (simulate writing its blocks to a file as
+   * it makes them); `blockAt` then knows none.
+   */
+  blocks?: 'memory' | 'none' | BlockSource;
   /** The spec's genesis, built already (a sweep starts many chains from one); the chain takes over its state. */
   genesis?: Genesis;
 }
@@ -45,22 +59,22 @@ export class Chain {
   readonly executive: Executive;
   readonly genesis: Genesis;
   readonly state: Trie;
+  /** Every block's hash by number: the one thing the chain keeps per block (about 100 bytes). */
   private readonly hashes: Hash[];
-  private readonly blocks = new Map<Hash, Block>();
+  /** The blocks kept in memory by number (all of them with `blocks: 'memory'`, else none). */
+  private readonly kept: Map<number, Block> | undefined;
+  private readonly source: BlockSource | undefined;
   /** Called after a block becomes the head (persistence, subscriptions). */
   readonly listeners: ((built: BuiltBlock) => void)[] = [];
 
-  constructor(readonly spec: ChainSpec, { executive = slicechain, resume, genesis }: ChainOptions = {}) {
+  constructor(readonly spec: ChainSpec, { executive = slicechain, resume, blocks = 'memory', genesis }: ChainOptions = {}) {
     this.executive = executive;
     this.genesis = genesis ?? genesisOf(executive, spec);
     this.state = resume?.state ?? this.genesis.state;
-    this.hashes = [this.genesis.hash];
-    for (const { block, hash } of resume?.blocks ?? []) {
-      if (block.header.parent_hash !== this.head.hash) throw new Error(`stored block #${block.header.number} does not follow #${this.head.number}`);
-      this.blocks.set(hash, block);
-      this.hashes.push(hash);
-    }
-    const expected = resume?.stateRoot ?? resume?.blocks.at(-1)?.block.header.state_root ?? this.genesis.header.state_root;
+    this.hashes = [this.genesis.hash, ...(resume?.hashes ?? [])];
+    this.kept = blocks === 'memory' ? new Map() : undefined;
+    this.source = typeof blocks === 'object' ? blocks : undefined;
+    const expected = resume?.stateRoot ?? this.genesis.header.state_root;
     if (u8aToHex(this.state.root()) !== expected) {
       throw new Error(`the stored state of block #${this.head.number} is damaged: its root is ${u8aToHex(this.state.root())}, ${expected} was recorded`);
     }
@@ -146,13 +160,30 @@ export class Chain {
     return this.hashes[number];
   }
 
-  block(hash: Hash): Block | undefined {
-    return this.blocks.get(hash);
+  /** How many blocks the chain holds in memory (none when they are in a database, or kept nowhere). */
+  get blocksInMemory(): number {
+    return this.kept?.size ?? 0;
+  }
+
+  /** The number of block `hash` on this chain, or undefined (recent blocks are found first). */
+  numberOf(hash: Hash): number | undefined {
+    const number = this.hashes.lastIndexOf(hash);
+    return number === -1 ? undefined : number;
+  }
+
+  /** Block `number` after genesis: from memory, or read from the chain's block source. */
+  blockAt(number: number): Block | undefined {
+    if (!Number.isInteger(number) || number < 1 || number > this.head.number) return undefined;
+    return this.kept ? this.kept.get(number) : this.source?.block(number);
   }
 
   /** The blocks after genesis, oldest first. */
   *allBlocks(): Generator<Block> {
-    for (const hash of this.hashes.slice(1)) yield this.blocks.get(hash) as Block;
+    for (let number = 1; number <= this.head.number; number++) {
+      const block = this.blockAt(number);
+      if (!block) throw new Error(`block #${number} is not kept (the chain keeps its blocks nowhere)`);
+      yield block;
+    }
   }
 
   /**
@@ -161,12 +192,13 @@ export class Chain {
    */
   truncate(number: number): void {
     if (!Number.isInteger(number) || number < 0 || number > this.head.number) throw new RangeError(`no block #${number} to go back to`);
-    for (const hash of this.hashes.splice(number + 1)) this.blocks.delete(hash);
+    for (let n = number + 1; n < this.hashes.length; n++) this.kept?.delete(n);
+    this.hashes.length = number + 1;
   }
 
   private commit(built: BuiltBlock): BuiltBlock {
-    this.blocks.set(built.hash, built.block);
     this.hashes.push(built.hash);
+    this.kept?.set(built.block.header.number, built.block);
     for (const listener of this.listeners) listener(built);
     return built;
   }

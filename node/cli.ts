@@ -3,7 +3,7 @@
 // sweeps (simulate --report, report, sweep, sweep-merge); and the Services runtime API
 // from the command line (services-quote, services-operator). Every verb that reports takes --json.
 import { availableParallelism } from 'node:os';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { u8aToHex } from '@polkadot/util';
 import { Command, InvalidArgumentError } from 'commander';
@@ -12,12 +12,12 @@ import { loadChainSpec, toRawSpec, type ChainSpec } from '../genesis/spec.ts';
 import { initCrypto } from '../primitives/crypto.ts';
 import { Chain } from './chain.ts';
 import { ChainDatabase, DatabaseDamaged, openChain, purgeChain, databasePath } from './database.ts';
-import { BlockFileError, countBlockLines, readBlockFile, writeBlockFile } from './blockfile.ts';
+import { BlockFileError, countBlockLines, encodeBlockLine, readBlockFile, writeBlockFile } from './blockfile.ts';
 import { blockHash } from '../frame/block.ts';
 import { SignaturePool } from './signature-pool.ts';
 import { progress } from './progress.ts';
 import { devPairs } from './keys.ts';
-import { simulate, type SimulationReport } from './simulate.ts';
+import { simulation, type SimulationReport } from './simulate.ts';
 import { DEFAULT_PROFILE, PROFILES, loadProfile, profileWorkloads } from './workloads/profiles.ts';
 import { FigureCollector } from './report/figures.ts';
 import { writeReport } from './report/report.ts';
@@ -46,9 +46,12 @@ function report(json: boolean, summary: Record<string, unknown>, human: string[]
 
 const headSummary = (chain: Chain) => ({ head: chain.head.hash, number: chain.head.number, state_root: u8aToHex(chain.state.root()) });
 
-/** A chain in memory, or the one kept at --base-path. */
+/**
+ * The chain kept at --base-path (its blocks in the database), or a chain in memory that keeps no
+ * blocks (the verbs read, import or write them as files, never back from the chain).
+ */
 async function open(spec: ChainSpec, basePath: string | undefined): Promise<{ chain: Chain; db?: ChainDatabase }> {
-  return basePath ? openChain(spec, basePath) : { chain: new Chain(spec) };
+  return basePath ? openChain(spec, basePath) : { chain: new Chain(spec, { blocks: 'none' }) };
 }
 
 /**
@@ -143,25 +146,34 @@ export function buildProgram(): Command {
     .action(async (opts: { chain: string; blocks: number; seed: number; out?: string; basePath?: string; profile: string; report?: string; json?: boolean }) => {
       const spec = loadChainSpec(opts.chain);
       const profile = loadProfile(opts.profile);
+      // The blocks go to the database (with --base-path) and to --out as they are made: simulate keeps none in memory.
       const { chain, db } = await open(spec, opts.basePath);
       const start = chain.head.number;
       const figures = opts.report ? new FigureCollector(chain) : undefined;
       const bar = progress('simulate', opts.blocks, 'blocks');
+      let out: number | undefined;
       let result: SimulationReport;
       try {
-        result = simulate(chain, {
+        if (opts.out !== undefined) {
+          const fd = out = openSync(opts.out, 'w');
+          chain.listeners.push(({ block }) => writeSync(fd, `${encodeBlockLine(block)}\n`));
+        }
+        const run = simulation(chain, {
           blocks: opts.blocks, seed: opts.seed, workloads: profileWorkloads(profile), accounts: devPairs(),
           onBlock: (n, outcomes) => {
             figures?.noteRefused(n, outcomes.refused);
             bar.update(n - start);
           },
         });
+        let step = run.next();
+        for (; !step.done; step = run.next()) await db?.flush();
+        result = step.value;
         bar.finish();
       } finally {
         bar.stop();
+        if (out !== undefined) closeSync(out);
         await db?.close();
       }
-      if (opts.out) await writeBlockFile(opts.out, [...chain.allBlocks()].slice(start));
       const figuresFile = figures && writeReport(opts.report as string, figures.figures({ seed: opts.seed, profile: profile.name }));
       const { extrinsics: x } = result;
       report(!!opts.json, { ...headSummary(chain), blocks: result.blocks, extrinsics: x, unexpected: result.unexpected, seconds: result.seconds, extrinsics_per_second: result.extrinsicsPerSecond, out: opts.out, profile: profile.name, report: opts.report, figures: figuresFile }, [
@@ -205,7 +217,7 @@ export function buildProgram(): Command {
     .option('--out <file.html>', 'the report page (the figures go to the same name with .json)', 'report.html')
     .option('--json', 'print a machine-readable summary')
     .action(async (file: string, opts: { chain: string; out: string; json?: boolean }) => {
-      const chain = new Chain(loadChainSpec(opts.chain));
+      const chain = new Chain(loadChainSpec(opts.chain), { blocks: 'none' });
       const figures = new FigureCollector(chain);
       await importFile(chain, file, 'report');
       const figuresFile = writeReport(opts.out, figures.figures({ seed: null, profile: null }));

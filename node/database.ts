@@ -78,6 +78,8 @@ export class ChainDatabase {
   private failure: Error | undefined;
   /** The head as of the last queued write. */
   private head: Head;
+  /** Blocks and state history queued and not yet written (so that reads see them), by number. */
+  private readonly unwritten = new Map<number, { block: Block; history: History }>();
 
   /** How many recent blocks keep their history (Infinity: an archive). */
   keepHistory = Infinity;
@@ -153,11 +155,33 @@ export class ChainDatabase {
   /** Queues a block, its state changes and the new head marker as one atomic write. */
   enqueue(built: BuiltBlock): void {
     const head = { number: built.block.header.number, hash: built.hash };
+    const queued = { block: built.block, history: { number: head.number, changes: built.changes, undo: built.undo } };
+    this.unwritten.set(head.number, queued);
     this.enqueueState(built.changes, hexToU8a(built.block.header.state_root), head, (batch) => {
       batch.put(blockKey(head.number), Block.enc(built.block));
-      putHistory(batch, { number: head.number, changes: built.changes, undo: built.undo });
+      putHistory(batch, queued.history);
       if (head.number > this.keepHistory) batch.del(historyKey(head.number - this.keepHistory));
+    }, () => {
+      if (this.unwritten.get(head.number) === queued) this.unwritten.delete(head.number);
     });
+  }
+
+  /** Stored block `number` (read from the disk unless its write is still queued); undefined when there is none. */
+  block(number: number): Block | undefined {
+    const queued = this.unwritten.get(number);
+    if (queued) return queued.block;
+    const value = this.db.getSync(blockKey(number));
+    return value && Block.dec(value);
+  }
+
+  /** The stored state history of block `number`; undefined when there is none (pruned, or never kept). */
+  history(number: number): History | undefined {
+    const queued = this.unwritten.get(number);
+    if (queued) return queued.history;
+    const value = this.db.getSync(historyKey(number));
+    if (!value) return undefined;
+    const record = HistoryRecord.dec(value);
+    return { number, changes: decodeChanges(record.changes), undo: decodeChanges(record.undo) };
   }
 
   /**
@@ -165,6 +189,8 @@ export class ChainDatabase {
    * and the head block's history as the edit extended it (undoing the block undoes the edit too).
    */
   enqueueEdit(changes: readonly Change[], root: Uint8Array, history: History | undefined): void {
+    const queued = history && this.unwritten.get(history.number);
+    if (queued) queued.history = history;
     this.enqueueState(changes, root, this.head, (batch) => { if (history) putHistory(batch, history); });
   }
 
@@ -174,6 +200,7 @@ export class ChainDatabase {
    */
   enqueueTruncate(head: Head, changes: readonly Change[], root: Uint8Array): void {
     const dropped = this.head.number;
+    for (let n = head.number + 1; n <= dropped; n++) this.unwritten.delete(n);
     this.enqueueState(changes, root, head, (batch) => {
       for (let n = head.number + 1; n <= dropped; n++) {
         batch.del(blockKey(n));
@@ -182,7 +209,7 @@ export class ChainDatabase {
     });
   }
 
-  private enqueueState(changes: readonly Change[], root: Uint8Array, head: Head, more?: (batch: Batch) => void): void {
+  private enqueueState(changes: readonly Change[], root: Uint8Array, head: Head, more?: (batch: Batch) => void, written?: () => void): void {
     const batch = this.db.batch();
     more?.(batch);
     for (const [key, value] of changes) {
@@ -200,6 +227,7 @@ export class ChainDatabase {
       if (back) writeCheckpoint(this.path, head);
       await batch.write();
       if (!back) writeCheckpoint(this.path, head);
+      written?.();
     }).catch((error: Error) => { this.failure ??= error; });
   }
 
@@ -235,19 +263,23 @@ export class ChainDatabase {
   }
 
   /**
-   * The stored history of the blocks up to `head`, oldest first: the unbroken run ending at the
-   * head, at most keepHistory long (older records, left by a larger window before, are deleted).
+   * The stored history of the last `inMemory` blocks up to `head`, oldest first, from the unbroken
+   * run of records ending at the head, at most keepHistory long (older records, left by a larger
+   * window before, are deleted; the run's older records stay on disk, read by `history`).
    */
-  async loadHistory(head: number): Promise<History[]> {
+  async loadHistory(head: number, inMemory = Infinity): Promise<History[]> {
     const records: History[] = [];
     const stale: number[] = [];
+    let run = 0;
     for await (const [key, value] of this.db.iterator({ ...range(HISTORY), reverse: true })) {
       const number = keyNumber(key);
-      const wanted = number === head - records.length && records.length < this.keepHistory;
+      const wanted = number === head - run && run < this.keepHistory;
       if (!wanted) {
         stale.push(number);
         continue;
       }
+      run++;
+      if (records.length === inMemory) continue;
       let record;
       try {
         record = HistoryRecord.dec(value);
@@ -311,22 +343,27 @@ export async function openChain(spec: ChainSpec, basePath: string, { keepHistory
     if (stored !== fresh.genesisHash) {
       throw new Error(`the database at ${path} belongs to another chain (genesis ${stored}, the spec gives ${fresh.genesisHash}); run purge-chain or use another --base-path`);
     }
-    const blocks: { block: Block; hash: Hash }[] = [];
-    for await (const block of db.checkedBlocks(genesis)) blocks.push(block);
-    const last = blocks.at(-1) ? { number: blocks.length, hash: blocks[blocks.length - 1].hash } : genesis;
+    // The stored blocks are checked one by one and only their hashes kept: the chain reads a block from here when asked.
+    const hashes: Hash[] = [];
+    let headerRoot = fresh.genesis.header.state_root;
+    for await (const { block, hash } of db.checkedBlocks(genesis)) {
+      hashes.push(hash);
+      headerRoot = block.header.state_root;
+    }
+    const last = hashes.length > 0 ? { number: hashes.length, hash: hashes[hashes.length - 1] } : genesis;
     const marker = db.storedHead();
     if (last.number !== marker.number || last.hash !== marker.hash) {
       throw new DatabaseDamaged(path, `its head marker says #${marker.number} ${marker.hash}, but the stored blocks end at #${last.number} ${last.hash}`);
     }
     const checkpoint = db.checkpoint();
     if (!checkpoint) throw new DatabaseDamaged(path, `its head checkpoint file ${CHECKPOINT} is missing or unreadable`);
-    const reached = checkpoint.number === 0 ? genesis : blocks[checkpoint.number - 1];
-    if (reached?.hash !== checkpoint.hash) {
+    const reached = checkpoint.number === 0 ? genesis.hash : hashes[checkpoint.number - 1];
+    if (reached !== checkpoint.hash) {
       throw new DatabaseDamaged(path, `block #${checkpoint.number} ${checkpoint.hash} was stored but is lost (the stored chain ends at #${last.number}; LevelDB dropped writes from a damaged log)`);
     }
     let chain: Chain;
     try {
-      chain = new Chain(spec, { resume: { state: await db.loadState(), stateRoot: await db.stateRoot(), blocks } });
+      chain = new Chain(spec, { resume: { state: await db.loadState(), stateRoot: (await db.stateRoot()) ?? headerRoot, hashes }, blocks: db });
     } catch (error) {
       throw new DatabaseDamaged(path, (error as Error).message);
     }

@@ -1,6 +1,7 @@
 // The dev node: a Chain, a transaction pool, block sealing (instant, on an interval, or on
 // demand), instant finality, and recent state kept as per-block undo records so that queries at a
-// recent block hash answer. node.ts puts the JSON-RPC server in front of it.
+// recent block hash answer (with a database, only the last UNDO_IN_MEMORY blocks' in memory and
+// the older ones read from it). node.ts puts the JSON-RPC server in front of it.
 import { EventEmitter } from 'node:events';
 import { u8aToHex } from '@polkadot/util';
 import type { Trie } from '../primitives/trie.ts';
@@ -33,8 +34,14 @@ export interface DevNodeOptions {
   blockTimeMs?: number;
   /** How many recent blocks keep their state queryable (Substrate's default state pruning: 256; Infinity: an archive). */
   stateHistory?: number;
-  /** The state history of the blocks before this start (from the database), oldest first, ending at the head. */
+  /** The state history of the most recent blocks before this start (from the database), oldest first, ending at the head. */
   history?: readonly History[];
+  /**
+   * Reads the stored state history of a block (the database's): the node then keeps only the last
+   * UNDO_IN_MEMORY blocks' in memory and reads older ones from here when a query or dev_setHead
+   * goes further back. Without it every record of the stateHistory window stays in memory.
+   */
+  storedHistory?: (number: number) => History | undefined;
   /**
    * How long after sealing a block is reported final. No consensus waits, but a client that sees
    * Finalized in the same instant as InBlock (polkadot.js switches to the newest status) never
@@ -72,6 +79,9 @@ interface Recent extends History {
   hash: Hash;
 }
 
+/** How many recent blocks' undo records a node with a database keeps in memory (older ones are read from it). */
+export const UNDO_IN_MEMORY = 64;
+
 interface NodeEvents {
   /** A new best block. */
   block: [NewBlock];
@@ -97,8 +107,11 @@ export class DevNode {
   private oneTransactionPerBlock = false;
   private readonly blockTimeMs: number;
   private readonly stateHistory: number;
-  /** Undo records of the most recent blocks, oldest first, each against its parent. */
+  /** Undo records of the most recent blocks, oldest first, each against its parent, ending at the head (or empty). */
   private readonly recent: Recent[] = [];
+  /** How many of them stay in memory. */
+  private readonly undoInMemory: number;
+  private readonly storedHistory: ((number: number) => History | undefined) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private sealPending = false;
   private readonly finalityDelayMs: number;
@@ -115,19 +128,21 @@ export class DevNode {
     this.sealingMode = opts.sealing ?? 'instant';
     this.blockTimeMs = opts.blockTimeMs ?? 6000;
     this.stateHistory = opts.stateHistory ?? 256;
+    this.storedHistory = opts.storedHistory;
+    this.undoInMemory = opts.storedHistory ? Math.min(UNDO_IN_MEMORY, this.stateHistory) : this.stateHistory;
     this.finalityDelayMs = opts.finalityDelayMs ?? 200;
     this.stored = opts.stored ?? (() => Promise.resolve());
     // A chain resumed from a database was sealed by a node that finalizes every block: finality does not go back on a restart.
     this.finalizedNumber = this.chain.head.number;
     this.pool = new TransactionPool((bytes) => this.chain.validate(bytes), opts.pool);
     this.pool.listeners.push((hash, event) => this.events.emit('transaction', hash, event));
-    for (const { number, changes, undo } of (opts.history ?? []).slice(-this.stateHistory)) {
+    for (const { number, changes, undo } of (opts.history ?? []).slice(-this.undoInMemory)) {
       this.recent.push({ hash: this.chain.hashAt(number) as Hash, number, changes, undo });
     }
     this.chain.listeners.push((built) => {
       this.recent.push({ hash: built.hash, number: built.block.header.number, changes: built.changes, undo: built.undo });
       this.sliceIndex?.apply(built.changes);
-      if (this.recent.length > this.stateHistory) this.recent.shift();
+      if (this.recent.length > this.undoInMemory) this.recent.shift();
     });
   }
 
@@ -179,14 +194,12 @@ export class DevNode {
 
   /** The number of a known block, or undefined. */
   numberOf(hash: Hash): number | undefined {
-    if (hash === this.chain.genesisHash) return 0;
-    const block = this.chain.block(hash);
-    return block && this.chain.hashAt(block.header.number) === hash ? block.header.number : undefined;
+    return this.chain.numberOf(hash);
   }
 
   block(hash: Hash): Block | undefined {
-    if (hash === this.chain.genesisHash) return { header: this.chain.genesis.header, extrinsics: [] };
-    return this.numberOf(hash) === undefined ? undefined : this.chain.block(hash);
+    const number = this.numberOf(hash);
+    return number === 0 ? { header: this.chain.genesis.header, extrinsics: [] } : number === undefined ? undefined : this.chain.blockAt(number);
   }
 
   header(hash: Hash): Header | undefined {
@@ -211,8 +224,8 @@ export class DevNode {
     const at = this.resolve(hash);
     const head = this.head;
     if (at.number === head.number) return body(this.chain.state, at);
-    const since = this.recent.filter((r) => r.number > at.number);
-    if (since.length !== head.number - at.number) throw new UnknownBlock(`State already discarded for ${at.hash}`);
+    const since = this.historySince(at.number);
+    if (!since) throw new UnknownBlock(`State already discarded for ${at.hash}`);
     const state = this.chain.state;
     for (let i = since.length - 1; i >= 0; i--) revertChanges(state, since[i].undo);
     try {
@@ -336,6 +349,11 @@ export class DevNode {
   setStorage(changes: readonly Change[]): void {
     const undo = commitChanges(this.chain.state, changes);
     this.sliceIndex?.apply(changes);
+    if (this.recent.length === 0 && this.head.number > 0) {
+      // dev_setHead went back beyond the records in memory: the head's comes from the database.
+      const stored = this.storedHistory?.(this.head.number);
+      if (stored) this.recent.push({ ...stored, hash: this.head.hash });
+    }
     const head = this.recent.at(-1);
     if (head && head.hash === this.head.hash) {
       // Queries at older blocks undo the head block: its undo record must also undo this edit.
@@ -345,6 +363,28 @@ export class DevNode {
     }
     this.pool.revalidate(true);
     this.events.emit('storage', { hash: this.head.hash, header: this.header(this.head.hash) as Header, changes });
+  }
+
+  /**
+   * The state history of the blocks after `number` up to the head, oldest first: from memory, or
+   * the older ones from the database; undefined when the state of `number` is no longer kept.
+   */
+  private historySince(number: number): History[] | undefined {
+    const head = this.head.number;
+    if (head - number > this.stateHistory) return undefined;
+    const since: History[] = [];
+    for (let n = number + 1; n <= head; n++) {
+      const inMemory = this.recent[this.recent.length - 1 - (head - n)];
+      const record = inMemory?.number === n ? inMemory : this.storedHistory?.(n);
+      if (!record) return undefined;
+      since.push(record);
+    }
+    return since;
+  }
+
+  /** How many blocks' undo records are in memory (at most UNDO_IN_MEMORY with a database, the older ones read from it). */
+  get undoRecordsInMemory(): number {
+    return this.recent.length;
   }
 
   /** The head block's state history (undefined at genesis or beyond the window): what a database stores for it. */
@@ -357,15 +397,15 @@ export class DevNode {
   setHead(number: number): void {
     const head = this.head;
     if (!Number.isInteger(number) || number < 0 || number > head.number) throw new UnknownBlock(`no block #${number} on this chain`);
-    const since = this.recent.filter((r) => r.number > number);
-    if (since.length !== head.number - number) throw new UnknownBlock(`State already discarded for block #${number}`);
+    const since = this.historySince(number);
+    if (!since) throw new UnknownBlock(`State already discarded for block #${number}`);
     const changes = new Map<string, Change>();
     for (let i = since.length - 1; i >= 0; i--) {
       revertChanges(this.chain.state, since[i].undo);
       for (const change of since[i].undo) changes.set(u8aToHex(change[0]), change);
     }
     this.sliceIndex?.apply([...changes.values()]);
-    this.recent.splice(this.recent.length - since.length);
+    while ((this.recent.at(-1)?.number ?? 0) > number) this.recent.pop();
     this.chain.truncate(number);
     this.pool.revalidate(true);
     const hash = this.head.hash;

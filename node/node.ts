@@ -7,7 +7,7 @@ import { RUNTIME_LOG_LEVELS } from '../frame/log.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { loadChainSpec, type ChainSpec } from '../genesis/spec.ts';
 import { defaultStateHistory, openChain } from './database.ts';
-import { DevNode, type DevNodeOptions, type Sealing } from './dev-node.ts';
+import { DevNode, UNDO_IN_MEMORY, type DevNodeOptions, type Sealing } from './dev-node.ts';
 import { RpcServer, type RpcServerOptions } from './rpc/server.ts';
 import { registerMethods } from './rpc/methods.ts';
 import { registerDev } from './rpc/dev.ts';
@@ -42,11 +42,14 @@ export async function startNode(opts: StartOptions = {}): Promise<RunningNode> {
   const spec = typeof opts.chain === 'object' ? opts.chain : loadChainSpec(opts.chain ?? 'dev');
   const stateHistory = opts.stateHistory ?? defaultStateHistory(spec);
   const stored = opts.basePath ? await openChain(spec, opts.basePath, { keepHistory: stateHistory }) : undefined;
-  const history = stored && await stored.db.loadHistory(stored.chain.head.number).catch(async (error: unknown) => {
+  const history = stored && await stored.db.loadHistory(stored.chain.head.number, UNDO_IN_MEMORY).catch(async (error: unknown) => {
     await stored.db.close();
     throw error;
   });
-  const node = new DevNode({ ...opts, spec, stateHistory, chain: stored?.chain, history, stored: stored && (() => stored.db.flush()) });
+  const node = new DevNode({
+    ...opts, spec, stateHistory, chain: stored?.chain, history,
+    storedHistory: stored && ((number) => stored.db.history(number)), stored: stored && (() => stored.db.flush()),
+  });
   if (stored) {
     // Sealed blocks reach the database through the chain; edits and rewinds of the head through here.
     const root = () => node.chain.state.root();

@@ -43,6 +43,18 @@ export interface SimulateOptions {
 }
 
 export function simulate(chain: Chain, opts: SimulateOptions): SimulationReport {
+  const run = simulation(chain, opts);
+  for (;;) {
+    const step = run.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `simulate`, one block a step: it yields after each block (the CLI lets the database write it
+ * there, so that queued writes do not pile up in memory) and returns the report.
+ */
+export function* simulation(chain: Chain, opts: SimulateOptions): Generator<number, SimulationReport> {
   const rng = seededRng(opts.seed);
   const tally: Record<Outcome, number> = { ok: 0, fail: 0, refused: 0 };
   const unexpected: SimulationReport['unexpected'] = [];
@@ -64,6 +76,7 @@ export function simulate(chain: Chain, opts: SimulateOptions): SimulationReport 
       }
     });
     opts.onBlock?.(block, inBlock);
+    yield block;
   }
   const seconds = (performance.now() - started) / 1000;
   const headHash = chain.head.hash;
