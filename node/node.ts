@@ -1,5 +1,6 @@
 // `slicechain --dev`: a DevNode (dev-node.ts) with the JSON-RPC server (and the web app) in front of it.
-import { homedir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import * as System from '../frame/system/index.ts';
@@ -116,7 +117,7 @@ const count = (flag: string, value: unknown): number => {
 /** `slicechain --dev` and its flags, on the CLI's root command. */
 export function registerNodeCommand(program: Command): void {
   program
-    .option('--dev', 'run the dev chain: the embedded dev spec, its state in memory unless --base-path is given')
+    .option('--dev', 'run the dev chain: the embedded dev spec, in a temporary database removed on exit unless --base-path is given')
     .option('--chain <spec>', 'chain spec: "dev" or a path (without --dev the node keeps its chain in --base-path, by default the platform\'s data directory)', 'dev')
     .option('--sealing <mode>', `block sealing: ${SEALING.join(' | ')} (interval: every 6 s)`, 'instant')
     .option('--rpc-port <port>', 'JSON-RPC port (WebSocket and HTTP)', '9944')
@@ -147,7 +148,10 @@ export function registerNodeCommand(program: Command): void {
       const { host, unsafe, warning } = rpcExposure({ rpcExternal: !!flags.rpcExternal, unsafeRpcExternal: !!flags.unsafeRpcExternal, rpcMethods });
       // Substrate: --dev is the dev chain with its state in a temporary place; any other start keeps the chain in the base path.
       const chain = flags.dev ? 'dev' : flags.chain as string;
-      const basePath = (flags.basePath as string | undefined) ?? (flags.dev ? undefined : defaultBasePath());
+      // --dev without --base-path: a temporary database, removed when the node stops (Substrate's --tmp), so that
+      // blocks and undo records live on disk and a long-running dev node's memory does not grow with its chain.
+      const temporary = flags.dev && flags.basePath === undefined ? mkdtempSync(join(tmpdir(), 'slicechain-dev-')) : undefined;
+      const basePath = temporary ?? (flags.basePath as string | undefined) ?? defaultBasePath();
       const running = await startNode({
         chain, sealing, port, host, unsafe, basePath,
         stateHistory: flags.statePruning === undefined ? undefined : statePruning(flags.statePruning as string),
@@ -157,10 +161,13 @@ export function registerNodeCommand(program: Command): void {
         maxBatchLength: flags.rpcDisableBatchRequests ? 0 : flags.rpcMaxBatchRequestLen === undefined ? undefined : count('--rpc-max-batch-request-len', flags.rpcMaxBatchRequestLen),
         maxSubscriptionsPerConnection: count('--rpc-max-subscriptions-per-connection', flags.rpcMaxSubscriptionsPerConnection),
         ui: flags.ui !== false,
+      }).catch((error: unknown) => {
+        if (temporary) rmSync(temporary, { recursive: true, force: true });
+        throw error;
       });
       if (warning) console.warn(warning);
       const { node } = running;
-      console.log(`slicechain node: ${node.spec.name} (${node.spec.id}), genesis ${node.chain.genesisHash}, ${sealing} sealing${basePath ? `, database in ${basePath}` : ''}`);
+      console.log(`slicechain node: ${node.spec.name} (${node.spec.id}), genesis ${node.chain.genesisHash}, ${sealing} sealing, database in ${basePath}${temporary ? ' (temporary)' : ''}`);
       logBlocks(node, logger);
       node.events.on('refused', (hash, reason) => logger.log('warn', 'txpool', `dev_newBlock left out transaction ${hash}: ${reason}`));
       // The runtime's lines are off unless asked for (-l runtime=debug), or switched by dev_setRuntimeLogLevel.
@@ -172,6 +179,7 @@ export function registerNodeCommand(program: Command): void {
       const shutdown = (signal: string) => {
         logger.log('info', 'slicechain', `${signal} received, stopping the node`);
         void running.close().then(() => {
+          if (temporary) rmSync(temporary, { recursive: true, force: true });
           console.log(`slicechain node stopped at #${node.head.number} ${node.head.hash}`);
           process.exit(0);
         });

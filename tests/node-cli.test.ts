@@ -1,6 +1,7 @@
 // The node as a user starts it from a shell (the real binary, and `npm start`, in child
 // processes): node flags without --dev start a node keeping its chain in Substrate's default data
-// directory, Ctrl-C on `npm start` stops the node and says so, and the log is a line per block
+// directory, Ctrl-C on `npm start` stops the node and says so (and removes the temporary database
+// of --dev), and the log is a line per block
 // with -l filters switching the runtime's own lines on.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -55,14 +56,17 @@ describe('starting and stopping the node', () => {
     expect(node.output()).toMatch(/slicechain node stopped at #0 0x[0-9a-f]{64}/);
   }, 120_000);
 
-  it('Ctrl-C (SIGINT) to `npm start` stops the node, which says so', async () => {
+  it('Ctrl-C (SIGINT) to `npm start` stops the node, which says so and removes its temporary database', async () => {
     const npm = await started('npm', ['start', '--', '--rpc-port', '0', '--no-ui']);
     expect(await listening(npm.url)).toBe(true);
+    const temporary = /database in (\S+) \(temporary\)/.exec(npm.output())?.[1] as string;
+    expect(existsSync(join(temporary, 'chains', 'dev', 'db'))).toBe(true);
     npm.child.kill('SIGINT');
     expect(await npm.exited).toBe(0);
     expect(npm.output()).toMatch(/SIGINT received, stopping the node\n/);
     expect(npm.output()).toMatch(/slicechain node stopped at #0 0x[0-9a-f]{64}\n/);
     expect(await listening(npm.url)).toBe(false);
+    expect(existsSync(temporary)).toBe(false);
   }, 120_000);
 
   it('logs a line per block with its extrinsics and weight; -l runtime=debug adds the runtime\'s lines', async () => {
