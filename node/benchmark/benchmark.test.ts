@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { loadChainSpec } from '../../genesis/spec.ts';
 import { initCrypto } from '../../primitives/crypto.ts';
-import { BENCHMARKS } from '../../runtime/benchmarks.ts';
+import { benchmarkedPallets } from '../../frame/benchmarking/index.ts';
 import { runtime } from '../../runtime/runtime.ts';
 import { Chain } from '../chain.ts';
 import { buildProgram } from '../cli.ts';
@@ -18,6 +18,9 @@ import { weightFunctionName } from './writer.ts';
 jest.setTimeout(120_000);
 
 beforeAll(() => initCrypto());
+
+// The benchmarks of the runtime's pallets, as `slicechain benchmark pallet` loads them.
+const BENCHMARKS = await benchmarkedPallets(runtime);
 
 describe('every benchmark in quick mode (steps 2, repeat 1)', () => {
   const chain = new Chain(loadChainSpec('dev'));
