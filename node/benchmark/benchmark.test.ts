@@ -160,8 +160,9 @@ describe('slicechain benchmark check', () => {
         ['Balances.transfer_keep_alive x 4', '4', '0'],
         ['Sudo.set_key x 1', '1', '0'],
       ]);
-      for (const [, , , ms, declared, ratio] of rows) {
+      for (const [, , , ms, wall, declared, ratio] of rows) {
         expect(Number(ms)).toBeGreaterThan(0);
+        expect(Number(wall.replace(/[()]/g, ''))).toBeGreaterThan(0);
         expect(Number(declared)).toBeGreaterThan(0);
         // The table prints times to 0.1 ms: the ratio matches them within that rounding.
         const rounding = Number(ratio) * (0.05 / Number(ms) + 0.05 / Number(declared)) + 0.005;

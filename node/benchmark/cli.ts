@@ -234,7 +234,7 @@ export function registerBenchmarkCommand(program: Command): void {
     .description('Fill blocks with each call at its worst case and with remarks per signature scheme; print execution time over declared weight.')
     .option('--pallet <name>', 'a pallet name, a comma list, or * for all (the remark and transfer blocks run with * only)', '*')
     .option('--extrinsic <name>', 'a call name, a comma list, or * for all', '*')
-    .option('--max-per-block <n>', 'the most worst cases of one call in its block', positive('--max-per-block'), 100)
+    .option('--max-per-block <n>', 'the most worst cases of one call in its block (fewer when the block is full first)', positive('--max-per-block'), 400)
     .option('--chain <chain>', 'dev, or a chain spec file', 'dev')
     .action(async (opts: { pallet: string; extrinsic: string; maxPerBlock: number; chain: string }) => {
       await initCrypto();

@@ -60,7 +60,9 @@ export function sliceMarketplaceBenchmarks(Marketplace: Pick<ReturnType<typeof c
       components: { s: [0, MAX_SLICES_PER_NODE] },
       setup: ({ s }, ctx) => {
         const farmer = funded(ctx, 'farmer');
-        const id = NextNodeId.get() + 1_000; // a gridproxy id beyond the chain's own: NextNodeId moves past it
+        // A gridproxy id beyond the chain's own (NextNodeId moves past it), its own per set-up
+        // context, so that independent set-ups (a check's full block) do not claim the same id.
+        const id = NextNodeId.get() + 1_000 + (Number.parseInt(farmer.slice(2, 8), 16) & 0xfffff);
         return {
           origin: signed(farmer), call: tx.register_grid_node({ node: id, capacity: capacity(s), location: LOCATION, sla: SLA, certification: { type: 'Diy' } }),
           verify: () => ensure(nodeSlices(id).length === s && NextNodeId.get() === id + 1, 'the node was not registered under its grid id'),
