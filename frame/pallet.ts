@@ -158,9 +158,10 @@ export interface PalletSpec<C extends Calls = Calls> {
   apis?: (types: RuntimeTypes) => readonly RuntimeApi[];
   /**
    * The pallet's benchmarks (its benchmarks.ts), given the pallet itself:
-   * `benchmarks: (self) => import('./benchmarks.ts').then((m) => m.kudosBenchmarks(self))`. A dynamic
-   * import, so that the runtime a node executes never loads benchmark code; `slicechain benchmark`
-   * loads it for the pallets of the runtime's list.
+   * `benchmarks: async (self): Promise<PalletBenchmarks> => (await import('./benchmarks.ts')).kudosBenchmarks(self)`
+   * (the return type written out: TypeScript cannot infer it while the benchmarks' parameter types
+   * refer back to the pallet being declared). A dynamic import, so that the runtime a node executes
+   * never loads benchmark code; `slicechain benchmark` loads it for the pallets of the runtime's list.
    */
   benchmarks?: (self: Pallet<C>) => Promise<PalletBenchmarks>;
 }
