@@ -14,6 +14,10 @@
 // one core busy and flatter the 1-worker baseline: the bench runs itself again under
 // --single-threaded (no V8 background tasks; only the command line can set it): one worker, one core.
 //
+// The default sweep is the issue's `--seeds 1..20` at 20 blocks a run: a sweep of a handful of
+// runs measures its last run's tail more than the pool (with 8 runs, one thread idled for most of
+// a run at the end).
+//
 //   npx tsx benches/sweep.ts [runs] [blocks per run] [profile] [warm rounds]
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -28,8 +32,8 @@ if (!process.execArgv.includes('--single-threaded')) {
   process.exit(status ?? 1);
 }
 
-const RUNS = Number(process.argv[2] ?? 8);
-const BLOCKS = Number(process.argv[3] ?? 40);
+const RUNS = Number(process.argv[2] ?? 20);
+const BLOCKS = Number(process.argv[3] ?? 20);
 const PROFILE = process.argv[4] ?? 'balanced';
 const ROUNDS = Number(process.argv[5] ?? 2);
 

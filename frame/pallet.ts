@@ -1,9 +1,11 @@
 // A pallet is one declaration, as FRAME's #[pallet]: storage items, calls (index, typed arguments,
-// weight, origin rule, body), events, errors with docs, constants, hooks and genesis config. From
+// weight, origin rule, body), events, errors with docs, constants, hooks, genesis config, runtime
+// APIs and (loaded only when asked) benchmarks. From
 // it come the pallet's Call, Event and Error enums (codec, TS type, scale-info) and, through
 // construct_runtime, its place in RuntimeCall and RuntimeEvent.
 import { Enum, type AnyType, type EnumValue, type Type, type VariantSpec } from '../primitives/scale.ts';
 import type { AccountId, Hash, Weight } from '../primitives/types.ts';
+import type { PalletBenchmarks } from './benchmarking/index.ts';
 import { DispatchFailure, type Args, type ArgsValue, type DispatchClass, type Origin, type PostDispatchInfo } from './dispatch.ts';
 import { runtimeContext } from './externalities.ts';
 import type { Shape } from './genesis-json.ts';
@@ -154,9 +156,17 @@ export interface PalletSpec<C extends Calls = Calls> {
   genesis?: GenesisDef<any>;
   /** The pallet's runtime APIs (its runtime-api.ts); the runtime collects them in pallet order. */
   apis?: (types: RuntimeTypes) => readonly RuntimeApi[];
+  /**
+   * The pallet's benchmarks (its benchmarks.ts), given the pallet itself:
+   * `benchmarks: async (self): Promise<PalletBenchmarks> => (await import('./benchmarks.ts')).kudosBenchmarks(self)`
+   * (the return type written out: TypeScript cannot infer it while the benchmarks' parameter types
+   * refer back to the pallet being declared). A dynamic import, so that the runtime a node executes
+   * never loads benchmark code; `slicechain benchmark` loads it for the pallets of the runtime's list.
+   */
+  benchmarks?: (self: Pallet<C>) => Promise<PalletBenchmarks>;
 }
 
-export interface Pallet<C extends Calls = Calls> extends Omit<PalletSpec<C>, 'storage'> {
+export interface Pallet<C extends Calls = Calls> extends Omit<PalletSpec<C>, 'storage' | 'benchmarks'> {
   readonly module: string;
   /** Storage items in metadata order. */
   readonly storage: readonly { readonly metadata: StorageMetadata }[];
@@ -164,6 +174,8 @@ export interface Pallet<C extends Calls = Calls> extends Omit<PalletSpec<C>, 'st
   readonly callType?: Type<CallValue<C>>;
   /** Builds a RuntimeCall of this pallet: `Balances.tx.transfer_keep_alive({ dest, value })`. */
   readonly tx: { [K in keyof C & string]: (args: ArgsValue<C[K]['args']>) => RuntimeCallValue };
+  /** Loads the pallet's benchmarks, when it declares them. */
+  readonly benchmarks?: () => Promise<PalletBenchmarks>;
 }
 
 /** Any pallet, as a runtime holds them: its call set's types erased. */
@@ -178,5 +190,10 @@ export function pallet<C extends Calls = Record<string, never>>(spec: PalletSpec
     { docs: ['Contains a variant per dispatchable extrinsic that this pallet has.'] }) as unknown as Type<CallValue<C>>;
   const tx = Object.fromEntries(calls.map(([name]) => [name,
     (args: Record<string, unknown>): RuntimeCallValue => ({ type: spec.name, value: { type: name, value: args } })]));
-  return { ...spec, module, storage: spec.storage?.items ?? [], callType, tx: tx as Pallet<C>['tx'] };
+  const { benchmarks, ...rest } = spec;
+  const built: Pallet<C> = {
+    ...rest, module, storage: spec.storage?.items ?? [], callType, tx: tx as Pallet<C>['tx'],
+    benchmarks: benchmarks && (() => benchmarks(built)),
+  };
+  return built;
 }

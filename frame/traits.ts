@@ -25,6 +25,11 @@ export interface Currency {
   withdraw(who: AccountId, amount: bigint, keepAlive: boolean): boolean;
   /** Mints `amount` into `who`'s free balance (fee refunds); an account that no longer exists gets nothing. */
   deposit(who: AccountId, amount: bigint): void;
+  /**
+   * Sets `who`'s free balance, minting or burning the difference (fungible::Mutate::set_balance,
+   * Currency::make_free_balance_be): how a benchmark funds its accounts, as FRAME's do through `T::Currency`.
+   */
+  setBalance(who: AccountId, free: bigint): void;
 }
 
 /** The token's price, for pallets that price in USD. */
@@ -40,4 +45,9 @@ export interface PriceOracle {
    * whole would. Fails the call without a price.
    */
   usdToPlanckCarrying(microUsd: bigint, carried: bigint): { planck: bigint; carried: bigint };
+  /**
+   * Sets the price (a nonzero micro-USD per token), as the oracle's Root call does: how a benchmark
+   * prices its set-up, as FRAME's reach other pallets through their Config (a BenchmarkHelper).
+   */
+  setPrice(price: bigint): void;
 }

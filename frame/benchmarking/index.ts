@@ -2,12 +2,12 @@
 // components with their ranges, sets up the worst case for given component values, names the call
 // (or hook) to measure and verifies the outcome. The node's runner (node/benchmark/) measures it
 // against the real state layers; this side stays deterministic (no clock, no I/O).
-import { u8aToHex } from '@polkadot/util';
+import { u8aEq, u8aToHex } from '@polkadot/util';
 import { sr25519PairFromSeed } from '@polkadot/util-crypto';
 import type { Keypair } from '@polkadot/util-crypto/types';
 import { blake2_256 } from '../../primitives/hashing.ts';
 import type { AccountId } from '../../primitives/types.ts';
-import type { Runtime } from '../construct.ts';
+import type { Runtime, RuntimeEventValue } from '../construct.ts';
 import { Root, signed, type Origin } from '../dispatch.ts';
 import type { StateBackend } from '../overlay.ts';
 import type { AnyPallet, RuntimeCallValue } from '../pallet.ts';
@@ -31,25 +31,30 @@ export interface Benchmark {
 export type PalletBenchmarks = Record<string, Benchmark>;
 
 /**
- * Root calls a product pallet's set-up needs from pallets it may not import (a pallet imports no
- * other pallet): the runtime's benchmark list builds them, as a FRAME benchmark reaches other
- * pallets through its Config.
+ * One pallet of a runtime's list with the benchmarks its declaration's `benchmarks` slot loads,
+ * as define_benchmarks! lists them: its generated weights go to `<dir>/weights.ts` as `weightsName`.
  */
-export interface BenchmarkCalls {
-  /** Sets `who`'s free balance to `amount` (Balances' force_set_balance). */
-  setBalance(who: AccountId, amount: bigint): RuntimeCallValue;
-  /** Sets the token's price in micro-USD per token (Oracle's set_price). */
-  setTokenPrice(price: bigint): RuntimeCallValue;
-}
-
-/** One line of the runtime's define_benchmarks list: a pallet, its benchmarks and where its weights go. */
 export interface BenchmarkedPallet {
   pallet: AnyPallet;
-  /** The folder (from the project root) that holds its weights.ts: `pallets/balances`. */
+  /** The pallet's folder, from its name: `frame/system` for System, `pallets/slice-marketplace` for SliceMarketplace. */
   dir: string;
-  /** The exported name of its weights object (`BalancesWeights`). */
+  /** The exported name of its weights object: `<pallet name>Weights` (`BalancesWeights`). */
   weightsName: string;
   benchmarks: PalletBenchmarks;
+}
+
+/** The folder a pallet lives in, from its crate name: frame_system -> frame/system, pallet_slice_marketplace -> pallets/slice-marketplace. */
+export const palletDir = (pallet: AnyPallet): string =>
+  (pallet.module === 'frame_system' ? 'frame/system' : `pallets/${pallet.module.replace(/^pallet_/, '').replaceAll('_', '-')}`);
+
+/**
+ * The benchmarked pallets of `runtime`, in its construct_runtime order: every pallet whose
+ * declaration has a `benchmarks` slot, its benchmarks loaded (only now: a node never loads them).
+ */
+export async function benchmarkedPallets(runtime: Runtime): Promise<BenchmarkedPallet[]> {
+  const loaded = await Promise.all(runtime.pallets.map(async ({ pallet }) =>
+    (pallet.benchmarks ? [{ pallet, dir: palletDir(pallet), weightsName: `${pallet.name}Weights`, benchmarks: await pallet.benchmarks() }] : [])));
+  return loaded.flat();
 }
 
 export class BenchmarkError extends Error {
@@ -108,6 +113,14 @@ export class BenchmarkContext {
 
   as(who: AccountId, call: RuntimeCallValue): void {
     this.dispatch(signed(who), call);
+  }
+
+  /** Fails the verify step unless the block's last event is `expected` (frame_benchmarking's assert_last_event), compared encoded. */
+  assertLastEvent(expected: RuntimeEventValue): void {
+    const last = this.runtime.events().at(-1)?.event;
+    const { RuntimeEvent } = this.runtime;
+    ensure(last !== undefined && u8aEq(RuntimeEvent.enc(last), RuntimeEvent.enc(expected)),
+      `the last event is ${last ? `${last.type}.${last.value.type}` : 'none'}, not ${expected.type}.${expected.value.type}`);
   }
 }
 

@@ -1,10 +1,10 @@
 // frame_system's benchmarks: each call at the largest input its components allow.
-import { u8aConcat } from '@polkadot/util';
+import { u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2_256 } from '../../primitives/hashing.ts';
 import { ensure, type BenchmarkContext, type PalletBenchmarks } from '../benchmarking/index.ts';
 import { Root, signed } from '../dispatch.ts';
 import { storage } from '../externalities.ts';
-import { EventCount, type createSystem } from './index.ts';
+import type { createSystem } from './index.ts';
 
 /** The longest remark a normal extrinsic may carry (75% of a 5 MiB block). */
 const MAX_REMARK = 3_932_160;
@@ -31,10 +31,10 @@ export const systemBenchmarks = (System: ReturnType<typeof createSystem>): Palle
   remark_with_event: {
     components: { b: [0, MAX_REMARK] },
     setup: ({ b }, ctx) => {
-      const events = EventCount.get();
+      const [sender, remark] = [ctx.account('caller', 0), new Uint8Array(b)];
       return {
-        origin: signed(ctx.account('caller', 0)), call: System.tx.remark_with_event({ remark: new Uint8Array(b) }),
-        verify: () => ensure(EventCount.get() === events + 1, 'no Remarked event'),
+        origin: signed(sender), call: System.tx.remark_with_event({ remark }),
+        verify: () => ctx.assertLastEvent({ type: 'System', value: { type: 'Remarked', value: { sender, hash: u8aToHex(blake2_256(remark)) } } }),
       };
     },
   },

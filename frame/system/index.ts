@@ -9,6 +9,7 @@ import { DispatchErrors, DispatchInfo, PerDispatchClassWeight, ZERO_WEIGHT } fro
 import { storage } from '../externalities.ts';
 import { object } from '../genesis-json.ts';
 import { call, constant, events, genesisConfig, lazyConstant, pallet } from '../pallet.ts';
+import type { PalletBenchmarks } from '../benchmarking/index.ts';
 import { palletStorage } from '../storage.ts';
 import {
   AccountInfo, BlockLength, BlockWeights, EMPTY_ACCOUNT, EventRecord, LastRuntimeUpgradeInfo, Phase, RuntimeDbWeight,
@@ -243,6 +244,7 @@ export function createSystem(config: SystemConfig) {
       const { spec_version, spec_name } = config.version();
       LastRuntimeUpgrade.put({ spec_version, spec_name });
     }),
+    benchmarks: async (self): Promise<PalletBenchmarks> => (await import('./benchmarks.ts')).systemBenchmarks(self),
   });
 }
 

@@ -6,8 +6,9 @@ import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadChainSpec } from '../../genesis/spec.ts';
 import { initCrypto } from '../../primitives/crypto.ts';
-import { BENCHMARKS } from '../../runtime/benchmarks.ts';
-import type { BenchmarkedPallet } from '../../frame/benchmarking/index.ts';
+import { benchmarkedPallets, type BenchmarkedPallet } from '../../frame/benchmarking/index.ts';
+import type { Runtime } from '../../frame/construct.ts';
+import { runtime } from '../../runtime/runtime.ts';
 import { progress } from '../progress.ts';
 import { Chain } from '../chain.ts';
 import { analyse, type Analysis } from './analysis.ts';
@@ -30,14 +31,15 @@ const integers = (name: string) => (value: string): number[] => value.split(',')
   return n;
 });
 
-/** The benchmarks `--pallet` and `--extrinsic` select (names, comma lists, or '*'). */
-export function selectBenchmarks(pallet: string, extrinsic: string): { entry: BenchmarkedPallet; names: string[] }[] {
+/** The benchmarks of `runtime`'s pallets that `--pallet` and `--extrinsic` select (names, comma lists, or '*'). */
+export async function selectBenchmarks(runtime: Runtime, pallet: string, extrinsic: string): Promise<{ entry: BenchmarkedPallet; names: string[] }[]> {
+  const benchmarked = await benchmarkedPallets(runtime);
   const wanted = (pattern: string) => (name: string) => pattern === '*' || pattern.split(',').map((p) => p.trim()).includes(name);
-  const selected = BENCHMARKS.filter((entry) => wanted(pallet)(entry.pallet.name))
+  const selected = benchmarked.filter((entry) => wanted(pallet)(entry.pallet.name))
     .map((entry) => ({ entry, names: Object.keys(entry.benchmarks).filter(wanted(extrinsic)) }))
     .filter(({ names }) => names.length > 0);
   if (selected.length === 0) {
-    throw new InvalidArgumentError(`no benchmark matches --pallet ${pallet} --extrinsic ${extrinsic} (pallets: ${BENCHMARKS.map((b) => b.pallet.name).join(', ')})`);
+    throw new InvalidArgumentError(`no benchmark matches --pallet ${pallet} --extrinsic ${extrinsic} (pallets: ${benchmarked.map((b) => b.pallet.name).join(', ')})`);
   }
   return selected;
 }
@@ -85,8 +87,8 @@ interface PalletOptions {
 
 export async function benchmarkPallet(opts: PalletOptions, argv: readonly string[]): Promise<void> {
   await initCrypto();
-  const selection = selectBenchmarks(opts.pallet, opts.extrinsic);
   const chain = new Chain(loadChainSpec(opts.chain));
+  const selection = await selectBenchmarks(chain.runtime, opts.pallet, opts.extrinsic);
   const runner = new BenchmarkRunner(chain);
   const provenance: Provenance = { command: commandLine(argv), date: new Date().toISOString(), steps: opts.steps, repeat: opts.repeat };
   const rangeOverride = (values: number[] | undefined, names: string[]) =>
@@ -232,11 +234,11 @@ export function registerBenchmarkCommand(program: Command): void {
     .description('Fill blocks with each call at its worst case and with remarks per signature scheme; print execution time over declared weight.')
     .option('--pallet <name>', 'a pallet name, a comma list, or * for all (the remark and transfer blocks run with * only)', '*')
     .option('--extrinsic <name>', 'a call name, a comma list, or * for all', '*')
-    .option('--max-per-block <n>', 'the most worst cases of one call in its block', positive('--max-per-block'), 100)
+    .option('--max-per-block <n>', 'the most worst cases of one call in its block (fewer when the block is full first)', positive('--max-per-block'), 400)
     .option('--chain <chain>', 'dev, or a chain spec file', 'dev')
     .action(async (opts: { pallet: string; extrinsic: string; maxPerBlock: number; chain: string }) => {
       await initCrypto();
-      const selection = selectBenchmarks(opts.pallet, opts.extrinsic);
+      const selection = await selectBenchmarks(runtime, opts.pallet, opts.extrinsic);
       const note = (row?: { name: string }) => { if (row) process.stderr.write(`check: ${row.name} measured\n`); };
       const check = { selection, whole: opts.pallet === '*' && opts.extrinsic === '*', maxPerBlock: opts.maxPerBlock };
       for (const line of await runCheck(loadChainSpec(opts.chain), check, note)) console.log(line);

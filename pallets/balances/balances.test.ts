@@ -303,6 +303,18 @@ describe('balancesCurrency, the interface other pallets use', () => {
     });
   });
 
+  it('setBalance (how benchmarks fund accounts) sets the free balance as force_set_balance does: minted or burned, the account created or reaped', () => {
+    const chain = new TestChain();
+    chain.query(() => {
+      const issuance = TotalIssuance.get();
+      balancesCurrency.setBalance(EVE, 5n * TOKEN);
+      expect([System.Account.contains(EVE), balancesCurrency.free(EVE), TotalIssuance.get()]).toEqual([true, 5n * TOKEN, issuance + 5n * TOKEN]);
+      balancesCurrency.setBalance(EVE, ED - 1n);
+      expect([System.Account.contains(EVE), TotalIssuance.get()]).toEqual([false, issuance]);
+      expect(dispatchErrorOf(() => balancesCurrency.setBalance(EVE, 1n << 128n))).toEqual({ type: 'Arithmetic', value: { type: 'Overflow' } });
+    });
+  });
+
   it('refuses amounts outside u128 and moves nothing when it fails', () => {
     const chain = new TestChain();
     chain.query(() => {

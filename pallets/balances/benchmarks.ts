@@ -4,12 +4,15 @@ import { ensure, type BenchmarkContext, type PalletBenchmarks } from '../../fram
 import { Root, signed } from '../../frame/dispatch.ts';
 import type { AccountId } from '../../primitives/types.ts';
 import { Account } from '../../frame/system/index.ts';
-import { EXISTENTIAL_DEPOSIT, balancesCurrency, type createBalances } from './index.ts';
+import type { Currency } from '../../frame/traits.ts';
+import type { createBalances } from './index.ts';
 
-const FUNDS = 1_000_000n * EXISTENTIAL_DEPOSIT;
 const id = (value: AccountId) => ({ type: 'Id' as const, value });
 
-export function balancesBenchmarks(Balances: ReturnType<typeof createBalances>): PalletBenchmarks {
+/** Balances' benchmarks, given the pallet and the Currency it implements. */
+export function balancesBenchmarks(Balances: Pick<ReturnType<typeof createBalances>, 'tx'>, currency: Currency): PalletBenchmarks {
+  const EXISTENTIAL_DEPOSIT = currency.minimumBalance;
+  const FUNDS = 1_000_000n * EXISTENTIAL_DEPOSIT;
   const funded = (ctx: BenchmarkContext, name: string, amount = FUNDS): AccountId => {
     const who = ctx.account(name, 0);
     ctx.asRoot(Balances.tx.force_set_balance({ who: id(who), new_free: amount }));
@@ -58,7 +61,7 @@ export function balancesBenchmarks(Balances: ReturnType<typeof createBalances>):
     force_unreserve: {
       setup: (_, ctx) => {
         const who = funded(ctx, 'reserver');
-        balancesCurrency.reserve(RESERVE_ID, who, EXISTENTIAL_DEPOSIT);
+        currency.reserve(RESERVE_ID, who, EXISTENTIAL_DEPOSIT);
         return {
           origin: Root, call: Balances.tx.force_unreserve({ who: id(who), amount: EXISTENTIAL_DEPOSIT }),
           verify: () => ensure(Account.get(who).data.reserved === 0n, 'the reserve is still held'),

@@ -15,6 +15,7 @@ import {
   SpecError, account, array, integer, object, optional, refine, tuple, type ShapeValue,
 } from '../../frame/genesis-json.ts';
 import { call, constant, errors, events, genesisConfig, pallet } from '../../frame/pallet.ts';
+import type { PalletBenchmarks } from '../../frame/benchmarking/index.ts';
 import { palletStorage } from '../../frame/storage.ts';
 import type { Currency, ReserveId } from '../../frame/traits.ts';
 import * as System from '../../frame/system/index.ts';
@@ -303,6 +304,20 @@ function checkAmount(amount: bigint): bigint {
 /** Runs `body` in its own storage layer, so that a failure leaves nothing behind even if the caller carries on. */
 const layered = <T>(body: () => T): T => storage().transactional(body);
 
+/** Sets `who`'s free balance (below the existential deposit: zero); the difference is minted or burned. */
+function setFreeBalance(who: AccountId, newFree: bigint): void {
+  const free = newFree < EXISTENTIAL_DEPOSIT ? 0n : newFree;
+  const old = mutateAccount(who, (data) => {
+    const previous = data.free;
+    data.free = free;
+    return previous;
+  });
+  // The balance was minted or burned: issuance follows it.
+  const issuance = TotalIssuance.get();
+  TotalIssuance.put(free >= old ? checkedAdd(issuance, free - old, U128_MAX) : checkedSub(issuance, old - free));
+  BalancesEvents.deposit({ type: 'BalanceSet', value: { who, free } });
+}
+
 /**
  * Balances as the Currency of frame/traits.ts. Fees are burned: withdraw lowers TotalIssuance by
  * what it takes, deposit (a refund) raises it by what it gives back.
@@ -341,6 +356,7 @@ export const balancesCurrency: Currency = {
     TotalIssuance.put(checkedAdd(TotalIssuance.get(), given, U128_MAX));
     BalancesEvents.deposit({ type: 'Deposit', value: { who, amount: given } });
   }),
+  setBalance: (who, free) => layered(() => setFreeBalance(who, checkAmount(free))),
 };
 
 // ---- genesis -------------------------------------------------------------------------------------
@@ -414,19 +430,7 @@ const balances = pallet({
     force_set_balance: call({
       index: 8, origin: 'root', args: { who: AccountLookup, new_free: CompactBalance }, weight: BalancesWeights.forceSetBalance,
       docs: ['Set the regular balance of a given account.', 'A balance below the existential deposit is set to zero.'],
-      dispatch: ({ who: address, new_free }) => {
-        const who = lookupAddress(address);
-        const free = new_free < EXISTENTIAL_DEPOSIT ? 0n : new_free;
-        const old = mutateAccount(who, (data) => {
-          const previous = data.free;
-          data.free = free;
-          return previous;
-        });
-        // The balance was minted or burned: issuance follows it.
-        const issuance = TotalIssuance.get();
-        TotalIssuance.put(free >= old ? checkedAdd(issuance, free - old, U128_MAX) : checkedSub(issuance, old - free));
-        BalancesEvents.deposit({ type: 'BalanceSet', value: { who, free } });
-      },
+      dispatch: ({ who, new_free }) => setFreeBalance(lookupAddress(who), new_free),
     }),
   },
   events: BalancesEvents,
@@ -441,6 +445,7 @@ const balances = pallet({
       'Zero: this runtime has no freezes.']),
   },
   genesis: genesisConfig(BalancesGenesisConfig, buildGenesis),
+  benchmarks: async (self): Promise<PalletBenchmarks> => (await import('./benchmarks.ts')).balancesBenchmarks(self, balancesCurrency),
 });
 
 /** Balances takes nothing from the runtime; other pallets reach it through its `currency`. */

@@ -4,6 +4,7 @@ import { u64 } from '../../primitives/scale.ts';
 import { DispatchErrors, U128_MAX, U64_MAX } from '../../frame/dispatch.ts';
 import { integer, object, optional } from '../../frame/genesis-json.ts';
 import { call, errors, events, genesisConfig, pallet } from '../../frame/pallet.ts';
+import type { PalletBenchmarks } from '../../frame/benchmarking/index.ts';
 import { palletStorage } from '../../frame/storage.ts';
 import type { PriceOracle } from '../../frame/traits.ts';
 import { OracleWeights } from './weights.ts';
@@ -38,6 +39,13 @@ function convert(scaled: bigint): { planck: bigint; rest: bigint } {
   return { planck, rest: scaled % price };
 }
 
+/** Sets the price; zero is refused. */
+function setPrice(price: bigint): void {
+  if (price === 0n) throw OracleErrors.ZeroPrice;
+  Price.put(price);
+  OracleEvents.deposit({ type: 'PriceSet', value: { price } });
+}
+
 /**
  * The price as pallets see it. usdToPlanck = microUsd × 10^12 / price, exact in bigint; the
  * remainder (less than one planck) is dropped ('down', in the payer's favour) or counted as one
@@ -55,6 +63,7 @@ export const oraclePrice: PriceOracle = {
     const { planck, rest } = convert(microUsd * PLANCK_PER_TOKEN + carried);
     return { planck, carried: rest };
   },
+  setPrice,
 };
 
 const oracle = pallet({
@@ -65,11 +74,7 @@ const oracle = pallet({
     set_price: call({
       index: 0, origin: 'root', args: { price: u64 }, weight: OracleWeights.setPrice,
       docs: 'Set the token\'s price in micro-USD per whole token (1_000_000 = $1). Zero is refused.',
-      dispatch: ({ price }) => {
-        if (price === 0n) throw OracleErrors.ZeroPrice;
-        Price.put(price);
-        OracleEvents.deposit({ type: 'PriceSet', value: { price } });
-      },
+      dispatch: ({ price }) => setPrice(price),
     }),
   },
   events: OracleEvents,
@@ -78,6 +83,7 @@ const oracle = pallet({
   genesis: genesisConfig(object({ price: optional(integer({ min: 1n, max: U64_MAX })) }), ({ price }) => {
     if (price !== undefined) Price.put(price);
   }),
+  benchmarks: async (self): Promise<PalletBenchmarks> => (await import('./benchmarks.ts')).oracleBenchmarks(self),
 });
 
 /** Oracle takes nothing from the runtime; pricing pallets reach it through its `priceOracle`. */

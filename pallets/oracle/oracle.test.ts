@@ -25,6 +25,16 @@ describe('Oracle', () => {
     expect(chain.query(() => Price.get())).toBe(2_500_000n);
   });
 
+  it('setPrice (how benchmarks price their set-ups) sets the price as the Root call does, and refuses zero', () => {
+    const chain = new TestChain();
+    chain.query(() => {
+      oraclePrice.setPrice(4_200_000n);
+      expect([Price.get(), oraclePrice.price()]).toEqual([4_200_000n, 4_200_000n]);
+      expect(dispatchErrorOf(() => oraclePrice.setPrice(0n))).toEqual(moduleError('Oracle', 0));
+      expect(Price.get()).toBe(4_200_000n);
+    });
+  });
+
   it('converts micro-USD to planck exactly, rounding as asked', () => {
     const chain = new TestChain();
     chain.query(() => {

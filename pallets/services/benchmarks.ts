@@ -5,10 +5,10 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { u8aToHex } from '@polkadot/util';
 import { blake2_256 } from '../../primitives/hashing.ts';
 import type { AccountId } from '../../primitives/types.ts';
-import { ensure, type BenchmarkCalls, type BenchmarkContext, type PalletBenchmarks } from '../../frame/benchmarking/index.ts';
+import { ensure, type BenchmarkContext, type PalletBenchmarks } from '../../frame/benchmarking/index.ts';
 import { Root, signed } from '../../frame/dispatch.ts';
 import * as System from '../../frame/system/index.ts';
-import type { createServices } from './index.ts';
+import type { createServices, ServicesConfig } from './index.ts';
 import {
   AgendaIncompleteSince, MinNoticeBlocks, NextRequestId, NextServiceId, Operators, PendingPriceChanges, PriceChangeAgenda, ServiceRequests,
   Services as RunningServices,
@@ -23,21 +23,20 @@ const RESOURCES: Resources = { vcpu: 4, mem_mb: 8192, storage_gb: 200, storage_c
 const MAX_CHANGES = 32;
 const MAX_SWEEP = 16;
 
-export function servicesBenchmarks(Services: ReturnType<typeof createServices>, calls: BenchmarkCalls): PalletBenchmarks {
+export function servicesBenchmarks(Services: Pick<ReturnType<typeof createServices>, 'tx' | 'hooks'>, config: Pick<ServicesConfig, 'currency' | 'oracle'>): PalletBenchmarks {
   const tx = Services.tx;
-  const fund = (ctx: BenchmarkContext, who: AccountId) =>
-    ctx.asRoot(calls.setBalance(who, FUNDS));
+  const fund = (who: AccountId) => config.currency.setBalance(who, FUNDS);
   const keyOf = (who: AccountId) => u8aToHex(secp256k1.getPublicKey(blake2_256(new TextEncoder().encode(who)), true));
   /** A funded, registered operator. */
   const operator = (ctx: BenchmarkContext, i: number, approval: 'None' | 'Required' = 'None'): AccountId => {
     const who = ctx.account('operator', i);
-    fund(ctx, who);
+    fund(who);
     ctx.as(who, tx.register({ preferences: { key: keyOf(who), approval: { type: approval }, price_targets: TARGETS } }));
     return who;
   };
   const customer = (ctx: BenchmarkContext): AccountId => {
     const who = ctx.account('customer', 0);
-    fund(ctx, who);
+    fund(who);
     return who;
   };
   const operators = (ctx: BenchmarkContext, count: number, approval: 'None' | 'Required' = 'None', from = 0) =>
@@ -46,7 +45,7 @@ export function servicesBenchmarks(Services: ReturnType<typeof createServices>, 
     ctx.as(owner, tx.request({ operators: ops, resources: RESOURCES, ttl_blocks: ttl, deposit: 1_000n * TOKEN }));
   /** A service on the most operators, started `age` blocks ago, so that ending or topping it up pays every operator. */
   const agedService = (ctx: BenchmarkContext, age: number): { owner: AccountId; id: bigint } => {
-    ctx.asRoot(calls.setTokenPrice(2_500_000n));
+    config.oracle.setPrice(2_500_000n);
     const owner = customer(ctx);
     const id = NextServiceId.get();
     request(ctx, owner, operators(ctx, MAX_OPERATORS_PER_SERVICE));
@@ -58,7 +57,7 @@ export function servicesBenchmarks(Services: ReturnType<typeof createServices>, 
     register: {
       setup: (_, ctx) => {
         const who = ctx.account('operator', 0);
-        fund(ctx, who);
+        fund(who);
         return {
           origin: signed(who), call: tx.register({ preferences: { key: keyOf(who), approval: { type: 'Required' }, price_targets: TARGETS } }),
           verify: () => ensure(Operators.contains(who), 'not registered'),
@@ -177,7 +176,7 @@ export function servicesBenchmarks(Services: ReturnType<typeof createServices>, 
       // own (no operator account shared between services: each service pays its full share).
       components: { s: [0, MAX_SWEEP] },
       setup: ({ s }, ctx) => {
-        ctx.asRoot(calls.setTokenPrice(2_500_000n));
+        config.oracle.setPrice(2_500_000n);
         const owner = customer(ctx);
         for (let i = 0; i < s; i++) request(ctx, owner, operators(ctx, MAX_OPERATORS_PER_SERVICE, 'None', i * MAX_OPERATORS_PER_SERVICE), 50);
         const now = System.Number.get() + 50;

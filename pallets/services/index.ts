@@ -12,6 +12,7 @@ import * as System from '../../frame/system/index.ts';
 import { DispatchErrors, DispatchFailure, ZERO_WEIGHT, subWeight, weightFits } from '../../frame/dispatch.ts';
 import { storage } from '../../frame/externalities.ts';
 import { call, constant, errors, genesisConfig, events, pallet } from '../../frame/pallet.ts';
+import type { PalletBenchmarks } from '../../frame/benchmarking/index.ts';
 import type { Currency, PriceOracle, ReserveId } from '../../frame/traits.ts';
 import { BLOCKS_PER_HOUR } from '../../frame/units.ts';
 import { ServicesGenesisConfig, buildGenesis } from './genesis.ts';
@@ -567,6 +568,7 @@ export function createServices(config: ServicesConfig) {
     },
     genesis: genesisConfig(ServicesGenesisConfig, buildGenesis),
     apis: () => [servicesApi(api)],
+    benchmarks: async (self): Promise<PalletBenchmarks> => (await import('./benchmarks.ts')).servicesBenchmarks(self, config),
   });
   return Object.assign(services, { api });
 }

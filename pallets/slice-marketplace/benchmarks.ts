@@ -2,10 +2,10 @@
 // rentals with the most slices, and the agenda hook at its per-block bounds. Time passes in the
 // set-up by moving System.Number, as a chain would after the rentals were made.
 import type { AccountId } from '../../primitives/types.ts';
-import { ensure, type BenchmarkCalls, type BenchmarkContext, type PalletBenchmarks } from '../../frame/benchmarking/index.ts';
+import { ensure, type BenchmarkContext, type PalletBenchmarks } from '../../frame/benchmarking/index.ts';
 import { Root, signed } from '../../frame/dispatch.ts';
 import * as System from '../../frame/system/index.ts';
-import type { createSliceMarketplace } from './index.ts';
+import type { createSliceMarketplace, SliceMarketplaceConfig } from './index.ts';
 import { AgendaCursor, BlocksPerMonth, NextNodeId, NextRentalId, Nodes, Rentals, nodeRentals, nodeSlices } from './storage.ts';
 import {
   MAX_AGENDA_BLOCKS_PER_BLOCK, MAX_EXPIRIES_PER_BLOCK, MAX_RENTALS_PER_RENTER, MAX_SLICES_PER_NODE, MAX_SLICES_PER_RENTAL, SLICE,
@@ -16,16 +16,16 @@ const capacity = (slices: number) => ({ cpu_cores: slices * SLICE.cpu_cores, mem
 const LOCATION = { country: new TextEncoder().encode('Switzerland'), city: new TextEncoder().encode('Zurich') };
 const SLA = { min_uptime: 990_000, min_bandwidth_mbps: 1000 };
 
-export function sliceMarketplaceBenchmarks(Marketplace: ReturnType<typeof createSliceMarketplace>, calls: BenchmarkCalls): PalletBenchmarks {
+export function sliceMarketplaceBenchmarks(Marketplace: Pick<ReturnType<typeof createSliceMarketplace>, 'tx' | 'hooks'>, config: Pick<SliceMarketplaceConfig, 'currency' | 'oracle'>): PalletBenchmarks {
   const tx = Marketplace.tx;
   const funded = (ctx: BenchmarkContext, name: string, i = 0): AccountId => {
     const who = ctx.account(name, i);
-    ctx.asRoot(calls.setBalance(who, 1_000_000_000n * TOKEN));
+    config.currency.setBalance(who, 1_000_000_000n * TOKEN);
     return who;
   };
   /** A node of `slices` slices; returns its farmer and id. */
   const node = (ctx: BenchmarkContext, slices: number): { farmer: AccountId; id: number } => {
-    ctx.asRoot(calls.setTokenPrice(2_500_000n));
+    config.oracle.setPrice(2_500_000n);
     const farmer = funded(ctx, 'farmer');
     const id = NextNodeId.get();
     ctx.as(farmer, tx.register_node({ capacity: capacity(slices), location: LOCATION, sla: SLA, certification: { type: 'Certified' } }));
@@ -60,7 +60,9 @@ export function sliceMarketplaceBenchmarks(Marketplace: ReturnType<typeof create
       components: { s: [0, MAX_SLICES_PER_NODE] },
       setup: ({ s }, ctx) => {
         const farmer = funded(ctx, 'farmer');
-        const id = NextNodeId.get() + 1_000; // a gridproxy id beyond the chain's own: NextNodeId moves past it
+        // A gridproxy id beyond the chain's own (NextNodeId moves past it), its own per set-up
+        // context, so that independent set-ups (a check's full block) do not claim the same id.
+        const id = NextNodeId.get() + 1_000 + (Number.parseInt(farmer.slice(2, 8), 16) & 0xfffff);
         return {
           origin: signed(farmer), call: tx.register_grid_node({ node: id, capacity: capacity(s), location: LOCATION, sla: SLA, certification: { type: 'Diy' } }),
           verify: () => ensure(nodeSlices(id).length === s && NextNodeId.get() === id + 1, 'the node was not registered under its grid id'),

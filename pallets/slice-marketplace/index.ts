@@ -12,6 +12,7 @@ import { AccountId32, Balance, BlockNumber, PERMILL, type AccountId, type Weight
 import { DispatchErrors, U32_MAX, type PostDispatchInfo } from '../../frame/dispatch.ts';
 import { SpecError } from '../../frame/genesis-json.ts';
 import { call, constant, errors, events, genesisConfig, pallet } from '../../frame/pallet.ts';
+import type { PalletBenchmarks } from '../../frame/benchmarking/index.ts';
 import type { Currency, PriceOracle, ReserveId } from '../../frame/traits.ts';
 import * as System from '../../frame/system/index.ts';
 import { createRuntimeApi, sliceMarketplaceRuntimeApi } from './api.ts';
@@ -471,6 +472,7 @@ export function createSliceMarketplace(config: SliceMarketplaceConfig) {
     },
     hooks: { onInitialize: processAgenda },
     apis: () => [sliceMarketplaceRuntimeApi(api)],
+    benchmarks: async (self): Promise<PalletBenchmarks> => (await import('./benchmarks.ts')).sliceMarketplaceBenchmarks(self, config),
     genesis: genesisConfig(MarketplaceGenesisConfig, ({ priceBand, blocksPerMonth, nodes }) => {
       PriceBand.put(priceBand);
       BlocksPerMonth.put(blocksPerMonth);

@@ -9,6 +9,7 @@ import {
 } from '../../frame/dispatch.ts';
 import { account, object, optional } from '../../frame/genesis-json.ts';
 import { call, errors, events, genesisConfig, pallet, type RuntimeCallValue } from '../../frame/pallet.ts';
+import type { PalletBenchmarks } from '../../frame/benchmarking/index.ts';
 import { palletStorage } from '../../frame/storage.ts';
 import { SudoWeights } from './weights.ts';
 
@@ -125,5 +126,6 @@ export function createSudo(config: SudoConfig) {
     genesis: genesisConfig(object({ key: optional(account) }), ({ key }) => {
       if (key !== undefined) Key.put(key);
     }),
+    benchmarks: async (self): Promise<PalletBenchmarks> => (await import('./benchmarks.ts')).sudoBenchmarks(self),
   });
 }

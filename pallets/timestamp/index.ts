@@ -4,6 +4,7 @@ import { Compact, bool, u64 } from '../../primitives/scale.ts';
 import { Moment } from '../../primitives/types.ts';
 import { DispatchFailure, U64_MAX } from '../../frame/dispatch.ts';
 import { call, constant, genesisConfig, pallet } from '../../frame/pallet.ts';
+import type { PalletBenchmarks } from '../../frame/benchmarking/index.ts';
 import { palletStorage } from '../../frame/storage.ts';
 import { integer, object, optional } from '../../frame/genesis-json.ts';
 import { MILLISECS_PER_BLOCK } from '../../frame/units.ts';
@@ -52,6 +53,7 @@ const timestamp = pallet({
   },
   /** `{ "now": <ms since the Unix epoch> }`: the genesis time; block n's time is genesis + n * 6000. 0 when absent. */
   genesis: genesisConfig(object({ now: optional(integer({ max: U64_MAX }), 0n) }), ({ now }) => Now.put(now)),
+  benchmarks: async (self): Promise<PalletBenchmarks> => (await import('./benchmarks.ts')).timestampBenchmarks(self, { Now, DidUpdate }),
 });
 
 /** Timestamp takes nothing from the runtime. */

@@ -1,6 +1,7 @@
-// docs/adding-a-pallet.md, done: the Kudos pallet (tests/guide/kudos) in a test runtime
-// (tests/guide/runtime.ts), used as the guide says — a call, its event, its error, its storage
-// through the public key, its runtime API through state_call and in metadata.
+// docs/adding-a-pallet.md, done: the Kudos pallet (tests/guide/kudos, the guide's pallets/kudos)
+// in a test runtime (tests/guide/runtime.ts, where it takes one line of the pallet list), used as
+// the guide says — a call, its event, its error, its storage through the public key, its runtime
+// API through state_call and in metadata, its benchmark found through the runtime's list.
 import { Keyring } from '@polkadot/keyring';
 import { u32 } from '../../primitives/scale.ts';
 import { AccountId32 } from '../../primitives/types.ts';
@@ -13,7 +14,7 @@ import { BenchmarkRunner } from '../../node/benchmark/runner.ts';
 import { TestChain } from '../../node/harness.ts';
 import { accountOf } from '../../node/signer.ts';
 import { Kudos as KudosMap } from './kudos/storage.ts';
-import { BENCHMARKS } from './benchmarks.ts';
+import { benchmarkedPallets } from '../../frame/benchmarking/index.ts';
 import { Kudos, executive, runtime } from './runtime.ts';
 
 const spec = (addresses: string[]) => parseChainSpec({
@@ -50,11 +51,12 @@ describe('adding a pallet (docs/adding-a-pallet.md)', () => {
     expect(chain.query(() => KudosMap.get(accountOf(alice)))).toBe(0);
   });
 
-  it('benchmarks `give` in quick mode: it sets up, runs, verifies, and reads and writes the Kudos map', () => {
+  it('benchmarks `give` in quick mode, found through the runtime\'s list: it sets up, runs, verifies, and reads and writes the Kudos map', async () => {
     const { chain } = setup();
-    const [entry] = BENCHMARKS;
     const root = chain.chain.state.root();
-    const result = new BenchmarkRunner(chain.chain).run(entry, 'give', { steps: 2, repeat: 1 });
+    const kudos = (await benchmarkedPallets(runtime)).find(({ pallet }) => pallet.name === 'Kudos')!;
+    expect([kudos.dir, kudos.weightsName]).toEqual(['pallets/kudos', 'KudosWeights']);
+    const result = new BenchmarkRunner(chain.chain).run(kudos, 'give', { steps: 2, repeat: 1 });
     expect(result.samples.length).toBeGreaterThan(0);
     expect(result.storage).toEqual({ 'Kudos::Kudos': { reads: 1, writes: 1 } });
     // The set-up and the run are taken back.

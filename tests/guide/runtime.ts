@@ -1,5 +1,6 @@
-// The guide's test runtime: the base runtime, and the Kudos pallet in its list (the one line the
-// guide adds).
+// The guide's test runtime: the base runtime, and the Kudos pallet in its list. What the guide
+// adds here: the import, the pallet created with its config, and its one line in the list (its
+// runtime API and benchmarks come with its declaration).
 import { Executive } from '../../frame/executive.ts';
 import { U64_MAX, weight } from '../../frame/dispatch.ts';
 import { blockLengthWithNormalRatio, sensibleBlockWeights } from '../../frame/system/limits.ts';

@@ -3,6 +3,7 @@
 import { u32 } from '../../../primitives/scale.ts';
 import { AccountId32 } from '../../../primitives/types.ts';
 import { call, errors, events, pallet } from '../../../frame/pallet.ts';
+import type { PalletBenchmarks } from '../../../frame/benchmarking/index.ts';
 import { kudosApi } from './runtime-api.ts';
 import { Kudos, KudosStorage } from './storage.ts';
 import { KudosWeights } from './weights.ts';
@@ -40,5 +41,6 @@ export function createKudos(_config: KudosConfig) {
     events: KudosEvents,
     errors: KudosErrors,
     apis: () => [kudosApi()],
+    benchmarks: async (self): Promise<PalletBenchmarks> => (await import('./benchmarks.ts')).kudosBenchmarks(self),
   });
 }
