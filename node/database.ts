@@ -267,7 +267,7 @@ export class ChainDatabase {
    * run of records ending at the head, at most keepHistory long (older records, left by a larger
    * window before, are deleted; the run's older records stay on disk, read by `history`).
    */
-  async loadHistory(head: number, inMemory = Infinity): Promise<History[]> {
+  async loadHistory(head: number, inMemory: number): Promise<History[]> {
     const records: History[] = [];
     const stale: number[] = [];
     let run = 0;
