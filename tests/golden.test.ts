@@ -15,14 +15,14 @@ import { profileWorkloads } from '../node/workloads/profiles.ts';
 
 // ---- the golden values (the one place to update them) ---------------------------------------------
 const GOLDEN = {
-  metadataV14: '0xe8ea232a970819e9c46d0968bbb13dd11805c483b1d4ab6c14917c7b91cfbe7d',
-  metadataV15: '0xd4c2f7fc994ac3015e7ed80ae3f31984084f3940b91c27941b0a320c6b37c35f',
+  metadataV14: '0xee5897f1a4d0e45f9b5e4b48dc75830a3251c0347837dc949becf036aaca57ad',
+  metadataV15: '0x0717edc6351051e4b5e3a679513b6075571029f58307f8456be17f98a5a6a728',
   /** blake2_256 over `Pallet.Item=0xprefix` lines, one per storage item, in metadata order. */
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
-  genesis: '0x79ec1e919c114286a19e9626c89078d57e9e942907e3ce9d21b4765479761726',
+  genesis: '0xc68c04eba20e8f34683155b96721aeb5647c7da0038408e7d02fd824e0b8e10c',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0x0bb74756de70a544510126f184dff3a56f5b8845d08ac3a21ee8eb8671f29006',
-  head: '0xe99b31fede36d0df0638b3727e40cdb20b140cd5a9849006275530cf53bc5190',
+  blocks: '0xd3f26ebff0beff6988d56233e3d31959bf087e4bf4e93b5e25e491274623aaf5',
+  head: '0x9e0b9bf169c858416935ac945f946999bc453eb6b018e827007442344293c95d',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));

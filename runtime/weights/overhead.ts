@@ -3,23 +3,23 @@
 // A signed extrinsic pays the base plus its own scheme's signature check: ecdsa costs about ten
 // times sr25519, and charging every signer the worst scheme would overprice most transactions.
 // Command: npx slicechain benchmark overhead
-// Date: 2026-12-01T01:42:02.966Z
+// Date: 2026-12-01T04:35:47.076Z
 // CPU: Intel(R) Xeon(R) Processor, cores: 2, Node v20.20.2
 // Statistics (execution time):
-//   block execution: min 1286.00 us, max 12074.00 us, mean 2233.98 us, median 1889.00 us, p95 5276.00 us, p99 12074.00 us
-//   extrinsic base: min 89.37 us, max 390.54 us, mean 154.93 us, median 146.07 us, p95 252.75 us, p99 390.54 us
-//   Sr25519 signature check: min 25.16 us, max 679.63 us, mean 266.91 us, median 259.35 us, p95 448.23 us, p99 679.63 us
-//   Ed25519 signature check: min 0.00 us, max 465.58 us, mean 178.37 us, median 164.88 us, p95 341.98 us, p99 465.58 us
-//   Ecdsa signature check: min 1694.33 us, max 3559.57 us, mean 2539.40 us, median 2455.64 us, p95 3425.80 us, p99 3559.57 us
+//   block execution: min 1253.00 us, max 8312.00 us, mean 1831.90 us, median 1406.00 us, p95 2886.00 us, p99 8312.00 us
+//   extrinsic base: min 95.45 us, max 911.83 us, mean 168.87 us, median 134.60 us, p95 363.65 us, p99 911.83 us
+//   Sr25519 signature check: min 98.43 us, max 629.80 us, mean 242.32 us, median 232.98 us, p95 423.81 us, p99 629.80 us
+//   Ed25519 signature check: min 0.00 us, max 571.01 us, mean 180.78 us, median 170.37 us, p95 453.52 us, p99 571.01 us
+//   Ecdsa signature check: min 1587.29 us, max 3425.68 us, mean 2171.70 us, median 1918.91 us, p95 3203.78 us, p99 3425.68 us
 import type { Weight } from '../../primitives/types.ts';
 
 /** An empty block: initialize, the timestamp inherent, finalize, state root. */
-export const BLOCK_EXECUTION_WEIGHT: Weight = { ref_time: 2_233_980_000n, proof_size: 0n };
+export const BLOCK_EXECUTION_WEIGHT: Weight = { ref_time: 1_831_900_000n, proof_size: 0n };
 /** A no-op extrinsic through validation and application, its signature check aside. */
-export const EXTRINSIC_BASE_WEIGHT: Weight = { ref_time: 154_934_400n, proof_size: 0n };
+export const EXTRINSIC_BASE_WEIGHT: Weight = { ref_time: 168_874_800n, proof_size: 0n };
 /** Verifying one signature, by scheme: added to each signed extrinsic's weight. */
 export const SIGNATURE_CHECK_WEIGHTS: Readonly<Record<'Sr25519' | 'Ed25519' | 'Ecdsa', Weight>> = {
-  Sr25519: { ref_time: 266_906_600n, proof_size: 0n },
-  Ed25519: { ref_time: 178_372_000n, proof_size: 0n },
-  Ecdsa: { ref_time: 2_539_396_600n, proof_size: 0n },
+  Sr25519: { ref_time: 242_315_800n, proof_size: 0n },
+  Ed25519: { ref_time: 180_779_000n, proof_size: 0n },
+  Ecdsa: { ref_time: 2_171_698_200n, proof_size: 0n },
 };
