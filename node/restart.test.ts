@@ -25,7 +25,9 @@ const boundedBasePath = mkdtempSync(join(tmpdir(), 'slicechain-bounded-'));
 let running: RunningNode | undefined;
 let api: ApiPromise | undefined;
 
+/** Starts a node (stopping the one running: a node left open keeps jest's process alive) and connects a client. */
 async function start(opts: { stateHistory?: number; basePath?: string } = {}): Promise<ApiPromise> {
+  await stop();
   running = await startNode({ port: 0, sealing: 'manual', unsafe: true, basePath, ...opts });
   api = await ApiPromise.create({ provider: new WsProvider(running.url), throwOnConnect: true, noInitWarn: true });
   return api;
