@@ -1,3 +1,5 @@
+// Over 400 lines: one commander program, a verb each with its options and its action; the
+// verbs' work lives in their own modules (simulate, blockfile, report, benchmark/cli, ...).
 // The slicechain command line, in a Substrate node's vocabulary: build-spec, simulate,
 // import-blocks, export-blocks, export-state, purge-chain, node; simulation reports and policy
 // sweeps (simulate --report, report, sweep, sweep-merge); and the Services runtime API

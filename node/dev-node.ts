@@ -1,3 +1,5 @@
+// Over 400 lines: one class, the dev node's state machine (head, pool, sealing modes, finality,
+// undo records, dev_* edits) whose parts read and write the same head.
 // The dev node: a Chain, a transaction pool, block sealing (instant, on an interval, or on
 // demand), instant finality, and recent state kept as per-block undo records so that queries at a
 // recent block hash answer (with a database, only the last UNDO_IN_MEMORY blocks' in memory and
