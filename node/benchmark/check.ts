@@ -59,14 +59,23 @@ async function withScratchDatabase<T>(chain: Chain, body: (db: ChainDatabase) =>
 /** Builds of each block measured; the median is reported (a small block is noisy: a major GC can double it). */
 const RUNS = 5;
 
-const mainThreadStat = openSync(`/proc/self/task/${process.pid}/schedstat`, 'r');
+/** The main thread's scheduler statistics, opened when the check first times a block; null where there are none (not Linux). */
+let mainThreadStat: number | null | undefined;
 const statBuffer = Buffer.alloc(64);
 
 /**
  * CPU nanoseconds the main thread has run (the scheduler's own count; it advances at the kernel's
- * tick, about 4 ms here, so it serves blocks, not single calls).
+ * tick, about 4 ms here, so it serves blocks, not single calls), or undefined without that count.
  */
-function mainThreadTime(): number {
+function mainThreadTime(): number | undefined {
+  if (mainThreadStat === undefined) {
+    try {
+      mainThreadStat = openSync(`/proc/self/task/${process.pid}/schedstat`, 'r');
+    } catch {
+      mainThreadStat = null;
+    }
+  }
+  if (mainThreadStat === null) return undefined;
   const length = readSync(mainThreadStat, statBuffer, 0, statBuffer.length, 0);
   return Number(statBuffer.toString('latin1', 0, length).split(' ')[0]);
 }
@@ -104,8 +113,10 @@ export async function measureBlock(chain: Chain, name: string, extrinsics: reado
       built = builder.build();
       const buildWall = performance.now() - started;
       // The scheduler's clock moves in ~4 ms ticks: a build shorter than ten of them (a Sudo block
-      // of one call) is timed by the wall clock, which on a quiet machine reads the same.
-      const build = buildWall < 40 ? buildWall : (mainThreadTime() - buildStart) / 1e6;
+      // of one call), or one on a system without that clock, is timed by the wall clock, which on
+      // a quiet machine reads the same.
+      const buildEnd = mainThreadTime();
+      const build = buildWall < 40 || buildStart === undefined || buildEnd === undefined ? buildWall : (buildEnd - buildStart) / 1e6;
       const writeStart = process.cpuUsage();
       db.enqueue(built);
       await db.flush();
