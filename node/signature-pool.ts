@@ -84,11 +84,15 @@ const WORKER_ENTRY = new URL('./signature-worker-entry.js', import.meta.url);
  * thread executing a block asks for each verdict as it needs it, without turning its event loop.
  */
 export class Verdicts {
+  /** Where `take` looks for a check no thread has claimed, when a worker holds the one it needs. */
+  #helpFrom = 0;
+
   constructor(
     private readonly checks: readonly SignatureCheck[],
     private readonly status: Int32Array<SharedArrayBuffer>,
     /** Resolves once every worker has been through the submission (undefined: no worker has it). */
     private readonly answered: Promise<void> | undefined,
+    private readonly stats: PoolStats,
   ) {}
 
   get length(): number {
@@ -96,8 +100,10 @@ export class Verdicts {
   }
 
   /**
-   * The verdict on check `i`: a worker's if it has it, after waiting for it if a worker is at it,
-   * else verified here and now (a work split: this thread never idles while checks are pending).
+   * The verdict on check `i`: a worker's if it has it, else verified here and now. While a worker
+   * is at check `i`, this thread verifies the next checks no thread has claimed (it will need them
+   * next) and waits only when none is left: a work split in which it never idles while checks are
+   * pending.
    */
   take(i: number): boolean {
     for (;;) {
@@ -105,12 +111,32 @@ export class Verdicts {
       if (state === Status.Valid) return true;
       if (state === Status.Invalid) return false;
       if (state === Status.Pending) {
-        claimAndVerify(this.status, i, this.checks[i]);
-      } else if (Atomics.wait(this.status, i, Status.Claimed, STALLED_WORKER_MS) === 'timed-out') {
+        if (claimAndVerify(this.status, i, this.checks[i])) this.stats.verifiedHere++;
+        continue;
+      }
+      if (this.#verifyNextUnclaimed(i + 1)) continue;
+      const waiting = performance.now();
+      const waited = Atomics.wait(this.status, i, Status.Claimed, STALLED_WORKER_MS);
+      this.stats.waitedMs += performance.now() - waiting;
+      if (waited === 'timed-out') {
+        this.stats.verifiedHere++;
         const { kind, signature, message, signer } = this.checks[i];
         return verifySignature(kind, signature, message, signer);
       }
     }
+  }
+
+  /** Claims and verifies the first check from `from` on that no thread has claimed; false when there is none. */
+  #verifyNextUnclaimed(from: number): boolean {
+    for (let j = Math.max(from, this.#helpFrom); j < this.checks.length; j++) {
+      if (claimAndVerify(this.status, j, this.checks[j])) {
+        this.stats.verifiedHere++;
+        this.#helpFrom = j + 1;
+        return true;
+      }
+    }
+    this.#helpFrom = this.checks.length;
+    return false;
   }
 
   /** Every verdict, in order, once the workers are through (the ones they left are verified here). */
@@ -120,9 +146,29 @@ export class Verdicts {
   }
 }
 
+/** What a pool's threads did (for benches and tests): counts, and times in milliseconds. */
+export interface PoolStats {
+  /** Checks the workers verified. */
+  verifiedByWorkers: number;
+  /** Checks `Verdicts.take` verified in the submitting thread, which no worker had reached. */
+  verifiedHere: number;
+  /** How long `take` waited for a check a worker was verifying. */
+  waitedMs: number;
+  /** How long the workers spent verifying, summed over them. */
+  workerBusyMs: number;
+}
+
+/** A worker's answer: it has been through submission `id`, verifying `verified` of its checks in `busyMs`. */
+export interface WorkerAnswer {
+  id: number;
+  verified: number;
+  busyMs: number;
+}
+
 interface Submission {
   /** How many of the workers it was posted to have not answered yet. */
   waiting: number;
+  answered: Promise<void>;
   done(): void;
   fail(error: Error): void;
 }
@@ -145,6 +191,7 @@ export class SignaturePool {
   #slots: Slot[] | undefined;
   readonly #submissions = new Map<number, Submission>();
   #nextId = 0;
+  readonly stats: PoolStats = { verifiedByWorkers: 0, verifiedHere: 0, waitedMs: 0, workerBusyMs: 0 };
   #closed = false;
   /** Set when a worker died: the pool then refuses every batch with it. */
   #failure: Error | undefined;
@@ -162,16 +209,23 @@ export class SignaturePool {
    */
   submit(checks: readonly SignatureCheck[]): Verdicts {
     const packed = packChecks(checks);
-    if (this.#closed || this.#failure || checks.length === 0) return new Verdicts(checks, packed.status, undefined);
+    if (this.#closed || this.#failure || checks.length === 0) return new Verdicts(checks, packed.status, undefined, this.stats);
     const slots = (this.#slots ??= Array.from({ length: this.#workers }, () => this.#spawn()));
     const id = this.#nextId++;
-    const answered = new Promise<void>((done, fail) => this.#submissions.set(id, { waiting: slots.length, done, fail }));
+    let settle!: Pick<Submission, 'done' | 'fail'>;
+    const answered = new Promise<void>((done, fail) => { settle = { done, fail }; });
     answered.catch(() => {}); // refused on close or failure; `take` still answers every check
+    this.#submissions.set(id, { waiting: slots.length, answered, ...settle });
     for (const slot of slots) {
       slot.worker.postMessage({ id, ...packed });
       if (slot.inFlight++ === 0) slot.worker.ref();
     }
-    return new Verdicts(checks, packed.status, answered);
+    return new Verdicts(checks, packed.status, answered, this.stats);
+  }
+
+  /** Resolves once the workers have answered every submission so far (then `stats` is complete). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.#submissions.values()].map(({ answered }) => answered));
   }
 
   /** One answer per check, in input order: exactly what `verifySignature` answers for it. */
@@ -196,11 +250,13 @@ export class SignaturePool {
     // Idle workers do not keep the process alive; `submit` refs a worker while it has submissions to answer.
     worker.unref();
     const slot: Slot = { worker, inFlight: 0 };
-    worker.on('message', (id: number) => {
+    worker.on('message', ({ id, verified, busyMs }: WorkerAnswer) => {
       // An answer that arrives after close() or a failure: its submission was refused already, and
       // the worker must stay ref'd until its 'exit' (see #terminate).
       if (this.#closed || this.#failure) return;
       if (--slot.inFlight === 0) worker.unref();
+      this.stats.verifiedByWorkers += verified;
+      this.stats.workerBusyMs += busyMs;
       const submission = this.#submissions.get(id);
       if (submission && --submission.waiting === 0) {
         this.#submissions.delete(id);
