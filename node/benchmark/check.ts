@@ -35,8 +35,9 @@ function sign(chain: Chain, pair: SigningPair, call: RuntimeCallValue, nonce: nu
 function fundSchemes(chain: Chain): Record<Scheme, SigningPair> {
   const pairs = Object.fromEntries(SCHEMES.map((s) => [s, schemePair(s)])) as Record<Scheme, SigningPair>;
   const alice = pairs.Sr25519;
+  const nonce = nonceOf(chain, alice);
   const transfers = (['Ed25519', 'Ecdsa'] as const).map((s, i) =>
-    sign(chain, alice, Balances.tx.transfer_keep_alive({ dest: { type: 'Id', value: accountOf(pairs[s]) }, value: 1_000n * TOKEN }), i));
+    sign(chain, alice, Balances.tx.transfer_keep_alive({ dest: { type: 'Id', value: accountOf(pairs[s]) }, value: 1_000n * TOKEN }), nonce + i));
   chain.author(transfers);
   return pairs;
 }
@@ -49,6 +50,8 @@ export interface CheckOptions {
   whole: boolean;
   /** The most worst cases of one call put in a block: enough to fill it, few enough to set up quickly. */
   maxPerBlock: number;
+  /** Times the whole list of blocks is measured, one round after another; each row reports its median round. */
+  rounds: number;
 }
 
 const pairOf = (keypair: Keypair): SigningPair => ({
@@ -147,18 +150,28 @@ async function checkCall(chain: Chain, entry: BenchmarkedPallet, name: string, m
 /** The check's blocks, each written to a scratch database as the node writes a block, then dropped. */
 export async function runCheck(spec: ChainSpec, opts: CheckOptions, onRow?: (row: CheckRow | undefined) => void): Promise<string[]> {
   const chain = new Chain(spec);
-  const rows: CheckRow[] = opts.whole ? await signedBlockRows(chain) : [];
-  for (const { entry, names } of opts.selection) {
-    for (const name of names) {
-      const row = await checkCall(chain, entry, name, opts.maxPerBlock);
-      if (row) rows.push(row);
-      onRow?.(row);
+  const rounds: CheckRow[][] = [];
+  for (let round = 0; round < opts.rounds; round++) {
+    const rows: CheckRow[] = opts.whole ? await signedBlockRows(chain) : [];
+    for (const { entry, names } of opts.selection) {
+      for (const name of names) {
+        const row = await checkCall(chain, entry, name, opts.maxPerBlock);
+        if (row) rows.push(row);
+        onRow?.(row);
+      }
     }
+    rounds.push(rows);
   }
   const ratio = (r: CheckRow) => (r.included === 0 ? '  does not fit a block' : r.ratio.toFixed(2));
+  const range = (ratios: number[]) => (ratios.length > 1 ? `   ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}` : '');
+  // Each row as measured in its median round, with the range over the rounds.
+  const rows = rounds[0].map((_, i) => {
+    const sorted = rounds.map((round) => round[i]).sort((a, b) => a.ratio - b.ratio);
+    return { row: sorted[sorted.length >> 1], ratios: sorted.map((r) => r.ratio) };
+  });
   return [
-    'block                                                     included  failed   exec ms   (wall ms)   declared ms   ratio',
-    ...rows.map((r) => `${r.name.padEnd(58)}${String(r.included).padStart(8)}${String(r.failed).padStart(8)}${r.ms.toFixed(1).padStart(10)}${`(${r.wallMs.toFixed(1)})`.padStart(12)}${r.declaredMs.toFixed(1).padStart(14)}${ratio(r).padStart(8)}`),
+    `block                                                     included  failed   exec ms   (wall ms)   declared ms   ratio${opts.rounds > 1 ? `   range over ${opts.rounds} rounds` : ''}`,
+    ...rows.map(({ row: r, ratios }) => `${r.name.padEnd(58)}${String(r.included).padStart(8)}${String(r.failed).padStart(8)}${r.ms.toFixed(1).padStart(10)}${`(${r.wallMs.toFixed(1)})`.padStart(12)}${r.declaredMs.toFixed(1).padStart(14)}${ratio(r).padStart(8)}${range(ratios)}`),
   ];
 }
 
