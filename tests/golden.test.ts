@@ -15,14 +15,14 @@ import { profileWorkloads } from '../node/workloads/profiles.ts';
 
 // ---- the golden values (the one place to update them) ---------------------------------------------
 const GOLDEN = {
-  metadataV14: '0xee5897f1a4d0e45f9b5e4b48dc75830a3251c0347837dc949becf036aaca57ad',
-  metadataV15: '0x0717edc6351051e4b5e3a679513b6075571029f58307f8456be17f98a5a6a728',
+  metadataV14: '0x049302623a9eb002c1dac24f986078e0ce5236b35cab23c8ebf1eb709959a665',
+  metadataV15: '0x8cb722c8f0e6f4f04d96e262ea09a4c28c7bfe6d9c2e3146a1691b71e8847399',
   /** blake2_256 over `Pallet.Item=0xprefix` lines, one per storage item, in metadata order. */
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
-  genesis: '0xc68c04eba20e8f34683155b96721aeb5647c7da0038408e7d02fd824e0b8e10c',
+  genesis: '0xf8639efa6756f475f84837736099635a023756a5be713fde1ab5c67bb8486bb6',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0xd3f26ebff0beff6988d56233e3d31959bf087e4bf4e93b5e25e491274623aaf5',
-  head: '0x9e0b9bf169c858416935ac945f946999bc453eb6b018e827007442344293c95d',
+  blocks: '0xa73d9a2e6eaf749c29c74e1da48b8fa6cc56172bf51881cc824d44bdb730959d',
+  head: '0xd5a48b1d4c12d84dd2f716ebc47bed095589bb50985f7e60cdd927d0da15ce36',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));

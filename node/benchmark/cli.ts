@@ -13,7 +13,7 @@ import { progress } from '../progress.ts';
 import { Chain } from '../chain.ts';
 import { analyse, type Analysis } from './analysis.ts';
 import { runCheck } from './check.ts';
-import { measureDatabase, measureOverhead, SCHEMES } from './overhead.ts';
+import { measureDatabase, measureOverhead, SCHEMES, type Overhead } from './overhead.ts';
 import { plotSvg } from './plot.ts';
 import { BenchmarkRunner, points, type BenchmarkResult } from './runner.ts';
 import { bigintLiteral, palletWeightsFile, provenanceHeader, stats, statsLine, type PalletWeights, type Provenance } from './writer.ts';
@@ -165,15 +165,15 @@ export function registerBenchmarkCommand(program: Command): void {
       const chain = new Chain(loadChainSpec(opts.chain));
       const bar = progress('benchmark overhead', opts.repeat + 1, 'steps');
       let done = 0;
-      let overhead: ReturnType<typeof measureOverhead>;
+      let overhead: Overhead;
       try {
-        overhead = measureOverhead(chain, opts.repeat, 100, () => bar.update(++done));
+        overhead = await measureOverhead(chain, opts.repeat, 100, () => bar.update(++done));
         bar.finish();
       } finally {
         bar.stop();
       }
       const all: [string, number[]][] = [['block execution', overhead.block], ['extrinsic base', overhead.extrinsic],
-        ...SCHEMES.map((s): [string, number[]] => [`${s} signature check`, overhead.signatures[s]])];
+        ...SCHEMES.map((s): [string, number[]] => [`${s} signature check`, overhead.signatures[s]]), ['extrinsic bytes, per KiB', overhead.bytes.map((ns) => ns * 1024)]];
       for (const [name, samples] of all) console.log(statsLine(name, stats(samples)).slice(5));
       const path = join(opts.output, 'overhead.ts');
       write(path, [
@@ -194,6 +194,8 @@ export function registerBenchmarkCommand(program: Command): void {
         'export const SIGNATURE_CHECK_WEIGHTS: Readonly<Record<\'Sr25519\' | \'Ed25519\' | \'Ecdsa\', Weight>> = {',
         ...SCHEMES.map((s) => `  ${s}: { ref_time: ${refTime(mean(overhead.signatures[s]))}, proof_size: 0n },`),
         '};',
+        '/** Each byte of an extrinsic (decoded, hashed for its signature and the extrinsics root): added to its weight. */',
+        `export const EXTRINSIC_BYTE_WEIGHT: Weight = { ref_time: ${refTime(mean(overhead.bytes))}, proof_size: 0n };`,
         '',
       ].join('\n'));
       console.log(`wrote ${path}`);
@@ -235,12 +237,13 @@ export function registerBenchmarkCommand(program: Command): void {
     .option('--pallet <name>', 'a pallet name, a comma list, or * for all (the remark and transfer blocks run with * only)', '*')
     .option('--extrinsic <name>', 'a call name, a comma list, or * for all', '*')
     .option('--max-per-block <n>', 'the most worst cases of one call in its block (fewer when the block is full first)', positive('--max-per-block'), 400)
+    .option('--rounds <n>', 'times the whole list is measured, one round after another; each row reports its median round and the range', positive('--rounds'), 1)
     .option('--chain <chain>', 'dev, or a chain spec file', 'dev')
-    .action(async (opts: { pallet: string; extrinsic: string; maxPerBlock: number; chain: string }) => {
+    .action(async (opts: { pallet: string; extrinsic: string; maxPerBlock: number; rounds: number; chain: string }) => {
       await initCrypto();
       const selection = await selectBenchmarks(runtime, opts.pallet, opts.extrinsic);
       const note = (row?: { name: string }) => { if (row) process.stderr.write(`check: ${row.name} measured\n`); };
-      const check = { selection, whole: opts.pallet === '*' && opts.extrinsic === '*', maxPerBlock: opts.maxPerBlock };
+      const check = { selection, whole: opts.pallet === '*' && opts.extrinsic === '*', maxPerBlock: opts.maxPerBlock, rounds: opts.rounds };
       for (const line of await runCheck(loadChainSpec(opts.chain), check, note)) console.log(line);
     });
 }

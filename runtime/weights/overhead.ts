@@ -2,24 +2,27 @@
 // regenerate. Each weight is the mean CPU time of its samples (garbage collection included, as blocks pay it).
 // A signed extrinsic pays the base plus its own scheme's signature check: ecdsa costs about ten
 // times sr25519, and charging every signer the worst scheme would overprice most transactions.
-// Command: npx slicechain benchmark overhead
-// Date: 2026-12-01T04:35:47.076Z
+// Command: npx slicechain benchmark overhead --repeat 10
+// Date: 2026-12-01T06:24:59.046Z
 // CPU: Intel(R) Xeon(R) Processor, cores: 2, Node v20.20.2
 // Statistics (execution time):
-//   block execution: min 1253.00 us, max 8312.00 us, mean 1831.90 us, median 1406.00 us, p95 2886.00 us, p99 8312.00 us
-//   extrinsic base: min 95.45 us, max 911.83 us, mean 168.87 us, median 134.60 us, p95 363.65 us, p99 911.83 us
-//   Sr25519 signature check: min 98.43 us, max 629.80 us, mean 242.32 us, median 232.98 us, p95 423.81 us, p99 629.80 us
-//   Ed25519 signature check: min 0.00 us, max 571.01 us, mean 180.78 us, median 170.37 us, p95 453.52 us, p99 571.01 us
-//   Ecdsa signature check: min 1587.29 us, max 3425.68 us, mean 2171.70 us, median 1918.91 us, p95 3203.78 us, p99 3425.68 us
+//   block execution: min 708.00 us, max 5403.00 us, mean 1402.50 us, median 994.00 us, p95 5403.00 us, p99 5403.00 us
+//   extrinsic base: min 139.61 us, max 610.75 us, mean 271.92 us, median 243.41 us, p95 610.75 us, p99 610.75 us
+//   Sr25519 signature check: min 165.67 us, max 637.33 us, mean 382.69 us, median 370.09 us, p95 637.33 us, p99 637.33 us
+//   Ed25519 signature check: min 186.52 us, max 457.97 us, mean 252.27 us, median 213.74 us, p95 457.97 us, p99 457.97 us
+//   Ecdsa signature check: min 1429.22 us, max 3811.47 us, mean 2513.94 us, median 2308.12 us, p95 3811.47 us, p99 3811.47 us
+//   extrinsic bytes, per KiB: min 4.34 us, max 26.02 us, mean 12.98 us, median 11.13 us, p95 26.02 us, p99 26.02 us
 import type { Weight } from '../../primitives/types.ts';
 
 /** An empty block: initialize, the timestamp inherent, finalize, state root. */
-export const BLOCK_EXECUTION_WEIGHT: Weight = { ref_time: 1_831_900_000n, proof_size: 0n };
+export const BLOCK_EXECUTION_WEIGHT: Weight = { ref_time: 1_402_500_000n, proof_size: 0n };
 /** A no-op extrinsic through validation and application, its signature check aside. */
-export const EXTRINSIC_BASE_WEIGHT: Weight = { ref_time: 168_874_800n, proof_size: 0n };
+export const EXTRINSIC_BASE_WEIGHT: Weight = { ref_time: 271_923_000n, proof_size: 0n };
 /** Verifying one signature, by scheme: added to each signed extrinsic's weight. */
 export const SIGNATURE_CHECK_WEIGHTS: Readonly<Record<'Sr25519' | 'Ed25519' | 'Ecdsa', Weight>> = {
-  Sr25519: { ref_time: 242_315_800n, proof_size: 0n },
-  Ed25519: { ref_time: 180_779_000n, proof_size: 0n },
-  Ecdsa: { ref_time: 2_171_698_200n, proof_size: 0n },
+  Sr25519: { ref_time: 382_692_000n, proof_size: 0n },
+  Ed25519: { ref_time: 252_271_000n, proof_size: 0n },
+  Ecdsa: { ref_time: 2_513_937_000n, proof_size: 0n },
 };
+/** Each byte of an extrinsic (decoded, hashed for its signature and the extrinsics root): added to its weight. */
+export const EXTRINSIC_BYTE_WEIGHT: Weight = { ref_time: 12_681n, proof_size: 0n };
