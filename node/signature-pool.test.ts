@@ -65,13 +65,16 @@ describe('SignaturePool', () => {
     await pool.idle();
     const before = pool.stats.verifiedByWorkers + pool.stats.verifiedHere;
     const verdicts = pool.submit(checks);
+    const later = pool.submit(checks.slice(0, 100));
     // This thread takes the verdicts from the last while the workers go from the first: each
-    // verdict is a worker's or verified here, whoever claims the check first.
+    // verdict is a worker's or verified here (in this submission or, while waiting, the later
+    // one), whoever claims the check first.
     const taken = checks.map((_, i) => checks.length - 1 - i).map((i) => [i, verdicts.take(i)] as const);
     await pool.idle();
     expect(new Map(taken)).toEqual(new Map(inThread(checks).map((valid, i) => [i, valid])));
     expect(await verdicts.all()).toEqual(inThread(checks));
-    expect(pool.stats.verifiedByWorkers + pool.stats.verifiedHere - before).toBe(checks.length);
+    expect(await later.all()).toEqual(inThread(checks.slice(0, 100)));
+    expect(pool.stats.verifiedByWorkers + pool.stats.verifiedHere - before).toBe(checks.length + 100);
   });
 
   it('answers every verdict in-thread once closed, of submissions before the close and after it', async () => {

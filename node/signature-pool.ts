@@ -93,6 +93,8 @@ export class Verdicts {
     /** Resolves once every worker has been through the submission (undefined: no worker has it). */
     private readonly answered: Promise<void> | undefined,
     private readonly stats: PoolStats,
+    /** Verifies an unclaimed check of a later submission (the blocks after this one); false when there is none. */
+    private readonly helpLater: () => boolean = () => false,
   ) {}
 
   get length(): number {
@@ -101,9 +103,9 @@ export class Verdicts {
 
   /**
    * The verdict on check `i`: a worker's if it has it, else verified here and now. While a worker
-   * is at check `i`, this thread verifies the next checks no thread has claimed (it will need them
-   * next) and waits only when none is left: a work split in which it never idles while checks are
-   * pending.
+   * is at check `i`, this thread verifies the next checks no thread has claimed, here or in later
+   * submissions (it will need them next), and waits only when none is left: a work split in which
+   * it never idles while checks are pending.
    */
   take(i: number): boolean {
     for (;;) {
@@ -114,7 +116,7 @@ export class Verdicts {
         if (claimAndVerify(this.status, i, this.checks[i])) this.stats.verifiedHere++;
         continue;
       }
-      if (this.#verifyNextUnclaimed(i + 1)) continue;
+      if (this.verifyNextUnclaimed(i + 1) || this.helpLater()) continue;
       const waiting = performance.now();
       const waited = Atomics.wait(this.status, i, Status.Claimed, STALLED_WORKER_MS);
       this.stats.waitedMs += performance.now() - waiting;
@@ -127,7 +129,7 @@ export class Verdicts {
   }
 
   /** Claims and verifies the first check from `from` on that no thread has claimed; false when there is none. */
-  #verifyNextUnclaimed(from: number): boolean {
+  verifyNextUnclaimed(from: number): boolean {
     for (let j = Math.max(from, this.#helpFrom); j < this.checks.length; j++) {
       if (claimAndVerify(this.status, j, this.checks[j])) {
         this.stats.verifiedHere++;
@@ -169,6 +171,7 @@ interface Submission {
   /** How many of the workers it was posted to have not answered yet. */
   waiting: number;
   answered: Promise<void>;
+  verdicts: Verdicts;
   done(): void;
   fail(error: Error): void;
 }
@@ -215,12 +218,13 @@ export class SignaturePool {
     let settle!: Pick<Submission, 'done' | 'fail'>;
     const answered = new Promise<void>((done, fail) => { settle = { done, fail }; });
     answered.catch(() => {}); // refused on close or failure; `take` still answers every check
-    this.#submissions.set(id, { waiting: slots.length, answered, ...settle });
+    const verdicts = new Verdicts(checks, packed.status, answered, this.stats, () => this.#helpLater(id));
+    this.#submissions.set(id, { waiting: slots.length, answered, verdicts, ...settle });
     for (const slot of slots) {
       slot.worker.postMessage({ id, ...packed });
       if (slot.inFlight++ === 0) slot.worker.ref();
     }
-    return new Verdicts(checks, packed.status, answered, this.stats);
+    return verdicts;
   }
 
   /** Resolves once the workers have answered every submission so far (then `stats` is complete). */
@@ -268,6 +272,14 @@ export class SignaturePool {
       if (!this.#closed) this.#fail(new Error(`signature worker exited with code ${code}`));
     });
     return slot;
+  }
+
+  /** Verifies the first unclaimed check of the submissions after `id` still with the workers. */
+  #helpLater(id: number): boolean {
+    for (const [later, { verdicts }] of this.#submissions) {
+      if (later > id && verdicts.verifyNextUnclaimed(0)) return true;
+    }
+    return false;
   }
 
   #fail(error: Error): void {
