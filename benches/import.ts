@@ -33,26 +33,29 @@ const MIXED_BLOCKS = Number(process.argv[4] ?? 100);
 const spec = loadChainSpec('dev');
 
 /**
- * Seconds the main thread has run (the scheduler's count, Linux; NaN elsewhere). Unlike wall time,
- * other processes on a shared machine do not inflate it: the 2-core speed-up a free second core
- * gives is the ratio of main-thread times, as long as the workers keep up (busy less than it).
+ * Seconds the main thread has run, and has waited for a core while runnable (the scheduler's
+ * counts, Linux; NaN elsewhere). Unlike wall time, other processes on a shared machine do not
+ * inflate the first: the 2-core speed-up a free second core gives is the ratio of main-thread run
+ * times, as long as the workers keep up (busy less than it). The second is what they cost instead.
  */
-function mainThreadSeconds(): number {
+function mainThreadSeconds(): { run: number; queued: number } {
   try {
-    return Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]) / 1e9;
+    const [run, queued] = readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ').map((ns) => Number(ns) / 1e9);
+    return { run, queued };
   } catch {
-    return NaN;
+    return { run: NaN, queued: NaN };
   }
 }
 
-/** CPU seconds of the whole process (every thread) and of the main thread, and wall seconds spent in `body`. */
-async function measure(body: () => unknown): Promise<{ cpu: number; main: number; wall: number }> {
+/** CPU seconds of the whole process (every thread) and of the main thread (with its run-queue wait), and wall seconds spent in `body`. */
+async function measure(body: () => unknown): Promise<{ cpu: number; main: number; queued: number; wall: number }> {
   const cpu = process.cpuUsage();
   const main = mainThreadSeconds();
   const wall = performance.now();
   await body();
   const used = process.cpuUsage(cpu);
-  return { cpu: (used.user + used.system) / 1e6, main: mainThreadSeconds() - main, wall: (performance.now() - wall) / 1000 };
+  const { run, queued } = mainThreadSeconds();
+  return { cpu: (used.user + used.system) / 1e6, main: run - main.run, queued: queued - main.queued, wall: (performance.now() - wall) / 1000 };
 }
 
 function transferBlocks(): Block[] {
@@ -195,7 +198,8 @@ row('mixed import on 2 cores / on 1 core (wall)', `${fmt(mixed1.wall / mixed2.wa
 row('transfer import on 2 cores / on 1 core (wall)', `${fmt(transfer1.wall / transfer2.wall, 2)}`, '>= 1.7');
 for (const [name, one, two, n] of [['mixed', mixed1, mixed2, nMixed], ['transfer', transfer1, transfer2, nTransfers]] as const) {
   row(`${name} import on 2 cores / on 1 core (main-thread CPU)`, `${fmt(one.main / two.main, 2)}`, '>= 1.7');
-  console.log(`  ${name}, 2 cores: main thread ${fmt(two.main * 1000)} ms CPU of ${fmt(two.wall * 1000)} ms wall, waited ${fmt(two.waited * 1000)} ms for the worker, `
+  console.log(`  ${name}, 2 cores: main thread ${fmt(two.main * 1000)} ms CPU and ${fmt(two.queued * 1000)} ms waiting for a core (1 core: ${fmt(one.queued * 1000)} ms) `
+    + `of ${fmt(two.wall * 1000)} ms wall, waited ${fmt(two.waited * 1000)} ms for the worker, `
     + `verified ${two.verifiedHere} of ${n} signatures itself; worker busy ${fmt(two.workerBusy * 1000)} ms`);
 }
 row('  (signature worker start-up, not in the above)', `${fmt(transfer2.startUp.wall * 1000)} ms wall, ${fmt(transfer2.startUp.cpu * 1000)} ms CPU`, '');
