@@ -160,7 +160,9 @@ export async function measureDatabase(entries: number, batches: number, perBatch
       await db.flush();
       const { user, system } = process.cpuUsage(start);
       write.push(((user + system) * 1000) / perBatch);
+      // Taking the batch back dirties the same paths: hash them now, or the next batch's root pays twice.
       revertChanges(state, undo);
+      state.root();
     }
     return { read, write, entries };
   } finally {
