@@ -24,7 +24,7 @@ import type { Chain } from '../chain.ts';
 import { ChainDatabase } from '../database.ts';
 import { signExtrinsic, type SigningPair } from '../signer.ts';
 import { cpuTime } from './runner.ts';
-import { measureBlock, writeTime } from './block-time.ts';
+import { measureBlock, takeBack, writeTime } from './block-time.ts';
 
 export type Scheme = 'Sr25519' | 'Ed25519' | 'Ecdsa';
 export const SCHEMES: readonly Scheme[] = ['Sr25519', 'Ed25519', 'Ecdsa'];
@@ -58,7 +58,7 @@ export async function timeBlock(chain: Chain, extrinsics: readonly Uint8Array[],
     built = builder.build();
   });
   const write = await writeTime(chain, built as BuiltBlock);
-  revertChanges(chain.state, (built as BuiltBlock).undo);
+  takeBack(chain, (built as BuiltBlock).undo);
   return { time: time + write.cpu * 1e6, included };
 }
 
@@ -94,6 +94,7 @@ export async function measureOverhead(chain: Chain, repeat: number, perBlock = 1
     }
   });
   const undo = commitChanges(chain.state, funding.drain());
+  chain.state.root();
   const block: number[] = [];
   const extrinsic: number[] = [];
   const signatures = Object.fromEntries(SCHEMES.map((scheme) => [scheme, [] as number[]])) as Record<Scheme, number[]>;
@@ -124,7 +125,7 @@ export async function measureOverhead(chain: Chain, repeat: number, perBlock = 1
       onStep();
     }
   } finally {
-    revertChanges(chain.state, undo);
+    takeBack(chain, undo);
   }
   onStep();
   return { block, extrinsic, signatures, bytes };
