@@ -1,8 +1,8 @@
 // `benchmark overhead` and `benchmark storage`, as Substrate's: the execution time of an empty
-// block (initialize, the timestamp inherent, finalize, state root, the database write), of one no-op remark through
-// validation and application with its signature already verified (the extrinsic base weight), of
-// a signature check per scheme, of an extrinsic's bytes, and of a database read and write through
-// the node's store.
+// block (initialize, the timestamp inherent, finalize, state root, the database write), of one
+// no-op remark through validation and application with its signature already verified (the
+// extrinsic base weight), of a signature check per scheme, of an extrinsic's bytes, and of a
+// database read and write through the node's store.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
