@@ -15,14 +15,14 @@ import { profileWorkloads } from '../node/workloads/profiles.ts';
 
 // ---- the golden values (the one place to update them) ---------------------------------------------
 const GOLDEN = {
-  metadataV14: '0x049302623a9eb002c1dac24f986078e0ce5236b35cab23c8ebf1eb709959a665',
-  metadataV15: '0x8cb722c8f0e6f4f04d96e262ea09a4c28c7bfe6d9c2e3146a1691b71e8847399',
+  metadataV14: '0x5eee21620a74e516b499d1703d2cc77c9856a1254031f977fcca7e7e63b8393d',
+  metadataV15: '0x34536016a7390583a330e89f75fffbe1d84b8939f0dc1c9853b0cef9e5d519e7',
   /** blake2_256 over `Pallet.Item=0xprefix` lines, one per storage item, in metadata order. */
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
-  genesis: '0xf8639efa6756f475f84837736099635a023756a5be713fde1ab5c67bb8486bb6',
+  genesis: '0x8948d8f6ad90da5c09ea9cb79dd50c2705b464a48010d21ce8dbdfd58a631c35',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0xa73d9a2e6eaf749c29c74e1da48b8fa6cc56172bf51881cc824d44bdb730959d',
-  head: '0xd5a48b1d4c12d84dd2f716ebc47bed095589bb50985f7e60cdd927d0da15ce36',
+  blocks: '0x569b4f02be61efcbba1b2855e9f819edc6449795fe42828b723cf6cbbe5ccd21',
+  head: '0x465234303b1ef2875a12ac92f63f7931d72caa42d62a48fe893e60f552343a35',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));
