@@ -96,10 +96,18 @@ const save = (entry: Entry | undefined): Saved =>
 
 export type Change = [key: Uint8Array, value: Uint8Array | null];
 
+/** The hex length of a storage item's prefix, twox128(pallet) ++ twox128(item), with its `0x`. */
+const ITEM_PREFIX_HEX = 2 + 64;
+
 export class Overlay {
   private readonly entries = new Map<string, Entry>();
   /** The bytes of every key in `entries` (and of keys a rolled-back layer wrote), by hex. */
   private readonly keyBytes = new Map<string, Uint8Array>();
+  /**
+   * The keys of `keyBytes` by their first 32 bytes (the storage item's prefix): a scan of a map
+   * looks at the keys this block touched in that item only, not at every key it touched.
+   */
+  private readonly keysByItem = new Map<string, string[]>();
   private readonly journals: Map<string, Saved>[] = [];
   /** Backend values decoded in this overlay's lifetime (the backend does not change under it); null: absent. */
   private readonly decoded = new Map<string, Typed | null>();
@@ -176,8 +184,8 @@ export class Overlay {
     const prefixHex = u8aToHex(prefix);
     const afterHex = startAfter ? u8aToHex(startAfter) : undefined;
     // Hex of equal-length bytes sorts as the bytes do, and a key's hex starts with its prefix's hex.
-    const touched = [...this.entries.keys()]
-      .filter((k) => k.startsWith(prefixHex) && (afterHex === undefined || k > afterHex))
+    const touched = this.touchedKeys(prefixHex)
+      .filter((k) => k.startsWith(prefixHex) && (afterHex === undefined || k > afterHex) && this.entries.has(k))
       .sort();
     let t = 0;
     for (const key of this.backend.keys(prefix, startAfter)) {
@@ -264,6 +272,7 @@ export class Overlay {
     }
     this.entries.clear();
     this.keyBytes.clear();
+    this.keysByItem.clear();
     this.decoded.clear();
     return changes;
   }
@@ -274,9 +283,21 @@ export class Overlay {
     return new Typed(type, value, bytes);
   }
 
+  /** The keys written since the last drain that may start with `prefixHex` (a superset: filter them). */
+  private touchedKeys(prefixHex: string): string[] {
+    if (prefixHex.length >= ITEM_PREFIX_HEX) return this.keysByItem.get(prefixHex.slice(0, ITEM_PREFIX_HEX)) ?? [];
+    return [...this.keysByItem].flatMap(([item, keys]) => (item.startsWith(prefixHex) ? keys : []));
+  }
+
   private write(key: Uint8Array, entry: Entry): void {
     const hex = keyHex(key);
-    if (!this.keyBytes.has(hex)) this.keyBytes.set(hex, key);
+    if (!this.keyBytes.has(hex)) {
+      this.keyBytes.set(hex, key);
+      const item = hex.slice(0, ITEM_PREFIX_HEX);
+      const keys = this.keysByItem.get(item);
+      if (keys) keys.push(hex);
+      else this.keysByItem.set(item, [hex]);
+    }
     this.journal(hex, this.entries.get(hex));
     this.entries.set(hex, entry);
   }

@@ -115,6 +115,20 @@ export class StorageAppendableItem<T> extends StorageValueItem<T[], T[]> {
 
 const KEY_CACHE_SIZE = 4096;
 
+/**
+ * What identifies a map entry's key parts in its key cache: the value of a one-part number or
+ * string key, the parts joined for plain values (a map's key types are fixed, so the parts' text
+ * cannot mix a number with a string); undefined (not cached) for structured parts.
+ */
+function cacheId(parts: readonly unknown[]): string | number | undefined {
+  let id = '';
+  for (const part of parts) {
+    if (typeof part === 'string' ? part.includes('\0') : typeof part !== 'number' && typeof part !== 'bigint') return undefined;
+    id += `${part}\0`;
+  }
+  return id;
+}
+
 type HashedKeys<K extends unknown[]> = { [I in keyof K]: readonly [Hasher, Type<K[I]>] };
 type IterOptions = { prefix?: readonly unknown[]; startAfter?: Uint8Array };
 
@@ -148,16 +162,18 @@ export class StorageMapItem<K extends unknown[], V, Q = V | undefined> extends S
   }
 
   /**
-   * The full storage key of an entry. Keys of one-part maps are remembered for the last
-   * KEY_CACHE_SIZE key values: the same accounts are read and written many times in a block.
+   * The full storage key of an entry. Keys made of plain values (numbers, bigints, strings) are
+   * remembered for the last KEY_CACHE_SIZE entries: a block reads and writes the same accounts,
+   * nodes and slices many times, and a remembered key array also keeps its hex in the overlay.
    */
   key(...parts: K): Uint8Array {
-    if (parts.length !== 1 || (typeof parts[0] !== 'string' && typeof parts[0] !== 'number')) return this.partialKey(parts);
-    let key = this.keyCache.get(parts[0]);
+    const id = cacheId(parts);
+    if (id === undefined) return this.partialKey(parts);
+    let key = this.keyCache.get(id);
     if (key === undefined) {
       if (this.keyCache.size >= KEY_CACHE_SIZE) this.keyCache.clear();
       key = this.partialKey(parts);
-      this.keyCache.set(parts[0], key);
+      this.keyCache.set(id, key);
     }
     return key;
   }
