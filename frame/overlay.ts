@@ -130,18 +130,7 @@ export class Overlay {
 
   /** The value at `key` as `type` (`absent` when there is none), decoded at most once per overlay; frozen. */
   getTyped<T, A = undefined>(key: Uint8Array, type: Type<T>, absent?: A): T | A {
-    const hex = keyHex(key);
-    const entry = this.entries.get(hex);
-    if (entry === null) return absent as A;
-    if (entry instanceof Typed && entry.type === type) return entry.value as T;
-    if (entry !== undefined) return this.decode(type, entryBytes(entry)).value as T;
-    let clean = this.decoded.get(hex);
-    if (clean === undefined || (clean !== null && clean.type !== type)) {
-      const raw = clean === undefined ? this.backend.get(key) : clean.bytes;
-      clean = raw === undefined ? null : this.decode(type, raw);
-      this.decoded.set(hex, clean);
-    }
-    return clean === null ? (absent as A) : (clean.value as T);
+    return this.typedAt(keyHex(key), key, type, absent as A);
   }
 
   exists(key: Uint8Array): boolean {
@@ -181,6 +170,19 @@ export class Overlay {
 
   /** Keys with `prefix` in ascending byte order, strictly after `startAfter`, merging overlay and backend. */
   *keys(prefix: Uint8Array, startAfter?: Uint8Array): Generator<Uint8Array> {
+    for (const [key] of this.keysWithHex(prefix, startAfter)) yield key;
+  }
+
+  /** The entries with `prefix` as `type`, in the order of `keys`; values as `getTyped` gives them. */
+  *entriesTyped<T>(prefix: Uint8Array, type: Type<T>, startAfter?: Uint8Array): Generator<[Uint8Array, T]> {
+    for (const [key, hex] of this.keysWithHex(prefix, startAfter)) yield [key, this.typedAt(hex, key, type, undefined) as T];
+  }
+
+  /**
+   * `keys` with each key's hex: a committed key read by a scan is a fresh array, and remembering
+   * its hex (keyHex) would cost a WeakMap entry per key scanned.
+   */
+  private *keysWithHex(prefix: Uint8Array, startAfter?: Uint8Array): Generator<[Uint8Array, string]> {
     const prefixHex = u8aToHex(prefix);
     const afterHex = startAfter ? u8aToHex(startAfter) : undefined;
     // Hex of equal-length bytes sorts as the bytes do, and a key's hex starts with its prefix's hex.
@@ -189,18 +191,18 @@ export class Overlay {
       .sort();
     let t = 0;
     for (const key of this.backend.keys(prefix, startAfter)) {
-      const hex = keyHex(key); // kept: the caller reads the key's value next (a map's entries)
+      const hex = u8aToHex(key);
       for (; t < touched.length && touched[t] < hex; t++) {
-        if (this.entries.get(touched[t]) !== null) yield this.keyBytes.get(touched[t]) as Uint8Array;
+        if (this.entries.get(touched[t]) !== null) yield [this.keyBytes.get(touched[t]) as Uint8Array, touched[t]];
       }
       if (t < touched.length && touched[t] === hex) {
         t++;
         if (this.entries.get(hex) === null) continue;
       }
-      yield key;
+      yield [key, hex];
     }
     for (; t < touched.length; t++) {
-      if (this.entries.get(touched[t]) !== null) yield this.keyBytes.get(touched[t]) as Uint8Array;
+      if (this.entries.get(touched[t]) !== null) yield [this.keyBytes.get(touched[t]) as Uint8Array, touched[t]];
     }
   }
 
@@ -275,6 +277,21 @@ export class Overlay {
     this.keysByItem.clear();
     this.decoded.clear();
     return changes;
+  }
+
+  /** getTyped of `key`, whose hex is `hex`. */
+  private typedAt<T, A>(hex: string, key: Uint8Array, type: Type<T>, absent: A): T | A {
+    const entry = this.entries.get(hex);
+    if (entry === null) return absent;
+    if (entry instanceof Typed && entry.type === type) return entry.value as T;
+    if (entry !== undefined) return this.decode(type, entryBytes(entry)).value as T;
+    let clean = this.decoded.get(hex);
+    if (clean === undefined || (clean !== null && clean.type !== type)) {
+      const raw = clean === undefined ? this.backend.get(key) : clean.bytes;
+      clean = raw === undefined ? null : this.decode(type, raw);
+      this.decoded.set(hex, clean);
+    }
+    return clean === null ? absent : (clean.value as T);
   }
 
   private decode(type: AnyType, bytes: Uint8Array): Typed {

@@ -241,10 +241,10 @@ export class StorageMapItem<K extends unknown[], V, Q = V | undefined> extends S
     const reader = this.readers[fixed.length];
     if (!reader) throw new Error(`${this.metadata.pallet}.${this.metadata.name}: a key part hashed without *Concat cannot be read back`);
     const partial = this.partialKey(fixed);
-    for (const rawKey of storage().keys(partial, opts.startAfter)) {
+    for (const [rawKey, value] of storage().entriesTyped(partial, this.valueType, opts.startAfter)) {
       const decoded = reader.decoder.dec(rawKey.subarray(partial.length));
       const key = [...fixed, ...reader.keyPositions.map((p) => decoded[p])] as K;
-      yield { rawKey, key, value: storage().getTyped(rawKey, this.valueType) as V };
+      yield { rawKey, key, value };
     }
   }
 }
