@@ -120,9 +120,12 @@ const primitive = <T>(codec: Codec<T>, name: PrimitiveName): Type<T> =>
 function inRange<T extends number | bigint>(codec: Codec<T>, name: string, bits: number, signed: boolean): Codec<T> {
   const min = signed ? -(1n << BigInt(bits - 1)) : 0n;
   const max = (signed ? 1n << BigInt(bits - 1) : 1n << BigInt(bits)) - 1n;
+  // Compared without converting: a number against a bigint compares exactly, and the bounds of a
+  // type up to 32 bits are exact numbers (BigInt(value) twice cost more than the encoding itself).
+  const [low, high] = bits <= 32 ? [Number(min), Number(max)] : [min, max];
   const check = scale.enhanceEncoder(codec.enc, (value: T): T => {
     const fits = typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value));
-    if (!fits || BigInt(value) < min || BigInt(value) > max) {
+    if (!fits || value < low || value > high) {
       throw new ScaleError(name, `${String(value)} is not an integer in ${min}..=${max}`, 'encode');
     }
     return value;
