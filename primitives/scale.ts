@@ -207,9 +207,26 @@ export function Vec<T>(inner: Type<T>): Type<T[]> {
   return declare(scale.Vector(inner.codec), { path: [], params: [], def: { tag: 'sequence', value: inner }, docs: [] });
 }
 
-/** `[u8; N]` as 0x-hex (hashes, keys, signatures are identifiers: compared with ===, used as map keys). */
+const REMEMBERED_ENCODINGS = 4096;
+
+/**
+ * `[u8; N]` as 0x-hex (hashes, keys, signatures are identifiers: compared with ===, used as map keys).
+ * The bytes of the last values encoded are remembered: a block encodes the same accounts over and
+ * over (every event and key that names them), and parsing hex cost more than the rest of an event.
+ */
 export function FixedBytes(len: number): Type<HexString> {
-  return declare(scale.Hex(len) as Codec<HexString>, { path: [], params: [], def: { tag: 'array', value: { len, type: u8 } }, docs: [] }, { typeName: `[u8; ${len}]` });
+  const hex = scale.Hex(len) as Codec<HexString>;
+  const remembered = new Map<string, Uint8Array>();
+  const enc = (value: HexString): Uint8Array => {
+    let bytes = remembered.get(value);
+    if (bytes === undefined) {
+      bytes = hex.enc(value);
+      if (remembered.size >= REMEMBERED_ENCODINGS) remembered.clear();
+      remembered.set(value, bytes);
+    }
+    return bytes.slice(); // the caller owns what it is given
+  };
+  return declare(scale.createCodec(enc, hex.dec), { path: [], params: [], def: { tag: 'array', value: { len, type: u8 } }, docs: [] }, { typeName: `[u8; ${len}]` });
 }
 
 export function FixedArray<T>(inner: Type<T>, len: number): Type<T[]> {
