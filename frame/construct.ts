@@ -35,6 +35,12 @@ export interface RuntimeSpec {
    * weight: the schemes differ by an order of magnitude, and each signer pays for its own.
    */
   signatureWeights?: Readonly<Record<MultiSignature['type'], Weight>>;
+  /**
+   * The benchmarked cost of each byte of an extrinsic, added to its weight: decoding it, hashing
+   * its signed payload and the block's extrinsics root over it. A call's own benchmark cannot see
+   * these (a remark of 3.5 MB does nothing as a call and costs a block tens of milliseconds).
+   */
+  extrinsicByteWeight?: Weight;
 }
 
 export interface InherentData {
@@ -141,11 +147,17 @@ export class Runtime implements RuntimeContext {
     };
   }
 
-  /** An extrinsic's dispatch info: its call's, plus the check of its signature when it has one. */
-  extrinsicDispatchInfo(call: RuntimeCallValue, signature?: MultiSignature): DispatchInfo {
+  /**
+   * An extrinsic's dispatch info: its call's, plus the check of its signature when it has one,
+   * plus its `length` in bytes at the extrinsic byte weight.
+   */
+  extrinsicDispatchInfo(call: RuntimeCallValue, signature: MultiSignature | undefined, length: number): DispatchInfo {
     const info = this.dispatchInfo(call);
     const check = signature && this.spec.signatureWeights?.[signature.type];
-    return check ? { ...info, weight: addWeight(info.weight, check) } : info;
+    const perByte = this.spec.extrinsicByteWeight;
+    let weight = check ? addWeight(info.weight, check) : info.weight;
+    if (perByte) weight = addWeight(weight, { ref_time: perByte.ref_time * BigInt(length), proof_size: perByte.proof_size * BigInt(length) });
+    return { ...info, weight };
   }
 
   /** Dispatches `call` as `origin` in its own storage layer: a failure rolls back all the call wrote. */

@@ -177,7 +177,7 @@ export class Executive {
   /** Decodes and builds the signed payload: what Substrate's `Checkable::check` does before verifying. */
   private prepare(bytes: Uint8Array): Prepared {
     const xt = this.decodeExtrinsic(bytes);
-    const info = this.runtime.extrinsicDispatchInfo(xt.call, xt.signature?.signature);
+    const info = this.runtime.extrinsicDispatchInfo(xt.call, xt.signature?.signature, bytes.length);
     if (!xt.signature) return { call: xt.call, info, len: bytes.length };
     const { address, signature, extra } = xt.signature;
     if (address.type !== 'Id') throw new TransactionInvalid({ type: 'Unknown', value: { type: 'CannotLookup' } });

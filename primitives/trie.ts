@@ -105,11 +105,13 @@ let encodeScratch = new Uint8Array(1024);
 
 /**
  * Encodes one node. A leaf has `bitmap` 0, a value and no `refs`; a branch lists the references
- * of the children its `bitmap` marks, in nibble order. Values and references are byte strings; a
- * reference is a 32-byte hash or an encoding shorter than 32 bytes. The result is a view of a
- * shared buffer, valid until the next call: hash or copy it before encoding another node.
+ * of the children its `bitmap` marks, in nibble order. References are byte strings; values are
+ * byte strings (the state trie's) or bytes (a root built from scratch: an extrinsic of megabytes
+ * is not turned into a string and back); a reference is a 32-byte hash or an encoding shorter
+ * than 32 bytes. The result is a view of a shared buffer, valid until the next call: hash or copy
+ * it before encoding another node.
  */
-function encodeNode(partial: string, value: string | undefined, bitmap: number, refs: ArrayLike<string>, version: StateVersion): Uint8Array {
+function encodeNode(partial: string, value: string | Uint8Array | undefined, bitmap: number, refs: ArrayLike<string>, version: StateVersion): Uint8Array {
   const branch = bitmap !== 0;
   let kind: number;
   let kindBits = 2;
@@ -118,7 +120,7 @@ function encodeNode(partial: string, value: string | undefined, bitmap: number, 
   if (value === undefined) {
     kind = BRANCH_NO_VALUE;
   } else if (version === 1 && value.length >= VALUE_HASH_THRESHOLD) {
-    valueHash = blake2_256(stringToBytes(value));
+    valueHash = blake2_256(typeof value === 'string' ? stringToBytes(value) : value);
     kind = branch ? HASHED_VALUE_BRANCH : HASHED_VALUE_LEAF;
     kindBits = branch ? 4 : 3;
   } else {
@@ -148,7 +150,13 @@ function encodeNode(partial: string, value: string | undefined, bitmap: number, 
     pos += valueHash.length;
   } else if (valueLength) {
     out.set(valueLength, pos);
-    pos = writeString(out, pos + valueLength.length, value!);
+    pos += valueLength.length;
+    if (typeof value === 'string') {
+      pos = writeString(out, pos, value);
+    } else {
+      out.set(value!, pos);
+      pos += value!.length;
+    }
   }
   for (let n = 0; n < refs.length; n++) {
     out[pos] = SMALL_COMPACTS[refs[n].length][0];
@@ -499,9 +507,9 @@ function buildNode(sorted: [Uint8Array, Uint8Array][], from: number, to: number,
   const shared = Math.min(first.length, last.length) * 2;
   let end = depth;
   while (end < shared && nibbleAt(first, end) === nibbleAt(last, end)) end++;
-  let value: string | undefined;
+  let value: Uint8Array | undefined;
   let next = from;
-  if (first.length * 2 === end) value = bytesToString(sorted[next++][1]);
+  if (first.length * 2 === end) value = sorted[next++][1];
   let bitmap = 0;
   const refs: string[] = [];
   while (next < to) {

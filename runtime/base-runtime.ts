@@ -27,6 +27,8 @@ export interface BaseRuntimeConfig {
   ss58Prefix: number;
   /** What a signature check of each scheme adds to a signed extrinsic's weight (RuntimeSpec.signatureWeights). */
   signatureWeights?: RuntimeSpec['signatureWeights'];
+  /** What each byte of an extrinsic adds to its weight (RuntimeSpec.extrinsicByteWeight). */
+  extrinsicByteWeight?: RuntimeSpec['extrinsicByteWeight'];
 }
 
 /**
@@ -78,5 +80,6 @@ export function constructBaseRuntime(config: BaseRuntimeConfig, base: BasePallet
     inherents: ({ timestamp }) => [Timestamp.tx.set({ now: timestamp })],
     apis: standardApis,
     signatureWeights: config.signatureWeights,
+    extrinsicByteWeight: config.extrinsicByteWeight,
   });
 }

@@ -11,7 +11,7 @@ import { createSliceMarketplace } from '../pallets/slice-marketplace/index.ts';
 import { Executive } from '../frame/executive.ts';
 import { basePallets, constructBaseRuntime, type BaseRuntimeConfig } from './base-runtime.ts';
 import { DB_WEIGHT } from '../frame/weights/db.ts';
-import { BLOCK_EXECUTION_WEIGHT, EXTRINSIC_BASE_WEIGHT, SIGNATURE_CHECK_WEIGHTS } from './weights/overhead.ts';
+import { BLOCK_EXECUTION_WEIGHT, EXTRINSIC_BASE_WEIGHT, EXTRINSIC_BYTE_WEIGHT, SIGNATURE_CHECK_WEIGHTS } from './weights/overhead.ts';
 
 /** 2 s of execution per 6 s block, 75% of it for normal extrinsics, as the substrate node template. */
 export const LIMITS = {
@@ -43,6 +43,7 @@ const CONFIG: BaseRuntimeConfig = {
   dbWeight: DB_WEIGHT,
   ss58Prefix: SS58_PREFIX,
   signatureWeights: SIGNATURE_CHECK_WEIGHTS,
+  extrinsicByteWeight: EXTRINSIC_BYTE_WEIGHT,
 };
 
 export const { System, Timestamp, Balances, TransactionPayment, Sudo } = basePallets(CONFIG, () => runtime);

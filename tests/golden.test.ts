@@ -15,14 +15,14 @@ import { profileWorkloads } from '../node/workloads/profiles.ts';
 
 // ---- the golden values (the one place to update them) ---------------------------------------------
 const GOLDEN = {
-  metadataV14: '0xee5897f1a4d0e45f9b5e4b48dc75830a3251c0347837dc949becf036aaca57ad',
-  metadataV15: '0x0717edc6351051e4b5e3a679513b6075571029f58307f8456be17f98a5a6a728',
+  metadataV14: '0x5eee21620a74e516b499d1703d2cc77c9856a1254031f977fcca7e7e63b8393d',
+  metadataV15: '0x34536016a7390583a330e89f75fffbe1d84b8939f0dc1c9853b0cef9e5d519e7',
   /** blake2_256 over `Pallet.Item=0xprefix` lines, one per storage item, in metadata order. */
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
-  genesis: '0xc68c04eba20e8f34683155b96721aeb5647c7da0038408e7d02fd824e0b8e10c',
+  genesis: '0x8948d8f6ad90da5c09ea9cb79dd50c2705b464a48010d21ce8dbdfd58a631c35',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0xd3f26ebff0beff6988d56233e3d31959bf087e4bf4e93b5e25e491274623aaf5',
-  head: '0x9e0b9bf169c858416935ac945f946999bc453eb6b018e827007442344293c95d',
+  blocks: '0x569b4f02be61efcbba1b2855e9f819edc6449795fe42828b723cf6cbbe5ccd21',
+  head: '0x465234303b1ef2875a12ac92f63f7931d72caa42d62a48fe893e60f552343a35',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));

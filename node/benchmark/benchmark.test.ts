@@ -153,14 +153,18 @@ describe('slicechain benchmark check', () => {
     try {
       // Each Sudo set-up makes its own account the key: only the last set_key can succeed, so
       // its block holds one; independent Balances set-ups all go in.
-      await buildProgram().parseAsync(['benchmark', 'check', '--pallet', 'Balances,Sudo', '--extrinsic', 'transfer_keep_alive,set_key', '--max-per-block', '4'], { from: 'user' });
-      const rows = log.mock.calls.map((c) => c.join(' ')).slice(1)
-        .map((line) => line.split(/\s{2,}|(?<=\d)\s+/).map((cell) => cell.trim()).filter(Boolean));
+      await buildProgram().parseAsync(['benchmark', 'check', '--pallet', 'Balances,Sudo', '--extrinsic', 'transfer_keep_alive,set_key', '--max-per-block', '4', '--rounds', '2'], { from: 'user' });
+      const [header, ...lines] = log.mock.calls.map((c) => c.join(' '));
+      expect(header).toMatch(/ratio {3}range over 2 rounds$/);
+      const rows = lines.map((line) => line.split(/\s{2,}|(?<=\d)\s+/).map((cell) => cell.trim()).filter(Boolean));
       expect(rows.map(([name, included, failed]) => [name, included, failed])).toEqual([
         ['Balances.transfer_keep_alive x 4', '4', '0'],
         ['Sudo.set_key x 1', '1', '0'],
       ]);
-      for (const [, , , ms, wall, declared, ratio] of rows) {
+      for (const [, , , ms, wall, declared, ratio, range] of rows) {
+        // The row is its median round: with two rounds, one of the two ends of the range.
+        const [low, high] = range.split('-').map(Number);
+        expect([low, high]).toContain(Number(ratio));
         expect(Number(ms)).toBeGreaterThan(0);
         expect(Number(wall.replace(/[()]/g, ''))).toBeGreaterThan(0);
         expect(Number(declared)).toBeGreaterThan(0);
@@ -173,4 +177,22 @@ describe('slicechain benchmark check', () => {
       errors.mockRestore();
     }
   });
+
+  it('scales a worst case too long for one block down until it fits, and names the components it used', async () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const errors = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await buildProgram().parseAsync(['benchmark', 'check', '--pallet', 'System', '--extrinsic', 'remark'], { from: 'user' });
+      const [, line] = log.mock.calls.map((c) => c.join(' '));
+      const [, length, included, failed] = /^System\.remark\(b=(\d+)\) x 1\s+(\d+)\s+(\d+)/.exec(line) ?? [];
+      expect([included, failed]).toEqual(['1', '0']);
+      // The benchmark's longest remark is the normal class's whole length: the one that fits is shorter, but not by much.
+      const maxNormal = runtime.spec.limits.blockLength.max.normal;
+      expect(Number(length)).toBeLessThan(maxNormal);
+      expect(Number(length)).toBeGreaterThan(maxNormal * 0.8);
+    } finally {
+      log.mockRestore();
+      errors.mockRestore();
+    }
+  }, 120_000);
 });

@@ -6,26 +6,19 @@ import type { AccountId } from '../../primitives/types.ts';
 import { u8aToHex } from '@polkadot/util';
 import type { ChainSpec } from '../../genesis/spec.ts';
 import type { RuntimeCallValue } from '../../frame/pallet.ts';
-import { Now, nextTimestamp } from '../../pallets/timestamp/index.ts';
 import { Balances, Sudo, System } from '../../runtime/runtime.ts';
-import { Account, BlockWeight, accountNonce } from '../../frame/system/index.ts';
-import { commitChanges, revertChanges } from '../../frame/block.ts';
-import { BlockBuilder } from '../../frame/block-builder.ts';
-import { BenchmarkContext, BenchmarkError, type BenchmarkedPallet, type Measured } from '../../frame/benchmarking/index.ts';
+import { Account, accountNonce } from '../../frame/system/index.ts';
+import { commitChanges } from '../../frame/block.ts';
+import { BenchmarkContext, BenchmarkError, type Benchmark, type BenchmarkedPallet, type Components, type Measured } from '../../frame/benchmarking/index.ts';
 import { Overlay } from '../../frame/overlay.ts';
 import { Key } from '../../pallets/sudo/index.ts';
 import { deterministicPair } from '../keys.ts';
 import { sr25519Sign } from '@polkadot/util-crypto';
 import type { Keypair } from '@polkadot/util-crypto/types';
-import { mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Trie } from '../../primitives/trie.ts';
 import { Chain } from '../chain.ts';
-import { ChainDatabase } from '../database.ts';
-import { Executive } from '../../frame/executive.ts';
 import { signExtrinsic, type SigningPair } from '../signer.ts';
 import { SCHEMES, schemePair, type Scheme } from './overhead.ts';
+import { measureBlock, takeBack, type CheckRow } from './block-time.ts';
 import { TOKEN } from '../../frame/units.ts';
 
 
@@ -38,111 +31,13 @@ function sign(chain: Chain, pair: SigningPair, call: RuntimeCallValue, nonce: nu
   });
 }
 
-export interface CheckRow { name: string; extrinsics: number; included: number; failed: number; ms: number; wallMs: number; declaredMs: number; ratio: number }
-
-/**
- * An empty database for one measured block, as the node's store takes a block. Each run gets its
- * own, closed (its background compaction finished) before the next run's clock starts: LevelDB
- * work left by one block must not be billed to the next.
- */
-async function withScratchDatabase<T>(chain: Chain, body: (db: ChainDatabase) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'slicechain-check-'));
-  const db = await ChainDatabase.create(join(dir, 'db'), chain.head, new Trie());
-  try {
-    return await body(db);
-  } finally {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Builds of each block measured; the median is reported (a small block is noisy: a major GC can double it). */
-const RUNS = 5;
-
-/** The main thread's scheduler statistics, opened when the check first times a block; null where there are none (not Linux). */
-let mainThreadStat: number | null | undefined;
-const statBuffer = Buffer.alloc(64);
-
-/**
- * CPU nanoseconds the main thread has run (the scheduler's own count; it advances at the kernel's
- * tick, about 4 ms here, so it serves blocks, not single calls), or undefined without that count.
- */
-function mainThreadTime(): number | undefined {
-  if (mainThreadStat === undefined) {
-    try {
-      mainThreadStat = openSync(`/proc/self/task/${process.pid}/schedstat`, 'r');
-    } catch {
-      mainThreadStat = null;
-    }
-  }
-  if (mainThreadStat === null) return undefined;
-  const length = readSync(mainThreadStat, statBuffer, 0, statBuffer.length, 0);
-  return Number(statBuffer.toString('latin1', 0, length).split(' ')[0]);
-}
-
-/**
- * Builds a block of `extrinsics` on the head `RUNS` times and takes it back each time; reports the
- * median time of building it (a fresh executive each time: every signature is checked, as in a
- * block nobody verified ahead) plus writing it to a scratch database as the node does, over the
- * weight it declared. The write counts because the database weight a call pays includes its share
- * of the block's LevelDB batch.
- * Building is timed on the main thread's CPU clock: V8 compiles and marks the heap on helper threads
- * that a block does not wait for (on an idle machine the build's wall time matches this clock; the
- * process's CPU time runs a third higher), and other processes on a busy machine do not inflate it.
- * The write is the process's CPU time: the main thread waits while libuv's threads do it.
- */
-export async function measureBlock(chain: Chain, name: string, extrinsics: readonly Uint8Array[]): Promise<CheckRow> {
-  const timestamp = nextTimestamp(chain.read(() => Now.get()));
-  const times: { exec: number; wall: number }[] = [];
-  let included = 0;
-  let failed = 0;
-  let declared = 0n;
-  for (let run = 0; run < RUNS; run++) {
-    included = 0;
-    failed = 0;
-    let built: ReturnType<BlockBuilder['build']> | undefined;
-    times.push(await withScratchDatabase(chain, async (db) => {
-      const started = performance.now();
-      const buildStart = mainThreadTime();
-      const builder = new BlockBuilder(new Executive(chain.runtime), chain.state, chain.head, { timestamp });
-      for (const xt of extrinsics) {
-        const result = builder.push(xt);
-        if (result.success) included++;
-        if (result.success && !result.value.success) failed++;
-      }
-      built = builder.build();
-      const buildWall = performance.now() - started;
-      // The scheduler's clock moves in ~4 ms ticks: a build shorter than ten of them (a Sudo block
-      // of one call), or one on a system without that clock, is timed by the wall clock, which on
-      // a quiet machine reads the same.
-      const buildEnd = mainThreadTime();
-      const build = buildWall < 40 || buildStart === undefined || buildEnd === undefined ? buildWall : (buildEnd - buildStart) / 1e6;
-      const writeStart = process.cpuUsage();
-      db.enqueue(built);
-      await db.flush();
-      const { user, system } = process.cpuUsage(writeStart);
-      return { exec: build + (user + system) / 1000, wall: performance.now() - started };
-    }));
-    if (!built) throw new Error('the block was not built');
-    declared = chain.read(blockWeightOf);
-    revertChanges(chain.state, built.undo);
-  }
-  const { exec: ms, wall } = times.sort((a, b) => a.exec - b.exec)[RUNS >> 1];
-  const declaredMs = Number(declared) / 1e9;
-  return { name, extrinsics: extrinsics.length, included, failed, ms, wallMs: wall, declaredMs, ratio: ms / declaredMs };
-}
-
-function blockWeightOf(): bigint {
-  const { normal, operational, mandatory } = BlockWeight.get();
-  return normal.ref_time + operational.ref_time + mandatory.ref_time;
-}
-
 /** Funds //Alice's ed25519 and ecdsa accounts from the sr25519 one, in a block of their own. */
 function fundSchemes(chain: Chain): Record<Scheme, SigningPair> {
   const pairs = Object.fromEntries(SCHEMES.map((s) => [s, schemePair(s)])) as Record<Scheme, SigningPair>;
   const alice = pairs.Sr25519;
+  const nonce = nonceOf(chain, alice);
   const transfers = (['Ed25519', 'Ecdsa'] as const).map((s, i) =>
-    sign(chain, alice, Balances.tx.transfer_keep_alive({ dest: { type: 'Id', value: accountOf(pairs[s]) }, value: 1_000n * TOKEN }), i));
+    sign(chain, alice, Balances.tx.transfer_keep_alive({ dest: { type: 'Id', value: accountOf(pairs[s]) }, value: 1_000n * TOKEN }), nonce + i));
   chain.author(transfers);
   return pairs;
 }
@@ -155,11 +50,39 @@ export interface CheckOptions {
   whole: boolean;
   /** The most worst cases of one call put in a block: enough to fill it, few enough to set up quickly. */
   maxPerBlock: number;
+  /** Times the whole list of blocks is measured, one round after another; each row reports its median round. */
+  rounds: number;
 }
 
 const pairOf = (keypair: Keypair): SigningPair => ({
   type: 'sr25519', address: u8aToHex(keypair.publicKey), addressRaw: keypair.publicKey, sign: (message) => sr25519Sign(message as Uint8Array, keypair),
 });
+
+/**
+ * The components a block of the call is filled at, and how many calls at them fit the normal class
+ * by weight and by length: the high ends, or, when one call at them alone exceeds the class (a
+ * remark of the longest length is the class's whole length before its signature), scaled down
+ * until one fits. Probed in a layer thrown away; undefined for calls no signed extrinsic carries.
+ */
+function fittingWorstCase(chain: Chain, layer: Overlay, bench: Benchmark): { components: Components; count: number } | undefined {
+  const { runtime } = chain;
+  const { blockWeights, blockLength } = runtime.spec.limits;
+  const normal = blockWeights.per_class.normal;
+  const anySignature = { type: 'Sr25519' as const, value: `0x${'00'.repeat(64)}` as const };
+  let components = Object.fromEntries(Object.entries(bench.components ?? {}).map(([c, [, high]]) => [c, high]));
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const first = chain.executive.run(new Overlay(layer), () => bench.setup(components, new BenchmarkContext(runtime, 'check 0')));
+    if (!('call' in first) || first.origin.type === 'None') return undefined;
+    // 200 bytes cover a signed extrinsic's address, signature, extensions and length prefix.
+    const length = runtime.RuntimeCall.enc(first.call).length + 200;
+    const weight = runtime.extrinsicDispatchInfo(first.call, anySignature, length).weight.ref_time + normal.base_extrinsic.ref_time;
+    const count = Math.min(Number((normal.max_total?.ref_time ?? 0n) / weight), Math.floor(blockLength.max.normal / length));
+    if (count >= 1) return { components, count };
+    if (Object.keys(components).length === 0) return { components, count: 1 };
+    components = Object.fromEntries(Object.entries(components).map(([c, v]) => [c, Math.floor(v * 0.9)]));
+  }
+  return undefined;
+}
 
 /**
  * A block of one call at its worst case (components at their high ends), as many as fit the
@@ -171,25 +94,20 @@ const pairOf = (keypair: Keypair): SigningPair => ({
  */
 async function checkCall(chain: Chain, entry: BenchmarkedPallet, name: string, maxPerBlock: number): Promise<CheckRow | undefined> {
   const bench = entry.benchmarks[name];
-  const high = Object.fromEntries(Object.entries(bench.components ?? {}).map(([c, [, h]]) => [c, h]));
   const runtime = chain.runtime;
   const layer = new Overlay(chain.state);
   chain.executive.initializeBlock(layer, chain.head.number + 1, chain.head.hash, { logs: [] });
+  const fit = fittingWorstCase(chain, layer, bench);
+  if (!fit) return undefined;
+  const { components, count } = fit;
   const calls = chain.executive.run(layer, () => {
-    const first = bench.setup(high, new BenchmarkContext(runtime, 'check 0'));
-    if (!('call' in first) || first.origin.type === 'None') return [];
-    const limits = runtime.spec.limits.blockWeights;
-    const per = runtime.extrinsicDispatchInfo(first.call, { type: 'Sr25519', value: `0x${'00'.repeat(64)}` }).weight.ref_time + limits.per_class.normal.base_extrinsic.ref_time;
-    const byWeight = Number((limits.per_class.normal.max_total?.ref_time ?? 0n) / per);
-    const byLength = Math.floor(runtime.spec.limits.blockLength.max.normal / (runtime.RuntimeCall.enc(first.call).length + 200));
-    const count = Math.max(1, Math.min(maxPerBlock, byWeight, byLength));
-    const all: Measured[] = [first];
+    const all: Measured[] = [];
     // A chain-wide bound (a full agenda) can refuse more set-ups: the block holds what the chain allows.
-    for (let k = 1; k < count; k++) {
+    for (let k = 0; k < Math.min(maxPerBlock, count); k++) {
       try {
-        all.push(layer.transactional(() => bench.setup(high, new BenchmarkContext(runtime, `check ${k}`))));
+        all.push(layer.transactional(() => bench.setup(components, new BenchmarkContext(runtime, `check ${k}`))));
       } catch (error) {
-        if (error instanceof BenchmarkError) break;
+        if (error instanceof BenchmarkError && k > 0) break;
         throw error;
       }
     }
@@ -209,6 +127,7 @@ async function checkCall(chain: Chain, entry: BenchmarkedPallet, name: string, m
     }
   });
   const undo = commitChanges(chain.state, layer.drain());
+  chain.state.root(); // the set-up's root, as the block before would leave it: not on the measured blocks' clock
   try {
     const nonces = new Map<string, number>();
     const extrinsics = succeeding.flatMap(({ origin, call }, k) => {
@@ -221,29 +140,39 @@ async function checkCall(chain: Chain, entry: BenchmarkedPallet, name: string, m
       nonces.set(who, nonce + 1);
       return [sign(chain, pair, wrapped, nonce)];
     });
-    return await measureBlock(chain, `${entry.pallet.name}.${name} x ${extrinsics.length}`, extrinsics);
+    const scaled = Object.entries(components).filter(([c, v]) => v !== bench.components?.[c][1]).map(([c, v]) => `${c}=${v}`);
+    const label = `${entry.pallet.name}.${name}${scaled.length ? `(${scaled.join(', ')})` : ''} x ${extrinsics.length}`;
+    return await measureBlock(chain, label, extrinsics);
   } finally {
-    revertChanges(chain.state, undo);
+    takeBack(chain, undo);
   }
 }
 
 /** The check's blocks, each written to a scratch database as the node writes a block, then dropped. */
 export async function runCheck(spec: ChainSpec, opts: CheckOptions, onRow?: (row: CheckRow | undefined) => void): Promise<string[]> {
   const chain = new Chain(spec);
-  // A node runs warm: the first pass over the signed blocks warms the JIT and is not reported.
-  if (opts.whole) await signedBlockRows(chain);
-  const rows: CheckRow[] = opts.whole ? await signedBlockRows(chain) : [];
-  for (const { entry, names } of opts.selection) {
-    for (const name of names) {
-      const row = await checkCall(chain, entry, name, opts.maxPerBlock);
-      if (row) rows.push(row);
-      onRow?.(row);
+  const rounds: CheckRow[][] = [];
+  for (let round = 0; round < opts.rounds; round++) {
+    const rows: CheckRow[] = opts.whole ? await signedBlockRows(chain) : [];
+    for (const { entry, names } of opts.selection) {
+      for (const name of names) {
+        const row = await checkCall(chain, entry, name, opts.maxPerBlock);
+        if (row) rows.push(row);
+        onRow?.(row);
+      }
     }
+    rounds.push(rows);
   }
   const ratio = (r: CheckRow) => (r.included === 0 ? '  does not fit a block' : r.ratio.toFixed(2));
+  const range = (ratios: number[]) => (ratios.length > 1 ? `   ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}` : '');
+  // Each row as measured in its median round, with the range over the rounds.
+  const rows = rounds[0].map((_, i) => {
+    const sorted = rounds.map((round) => round[i]).sort((a, b) => a.ratio - b.ratio);
+    return { row: sorted[sorted.length >> 1], ratios: sorted.map((r) => r.ratio) };
+  });
   return [
-    'block                                                     included  failed   exec ms   (wall ms)   declared ms   ratio',
-    ...rows.map((r) => `${r.name.padEnd(58)}${String(r.included).padStart(8)}${String(r.failed).padStart(8)}${r.ms.toFixed(1).padStart(10)}${`(${r.wallMs.toFixed(1)})`.padStart(12)}${r.declaredMs.toFixed(1).padStart(14)}${ratio(r).padStart(8)}`),
+    `block                                                     included  failed   exec ms   (wall ms)   declared ms   ratio${opts.rounds > 1 ? `   range over ${opts.rounds} rounds` : ''}`,
+    ...rows.map(({ row: r, ratios }) => `${r.name.padEnd(58)}${String(r.included).padStart(8)}${String(r.failed).padStart(8)}${r.ms.toFixed(1).padStart(10)}${`(${r.wallMs.toFixed(1)})`.padStart(12)}${r.declaredMs.toFixed(1).padStart(14)}${ratio(r).padStart(8)}${range(ratios)}`),
   ];
 }
 

@@ -1,14 +1,15 @@
 // `benchmark overhead` and `benchmark storage`, as Substrate's: the execution time of an empty
-// block (initialize, the timestamp inherent, finalize, state root), of one no-op remark through
-// validation and application with its signature already verified (the extrinsic base weight), of
-// a signature check per scheme, and of a database read and write through the node's store.
+// block (initialize, the timestamp inherent, finalize, state root, the database write), of one
+// no-op remark through validation and application with its signature already verified (the
+// extrinsic base weight), of a signature check per scheme, of an extrinsic's bytes, and of a
+// database read and write through the node's store.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { blake2_256 } from '../../primitives/hashing.ts';
 import { Trie } from '../../primitives/trie.ts';
-import { commitChanges, revertChanges } from '../../frame/block.ts';
+import { commitChanges, revertChanges, type BuiltBlock } from '../../frame/block.ts';
 import { BlockBuilder } from '../../frame/block-builder.ts';
 import { Executive } from '../../frame/executive.ts';
 import type { Change } from '../../frame/overlay.ts';
@@ -23,6 +24,7 @@ import type { Chain } from '../chain.ts';
 import { ChainDatabase } from '../database.ts';
 import { signExtrinsic, type SigningPair } from '../signer.ts';
 import { cpuTime } from './runner.ts';
+import { measureBlock, takeBack, writeTime } from './block-time.ts';
 
 export type Scheme = 'Sr25519' | 'Ed25519' | 'Ecdsa';
 export const SCHEMES: readonly Scheme[] = ['Sr25519', 'Ed25519', 'Ecdsa'];
@@ -33,27 +35,31 @@ export function schemePair(scheme: Scheme, name = 'Alice'): SigningPair {
   return new Keyring({ type: scheme.toLowerCase() as 'sr25519' | 'ed25519' | 'ecdsa', ss58Format: 42 }).addFromUri(`//${name}`);
 }
 
-/** `count` signed no-op remarks of `signer` from nonce `nonce`, for the block after the head. */
-export function remarks(chain: Chain, signer: SigningPair, count: number, nonce: number): Uint8Array[] {
-  const call: RuntimeCallValue = System.tx.remark({ remark: new Uint8Array(0) });
+/** `count` signed remarks of `bytes` bytes (no-ops) of `signer` from nonce `nonce`, for the block after the head. */
+export function remarks(chain: Chain, signer: SigningPair, count: number, nonce: number, bytes = 0): Uint8Array[] {
+  const call: RuntimeCallValue = System.tx.remark({ remark: new Uint8Array(bytes) });
   return Array.from({ length: count }, (_, i) => signExtrinsic(chain.runtime, signer, call, {
     nonce: nonce + i, genesisHash: chain.genesisHash, specVersion: chain.runtime.version.spec_version,
     transactionVersion: chain.runtime.version.transaction_version,
   }));
 }
 
-/** Builds a block of `extrinsics` on the head with `executive` and takes it back; returns CPU nanoseconds and how many were included. */
-export function timeBlock(chain: Chain, extrinsics: readonly Uint8Array[], executive: Executive = chain.executive): { time: number; included: number } {
+/**
+ * Builds a block of `extrinsics` on the head with `executive`, writes it to a database as the node
+ * does, and takes it back; returns CPU nanoseconds (build plus write) and how many were included.
+ */
+export async function timeBlock(chain: Chain, extrinsics: readonly Uint8Array[], executive: Executive = chain.executive): Promise<{ time: number; included: number }> {
   let included = 0;
-  let undo: Change[] = [];
+  let built: BuiltBlock | undefined;
   const timestamp = nextTimestamp(chain.read(() => Now.get()));
   const time = cpuTime(() => {
     const builder = new BlockBuilder(executive, chain.state, chain.head, { timestamp });
     for (const xt of extrinsics) if (builder.push(xt).success) included++;
-    undo = builder.build().undo;
+    built = builder.build();
   });
-  revertChanges(chain.state, undo);
-  return { time, included };
+  const write = await writeTime(chain, built as BuiltBlock);
+  takeBack(chain, (built as BuiltBlock).undo);
+  return { time: time + write.cpu * 1e6, included };
 }
 
 export interface Overhead {
@@ -63,7 +69,12 @@ export interface Overhead {
   extrinsic: number[];
   /** Nanoseconds per signature check in a block, by scheme. */
   signatures: Record<Scheme, number[]>;
+  /** Nanoseconds per byte of an extrinsic (long remarks against empty ones, signatures checked in the block, the block written). */
+  bytes: number[];
 }
+
+/** The remarks whose bytes are measured: long enough that their bytes, not their count, dominate. */
+const LONG_REMARKS = { count: 4, bytes: 768 * 1024 };
 
 /**
  * Blocks of `perBlock` no-op remarks, each from its own funded account as in a real block (every
@@ -72,7 +83,7 @@ export interface Overhead {
  * extrinsic base; checking them in the block (a fresh executive, no verdict remembered) adds each
  * scheme's signature check, as a block pays it.
  */
-export function measureOverhead(chain: Chain, repeat: number, perBlock = 100, onStep: () => void = () => undefined): Overhead {
+export async function measureOverhead(chain: Chain, repeat: number, perBlock = 100, onStep: () => void = () => undefined): Promise<Overhead> {
   const pairs = Object.fromEntries(SCHEMES.map((scheme) =>
     [scheme, Array.from({ length: perBlock }, (_, i) => schemePair(scheme, `Overhead${i}`))])) as Record<Scheme, SigningPair[]>;
   const funding = new Overlay(chain.state);
@@ -83,32 +94,41 @@ export function measureOverhead(chain: Chain, repeat: number, perBlock = 100, on
     }
   });
   const undo = commitChanges(chain.state, funding.drain());
+  chain.state.root();
   const block: number[] = [];
   const extrinsic: number[] = [];
   const signatures = Object.fromEntries(SCHEMES.map((scheme) => [scheme, [] as number[]])) as Record<Scheme, number[]>;
+  const bytes: number[] = [];
   try {
     const batches = Object.fromEntries(SCHEMES.map((scheme) => [scheme, pairs[scheme].flatMap((pair) => remarks(chain, pair, 1, 0))])) as Record<Scheme, Uint8Array[]>;
+    const long = pairs.Sr25519.slice(0, LONG_REMARKS.count).flatMap((pair) => remarks(chain, pair, 1, 0, LONG_REMARKS.bytes));
+    const short = batches.Sr25519.slice(0, LONG_REMARKS.count);
     for (const scheme of SCHEMES) {
       chain.executive.noteVerified(chain.executive.signedPayloads(new Overlay(chain.state), chain.head.number + 1, chain.head.hash, batches[scheme]));
     }
     const perRemark = (time: number, empty: number) => Math.max(0, (time - empty) / perBlock);
     for (let r = 0; r < repeat; r++) {
-      const empty = timeBlock(chain, []).time;
+      const empty = (await timeBlock(chain, [])).time;
       block.push(empty);
       for (const scheme of SCHEMES) {
-        const verified = timeBlock(chain, batches[scheme]);
-        const checked = timeBlock(chain, batches[scheme], new Executive(chain.runtime));
+        const verified = await timeBlock(chain, batches[scheme]);
+        const checked = await timeBlock(chain, batches[scheme], new Executive(chain.runtime));
         if (verified.included !== perBlock || checked.included !== perBlock) throw new Error(`not every ${scheme} remark was included`);
         if (scheme === 'Sr25519') extrinsic.push(perRemark(verified.time, empty));
         signatures[scheme].push(Math.max(0, (checked.time - verified.time) / perBlock));
       }
+      // As `benchmark check` times a block: signatures checked in it (a payload over 256 bytes is
+      // hashed first), the block written to a database.
+      const [longBlock, shortBlock] = [await measureBlock(chain, 'long remarks', long), await measureBlock(chain, 'empty remarks', short)];
+      const extraBytes = long.reduce((n, xt) => n + xt.length, 0) - short.reduce((n, xt) => n + xt.length, 0);
+      bytes.push(Math.max(0, ((longBlock.ms - shortBlock.ms) * 1e6) / extraBytes));
       onStep();
     }
   } finally {
-    revertChanges(chain.state, undo);
+    takeBack(chain, undo);
   }
   onStep();
-  return { block, extrinsic, signatures };
+  return { block, extrinsic, signatures, bytes };
 }
 
 export interface DbCosts { read: number[]; write: number[]; entries: number }
@@ -141,7 +161,9 @@ export async function measureDatabase(entries: number, batches: number, perBatch
       await db.flush();
       const { user, system } = process.cpuUsage(start);
       write.push(((user + system) * 1000) / perBatch);
+      // Taking the batch back dirties the same paths: hash them now, or the next batch's root pays twice.
       revertChanges(state, undo);
+      state.root();
     }
     return { read, write, entries };
   } finally {

@@ -161,7 +161,7 @@ export function createTransactionPayment(config: TransactionPaymentConfig) {
   function decode(extrinsic: Uint8Array): { info: DispatchInfo; signed: boolean } {
     const runtime = config.runtime();
     const xt = runtime.extrinsic.dec(extrinsic);
-    return { info: runtime.extrinsicDispatchInfo(xt.call, xt.signature?.signature), signed: xt.signature !== undefined };
+    return { info: runtime.extrinsicDispatchInfo(xt.call, xt.signature?.signature, extrinsic.length), signed: xt.signature !== undefined };
   }
 
   /** TransactionPaymentApi_query_info: weight, class and the fee the extrinsic pays before any tip. */
