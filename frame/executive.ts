@@ -264,7 +264,8 @@ export class Executive {
     const reported = outcome.post.actualWeight && addWeight(outcome.post.actualWeight, subWeight(info.weight, this.runtime.dispatchInfo(call).weight));
     const actualWeight = minWeight(reported ?? info.weight, info.weight);
     const paysFee = info.pays_fee.type === 'Yes' && outcome.post.paysFee !== false;
-    extensions.forEach((e, i) => e.postDispatch?.(pre[i], { ...ctx, actualWeight, paysFee, result: outcome.error }));
+    const post = { ...ctx, actualWeight, paysFee, result: outcome.error };
+    extensions.forEach((e, i) => e.postDispatch?.(pre[i], post));
     noteApplied(info, actualWeight, paysFee, outcome.error);
     runtimeLog('debug', 'runtime::executive', () => `${call.type}.${call.value.type} from ${signer.signer}: `
       + `${outcome.error === undefined ? 'Ok' : `Err(${JSON.stringify(outcome.error, (_, v: unknown) => typeof v === 'bigint' ? v.toString() : v)})`}, weight ${actualWeight.ref_time}`);

@@ -8,10 +8,12 @@
 // once per block (the overlay keeps what it decoded from the backend) and encoded only when its
 // bytes are asked for (at the end of the block, mostly). Typed values are deep-frozen, so one
 // decoded value can be handed to every reader: changing it in place throws instead of changing
-// the state behind the overlay's back. Key arrays are kept as given (their hex is remembered per
-// array): a caller must not change a key array after handing it over.
+// the state behind the overlay's back. Entries are keyed by their key's byte string (one character
+// per byte: cheap to build and hash, ordered as the bytes); key arrays are kept as given (their
+// byte string is remembered per array): a caller must not change a key array after handing it over.
 import { compactNumber } from '@polkadot-api/substrate-bindings';
-import { u8aEq, u8aToHex } from '@polkadot/util';
+import { u8aEq } from '@polkadot/util';
+import { bytesToString } from '../primitives/byte-string.ts';
 import type { AnyType, Type } from '../primitives/scale.ts';
 
 /** Committed state the overlay reads through to: the state trie, or a snapshot of it. */
@@ -72,15 +74,15 @@ function deepFreeze(value: unknown): void {
   for (const inner of Object.values(value)) deepFreeze(inner);
 }
 
-/** The hex form of storage keys, kept per key array: storage items hand out the same arrays again. */
-const hexOfKey = new WeakMap<Uint8Array, string>();
-function keyHex(key: Uint8Array): string {
-  let hex = hexOfKey.get(key);
-  if (hex === undefined) {
-    hex = u8aToHex(key);
-    hexOfKey.set(key, hex);
+/** The byte string of storage keys, kept per key array: storage items hand out the same arrays again. */
+const idOfKey = new WeakMap<Uint8Array, string>();
+function keyId(key: Uint8Array): string {
+  let id = idOfKey.get(key);
+  if (id === undefined) {
+    id = bytesToString(key);
+    idOfKey.set(key, id);
   }
-  return hex;
+  return id;
 }
 
 /** A key's overlay value: bytes, a typed value, deleted (null), or pending appends. */
@@ -96,10 +98,18 @@ const save = (entry: Entry | undefined): Saved =>
 
 export type Change = [key: Uint8Array, value: Uint8Array | null];
 
+/** The length of a storage item's prefix, twox128(pallet) ++ twox128(item). */
+const ITEM_PREFIX_LENGTH = 32;
+
 export class Overlay {
   private readonly entries = new Map<string, Entry>();
-  /** The bytes of every key in `entries` (and of keys a rolled-back layer wrote), by hex. */
+  /** The bytes of every key in `entries` (and of keys a rolled-back layer wrote), by byte string. */
   private readonly keyBytes = new Map<string, Uint8Array>();
+  /**
+   * The keys of `keyBytes` by their first 32 bytes (the storage item's prefix): a scan of a map
+   * looks at the keys this block touched in that item only, not at every key it touched.
+   */
+  private readonly keysByItem = new Map<string, string[]>();
   private readonly journals: Map<string, Saved>[] = [];
   /** Backend values decoded in this overlay's lifetime (the backend does not change under it); null: absent. */
   private readonly decoded = new Map<string, Typed | null>();
@@ -111,10 +121,10 @@ export class Overlay {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const hex = keyHex(key);
-    const entry = this.entries.get(hex);
+    const id = keyId(key);
+    const entry = this.entries.get(id);
     if (entry === undefined) {
-      const decoded = this.decoded.get(hex);
+      const decoded = this.decoded.get(id);
       return decoded === undefined ? this.backend.get(key) : decoded?.bytes;
     }
     return entry === null ? undefined : entryBytes(entry);
@@ -122,25 +132,14 @@ export class Overlay {
 
   /** The value at `key` as `type` (`absent` when there is none), decoded at most once per overlay; frozen. */
   getTyped<T, A = undefined>(key: Uint8Array, type: Type<T>, absent?: A): T | A {
-    const hex = keyHex(key);
-    const entry = this.entries.get(hex);
-    if (entry === null) return absent as A;
-    if (entry instanceof Typed && entry.type === type) return entry.value as T;
-    if (entry !== undefined) return this.decode(type, entryBytes(entry)).value as T;
-    let clean = this.decoded.get(hex);
-    if (clean === undefined || (clean !== null && clean.type !== type)) {
-      const raw = clean === undefined ? this.backend.get(key) : clean.bytes;
-      clean = raw === undefined ? null : this.decode(type, raw);
-      this.decoded.set(hex, clean);
-    }
-    return clean === null ? (absent as A) : (clean.value as T);
+    return this.typedAt(keyId(key), key, type, absent as A);
   }
 
   exists(key: Uint8Array): boolean {
-    const hex = keyHex(key);
-    const entry = this.entries.get(hex);
+    const id = keyId(key);
+    const entry = this.entries.get(id);
     if (entry !== undefined) return entry !== null;
-    const decoded = this.decoded.get(hex);
+    const decoded = this.decoded.get(id);
     return decoded === undefined ? this.backend.get(key) !== undefined : decoded !== null;
   }
 
@@ -160,10 +159,10 @@ export class Overlay {
 
   /** Appends one encoded item to the Vec<T> stored at `key` (sp_io::storage::append). */
   append(key: Uint8Array, encodedItem: Uint8Array): void {
-    const hex = keyHex(key);
-    const entry = this.entries.get(hex);
+    const id = keyId(key);
+    const entry = this.entries.get(id);
     if (entry instanceof Appended) {
-      this.journal(hex, entry);
+      this.journal(id, entry);
       entry.items.push(encodedItem);
       return;
     }
@@ -173,26 +172,38 @@ export class Overlay {
 
   /** Keys with `prefix` in ascending byte order, strictly after `startAfter`, merging overlay and backend. */
   *keys(prefix: Uint8Array, startAfter?: Uint8Array): Generator<Uint8Array> {
-    const prefixHex = u8aToHex(prefix);
-    const afterHex = startAfter ? u8aToHex(startAfter) : undefined;
-    // Hex of equal-length bytes sorts as the bytes do, and a key's hex starts with its prefix's hex.
-    const touched = [...this.entries.keys()]
-      .filter((k) => k.startsWith(prefixHex) && (afterHex === undefined || k > afterHex))
+    for (const [key] of this.keysWithId(prefix, startAfter)) yield key;
+  }
+
+  /** The entries with `prefix` as `type`, in the order of `keys`; values as `getTyped` gives them. */
+  *entriesTyped<T>(prefix: Uint8Array, type: Type<T>, startAfter?: Uint8Array): Generator<[Uint8Array, T]> {
+    for (const [key, id] of this.keysWithId(prefix, startAfter)) yield [key, this.typedAt(id, key, type, undefined) as T];
+  }
+
+  /**
+   * `keys` with each key's byte string: a committed key read by a scan is a fresh array, and
+   * remembering its string (keyId) would cost a WeakMap entry per key scanned.
+   */
+  private *keysWithId(prefix: Uint8Array, startAfter?: Uint8Array): Generator<[Uint8Array, string]> {
+    const prefixId = bytesToString(prefix);
+    const afterId = startAfter ? bytesToString(startAfter) : undefined;
+    const touched = this.touchedKeys(prefixId)
+      .filter((k) => k.startsWith(prefixId) && (afterId === undefined || k > afterId) && this.entries.has(k))
       .sort();
     let t = 0;
     for (const key of this.backend.keys(prefix, startAfter)) {
-      const hex = keyHex(key); // kept: the caller reads the key's value next (a map's entries)
-      for (; t < touched.length && touched[t] < hex; t++) {
-        if (this.entries.get(touched[t]) !== null) yield this.keyBytes.get(touched[t]) as Uint8Array;
+      const id = bytesToString(key);
+      for (; t < touched.length && touched[t] < id; t++) {
+        if (this.entries.get(touched[t]) !== null) yield [this.keyBytes.get(touched[t]) as Uint8Array, touched[t]];
       }
-      if (t < touched.length && touched[t] === hex) {
+      if (t < touched.length && touched[t] === id) {
         t++;
-        if (this.entries.get(hex) === null) continue;
+        if (this.entries.get(id) === null) continue;
       }
-      yield key;
+      yield [key, id];
     }
     for (; t < touched.length; t++) {
-      if (this.entries.get(touched[t]) !== null) yield this.keyBytes.get(touched[t]) as Uint8Array;
+      if (this.entries.get(touched[t]) !== null) yield [this.keyBytes.get(touched[t]) as Uint8Array, touched[t]];
     }
   }
 
@@ -253,19 +264,35 @@ export class Overlay {
   drain(): Change[] {
     if (this.journals.length > 0) throw new Error(`cannot drain the overlay inside ${this.journals.length} open storage layer(s)`);
     const changes: Change[] = [];
-    for (const hex of [...this.entries.keys()].sort()) {
-      const entry = this.entries.get(hex) as Entry;
-      const key = this.keyBytes.get(hex) as Uint8Array;
+    for (const id of [...this.entries.keys()].sort()) {
+      const entry = this.entries.get(id) as Entry;
+      const key = this.keyBytes.get(id) as Uint8Array;
       const value = entry === null ? null : entryBytes(entry);
-      const read = this.decoded.get(hex);
+      const read = this.decoded.get(id);
       const committed = read === undefined ? this.backend.get(key) : read?.bytes;
       if (value === null ? committed === undefined : committed !== undefined && u8aEq(committed, value)) continue;
       changes.push([key, value]);
     }
     this.entries.clear();
     this.keyBytes.clear();
+    this.keysByItem.clear();
     this.decoded.clear();
     return changes;
+  }
+
+  /** getTyped of `key`, whose byte string is `id`. */
+  private typedAt<T, A>(id: string, key: Uint8Array, type: Type<T>, absent: A): T | A {
+    const entry = this.entries.get(id);
+    if (entry === null) return absent;
+    if (entry instanceof Typed && entry.type === type) return entry.value as T;
+    if (entry !== undefined) return this.decode(type, entryBytes(entry)).value as T;
+    let clean = this.decoded.get(id);
+    if (clean === undefined || (clean !== null && clean.type !== type)) {
+      const raw = clean === undefined ? this.backend.get(key) : clean.bytes;
+      clean = raw === undefined ? null : this.decode(type, raw);
+      this.decoded.set(id, clean);
+    }
+    return clean === null ? absent : (clean.value as T);
   }
 
   private decode(type: AnyType, bytes: Uint8Array): Typed {
@@ -274,16 +301,28 @@ export class Overlay {
     return new Typed(type, value, bytes);
   }
 
-  private write(key: Uint8Array, entry: Entry): void {
-    const hex = keyHex(key);
-    if (!this.keyBytes.has(hex)) this.keyBytes.set(hex, key);
-    this.journal(hex, this.entries.get(hex));
-    this.entries.set(hex, entry);
+  /** The keys written since the last drain that may start with `prefixId` (a superset: filter them). */
+  private touchedKeys(prefixId: string): string[] {
+    if (prefixId.length >= ITEM_PREFIX_LENGTH) return this.keysByItem.get(prefixId.slice(0, ITEM_PREFIX_LENGTH)) ?? [];
+    return [...this.keysByItem].flatMap(([item, keys]) => (item.startsWith(prefixId) ? keys : []));
   }
 
-  private journal(hex: string, previous: Entry | undefined): void {
+  private write(key: Uint8Array, entry: Entry): void {
+    const id = keyId(key);
+    if (!this.keyBytes.has(id)) {
+      this.keyBytes.set(id, key);
+      const item = id.slice(0, ITEM_PREFIX_LENGTH);
+      const keys = this.keysByItem.get(item);
+      if (keys) keys.push(id);
+      else this.keysByItem.set(item, [id]);
+    }
+    this.journal(id, this.entries.get(id));
+    this.entries.set(id, entry);
+  }
+
+  private journal(id: string, previous: Entry | undefined): void {
     const top = this.journals.at(-1);
-    if (top && !top.has(hex)) top.set(hex, save(previous));
+    if (top && !top.has(id)) top.set(id, save(previous));
   }
 
   private popJournal(): Map<string, Saved> {

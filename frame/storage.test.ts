@@ -54,6 +54,15 @@ describe('storage keys are Substrate keys', () => {
     expect(hex(Slots.key(1, 2, 'x'))).toBe(hex(u8aConcat(
       storagePrefix('Test', 'Slots'), twox64(u32.enc(1)), u32.enc(1), u32.enc(2), blake2AsU8a(str.enc('x'), 128), str.enc('x'))));
   });
+  it('gives a remembered key the bytes it computes afresh, for every kind of key part', () => {
+    const Pairs = test.doubleMap('Pairs', 'Twox64Concat', u64, 'Blake2_128Concat', str, u8);
+    fc.assert(fc.property(fc.array(fc.tuple(fc.bigInt({ min: 0n, max: 12n }), fc.constantFrom('', 'a', 'a\0', '\0a', '2')), { maxLength: 30 }), (keys) => {
+      for (const [a, b] of keys) {
+        expect(hex(Pairs.key(a, b))).toBe(hex(u8aConcat(storagePrefix('Test', 'Pairs'), twox64(u64.enc(a)), u64.enc(a), blake2AsU8a(str.enc(b), 128), str.enc(b))));
+        expect(hex(Approvals.key(Number(a), bobId))).toBe(hex(Approvals.partialKey([Number(a), bobId])));
+      }
+    }));
+  });
 });
 
 describe('typed storage items', () => {
@@ -242,6 +251,44 @@ describe('the overlay', () => {
     overlay.delete(key(1));
     overlay.set(key(1), val(1)); // deleted, then back as it was
     expect(overlay.drain().map(([k, v]) => [hex(k), v && hex(v)])).toEqual([[hex(key(2)), '0x14']]);
+  });
+
+  it('iterates exactly the keys it holds under any prefix, across storage items, after commits and rollbacks', () => {
+    // Keys of two storage items (32-byte prefixes) and a short key outside any item, as ':code' is.
+    const itemA = storagePrefix('Test', 'A');
+    const itemB = storagePrefix('Test', 'B');
+    const candidates = [
+      ...[0, 1, 2, 3].flatMap((n) => [u8aConcat(itemA, u32.enc(n)), u8aConcat(itemB, u32.enc(n))]),
+      new Uint8Array([0x3a, 0x63]),
+    ];
+    const prefixes = [itemA, itemB, u8aConcat(itemA, new Uint8Array([1])), itemA.subarray(0, 16), new Uint8Array([0x3a]), new Uint8Array(0)];
+    const step = fc.record({
+      kind: fc.constantFrom('set', 'delete', 'start', 'commit', 'rollback'),
+      key: fc.integer({ min: 0, max: candidates.length - 1 }),
+    });
+    fc.assert(fc.property(fc.array(step, { maxLength: 40 }), fc.integer({ min: 0, max: candidates.length - 1 }), (steps, after) => {
+      const trie = new Trie();
+      trie.set(candidates[0], val(1));
+      trie.set(candidates[3], val(3));
+      const overlay = new Overlay(trie);
+      for (const { kind, key: k } of steps) {
+        if (kind === 'set') overlay.set(candidates[k], val(k));
+        else if (kind === 'delete') overlay.delete(candidates[k]);
+        else if (kind === 'start') overlay.startTransaction();
+        else if (overlay.transactionDepth > 0) {
+          if (kind === 'commit') overlay.commitTransaction();
+          else overlay.rollbackTransaction();
+        }
+      }
+      for (const prefix of prefixes) {
+        for (const startAfter of [undefined, candidates[after]]) {
+          const expected = candidates.map(hex)
+            .filter((k, i) => k.startsWith(hex(prefix)) && (startAfter === undefined || k > hex(startAfter)) && overlay.get(candidates[i]) !== undefined)
+            .sort();
+          expect([...overlay.keys(prefix, startAfter)].map(hex)).toEqual(expected);
+        }
+      }
+    }));
   });
 
   it('refuses to drain while a layer is open', () => {

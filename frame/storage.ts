@@ -3,7 +3,7 @@
 // executed, which the executive installs (as sp_io's externalities).
 import { u8aConcat } from '@polkadot/util';
 import { blake2_128, blake2_256, twox128, twox256, twox64 } from '../primitives/hashing.ts';
-import { FixedBytes, Tuple, type AnyType, type Type } from '../primitives/scale.ts';
+import { decodePrefix, type AnyType, type Type } from '../primitives/scale.ts';
 import { storage } from './externalities.ts';
 
 // ---- hashers -----------------------------------------------------------------------------------
@@ -115,11 +115,42 @@ export class StorageAppendableItem<T> extends StorageValueItem<T[], T[]> {
 
 const KEY_CACHE_SIZE = 4096;
 
+/**
+ * What identifies a map entry's key parts in its key cache: the value of a one-part number or
+ * string key, the parts joined for plain values (a map's key types are fixed, so the parts' text
+ * cannot mix a number with a string); undefined (not cached) for structured parts.
+ */
+function cacheId(parts: readonly unknown[]): string | number | undefined {
+  let id = '';
+  for (const part of parts) {
+    if (typeof part === 'string' ? part.includes('\0') : typeof part !== 'number' && typeof part !== 'bigint') return undefined;
+    id += `${part}\0`;
+  }
+  return id;
+}
+
 type HashedKeys<K extends unknown[]> = { [I in keyof K]: readonly [Hasher, Type<K[I]>] };
 type IterOptions = { prefix?: readonly unknown[]; startAfter?: Uint8Array };
 
-/** Reads the key parts after the first `fixed` back from a storage key: [hash, key] per part. */
-interface KeyReader { decoder: Type<unknown[]>; keyPositions: number[] }
+/** The key parts after the first `fixed` in a storage key, each after its hash: [hash, key] per part. */
+type KeyReader = readonly { hashLen: number; type: AnyType }[];
+
+/** Reads the key parts back from `rawKey` from `at` on, skipping their hashes (not decoding them). */
+function readKeyParts(reader: KeyReader, rawKey: Uint8Array, from: number): unknown[] {
+  const parts: unknown[] = [];
+  let at = from;
+  for (let i = 0; i < reader.length; i++) {
+    at += reader[i].hashLen;
+    if (i === reader.length - 1) {
+      parts.push(reader[i].type.dec(rawKey.subarray(at))); // the last part is the rest of the key, decoded whole
+    } else {
+      const [part, length] = decodePrefix(reader[i].type, rawKey.subarray(at));
+      parts.push(part);
+      at += length;
+    }
+  }
+  return parts;
+}
 
 /**
  * A map keyed by one or more hashed keys: StorageMap (one key), StorageDoubleMap (two),
@@ -137,27 +168,23 @@ export class StorageMapItem<K extends unknown[], V, Q = V | undefined> extends S
     for (let fixed = 0; fixed <= keys.length; fixed++) {
       const rest = keys.slice(fixed) as readonly (readonly [Hasher, AnyType])[];
       if (!rest.every(([h]) => hashFns[h].concat)) continue;
-      const items: AnyType[] = [];
-      const keyPositions: number[] = [];
-      for (const [h, type] of rest) {
-        if (hashFns[h].hashLen) items.push(FixedBytes(hashFns[h].hashLen));
-        keyPositions.push(items.push(type) - 1);
-      }
-      this.readers[fixed] = { decoder: Tuple(...items) as Type<unknown[]>, keyPositions };
+      this.readers[fixed] = rest.map(([h, type]) => ({ hashLen: hashFns[h].hashLen, type }));
     }
   }
 
   /**
-   * The full storage key of an entry. Keys of one-part maps are remembered for the last
-   * KEY_CACHE_SIZE key values: the same accounts are read and written many times in a block.
+   * The full storage key of an entry. Keys made of plain values (numbers, bigints, strings) are
+   * remembered for the last KEY_CACHE_SIZE entries: a block reads and writes the same accounts,
+   * nodes and slices many times, and a remembered key array also keeps its hex in the overlay.
    */
   key(...parts: K): Uint8Array {
-    if (parts.length !== 1 || (typeof parts[0] !== 'string' && typeof parts[0] !== 'number')) return this.partialKey(parts);
-    let key = this.keyCache.get(parts[0]);
+    const id = cacheId(parts);
+    if (id === undefined) return this.partialKey(parts);
+    let key = this.keyCache.get(id);
     if (key === undefined) {
       if (this.keyCache.size >= KEY_CACHE_SIZE) this.keyCache.clear();
       key = this.partialKey(parts);
-      this.keyCache.set(parts[0], key);
+      this.keyCache.set(id, key);
     }
     return key;
   }
@@ -225,10 +252,9 @@ export class StorageMapItem<K extends unknown[], V, Q = V | undefined> extends S
     const reader = this.readers[fixed.length];
     if (!reader) throw new Error(`${this.metadata.pallet}.${this.metadata.name}: a key part hashed without *Concat cannot be read back`);
     const partial = this.partialKey(fixed);
-    for (const rawKey of storage().keys(partial, opts.startAfter)) {
-      const decoded = reader.decoder.dec(rawKey.subarray(partial.length));
-      const key = [...fixed, ...reader.keyPositions.map((p) => decoded[p])] as K;
-      yield { rawKey, key, value: storage().getTyped(rawKey, this.valueType) as V };
+    for (const [rawKey, value] of storage().entriesTyped(partial, this.valueType, opts.startAfter)) {
+      const key = [...fixed, ...readKeyParts(reader, rawKey, partial.length)] as K;
+      yield { rawKey, key, value };
     }
   }
 }

@@ -120,9 +120,12 @@ const primitive = <T>(codec: Codec<T>, name: PrimitiveName): Type<T> =>
 function inRange<T extends number | bigint>(codec: Codec<T>, name: string, bits: number, signed: boolean): Codec<T> {
   const min = signed ? -(1n << BigInt(bits - 1)) : 0n;
   const max = (signed ? 1n << BigInt(bits - 1) : 1n << BigInt(bits)) - 1n;
+  // Compared without converting: a number against a bigint compares exactly, and the bounds of a
+  // type up to 32 bits are exact numbers (BigInt(value) twice cost more than the encoding itself).
+  const [low, high] = bits <= 32 ? [Number(min), Number(max)] : [min, max];
   const check = scale.enhanceEncoder(codec.enc, (value: T): T => {
     const fits = typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value));
-    if (!fits || BigInt(value) < min || BigInt(value) > max) {
+    if (!fits || value < low || value > high) {
       throw new ScaleError(name, `${String(value)} is not an integer in ${min}..=${max}`, 'encode');
     }
     return value;
@@ -204,9 +207,26 @@ export function Vec<T>(inner: Type<T>): Type<T[]> {
   return declare(scale.Vector(inner.codec), { path: [], params: [], def: { tag: 'sequence', value: inner }, docs: [] });
 }
 
-/** `[u8; N]` as 0x-hex (hashes, keys, signatures are identifiers: compared with ===, used as map keys). */
+const REMEMBERED_ENCODINGS = 4096;
+
+/**
+ * `[u8; N]` as 0x-hex (hashes, keys, signatures are identifiers: compared with ===, used as map keys).
+ * The bytes of the last values encoded are remembered: a block encodes the same accounts over and
+ * over (every event and key that names them), and parsing hex cost more than the rest of an event.
+ */
 export function FixedBytes(len: number): Type<HexString> {
-  return declare(scale.Hex(len) as Codec<HexString>, { path: [], params: [], def: { tag: 'array', value: { len, type: u8 } }, docs: [] }, { typeName: `[u8; ${len}]` });
+  const hex = scale.Hex(len) as Codec<HexString>;
+  const remembered = new Map<string, Uint8Array>();
+  const enc = (value: HexString): Uint8Array => {
+    let bytes = remembered.get(value);
+    if (bytes === undefined) {
+      bytes = hex.enc(value);
+      if (remembered.size >= REMEMBERED_ENCODINGS) remembered.clear();
+      remembered.set(value, bytes);
+    }
+    return bytes.slice(); // the caller owns what it is given
+  };
+  return declare(scale.createCodec(enc, hex.dec), { path: [], params: [], def: { tag: 'array', value: { len, type: u8 } }, docs: [] }, { typeName: `[u8; ${len}]` });
 }
 
 export function FixedArray<T>(inner: Type<T>, len: number): Type<T[]> {

@@ -12,6 +12,7 @@
 // is Compact(len) ++ encoding when the child encodes to under 32 bytes, else Compact(32) ++ hash.
 // The root is always the hash of the root node's encoding.
 import { compactNumber } from '@polkadot-api/substrate-bindings';
+import { bytesToString, stringToBytes, writeString } from './byte-string.ts';
 import { blake2_256 } from './hashing.ts';
 
 export type StateVersion = 0 | 1;
@@ -45,27 +46,6 @@ let nibbleScratch = new Uint8Array(256);
 
 // Values and child references are kept as byte strings (one character, code 0..255, per byte):
 // a short Uint8Array costs V8 over 200 bytes of bookkeeping, a string 16.
-const STRING_CHUNK = 8192; // String.fromCharCode takes its bytes as call arguments: bound them
-
-function bytesToString(bytes: Uint8Array): string {
-  if (bytes.length <= STRING_CHUNK) return Reflect.apply(String.fromCharCode, undefined, bytes) as string;
-  const parts: string[] = [];
-  for (let at = 0; at < bytes.length; at += STRING_CHUNK) {
-    parts.push(Reflect.apply(String.fromCharCode, undefined, bytes.subarray(at, at + STRING_CHUNK)) as string);
-  }
-  return parts.join('');
-}
-
-function stringToBytes(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  writeString(out, 0, text);
-  return out;
-}
-
-function writeString(out: Uint8Array, at: number, text: string): number {
-  for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i);
-  return at + text.length;
-}
 
 const nibbleAt = (key: Uint8Array, i: number): number => (i & 1 ? key[i >> 1] & 15 : key[i >> 1] >> 4);
 
