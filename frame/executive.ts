@@ -1,7 +1,7 @@
 // frame_executive: initialize a block (System, then on_initialize in pallet order), apply
 // extrinsics (signature, signed extensions, dispatch in a storage layer, events), finalize
 // (on_idle with the weight left, on_finalize), and validate transactions for the pool.
-import { hexToU8a, stringToU8a, u8aConcat } from '@polkadot/util';
+import { hexToU8a, stringToU8a, u8aConcat, u8aEq } from '@polkadot/util';
 import { blake2_256 } from '../primitives/hashing.ts';
 import { verify } from '../primitives/crypto.ts';
 import { signingPayload } from '../primitives/extrinsic.ts';
@@ -32,6 +32,17 @@ export interface SignedPayload {
   signer: AccountId;
 }
 
+/** A signed extrinsic's payload as computed ahead of applying it, with the extrinsic (its bytes array). */
+export interface SignedAhead extends SignedPayload {
+  extrinsic: Uint8Array;
+}
+
+/** A signature being verified elsewhere (block import's look-ahead), and how to have its verdict. */
+export interface VerifyingAhead extends SignedAhead {
+  /** Whether it verifies: may wait for the thread verifying it, or verify it then and there. */
+  verdict(): boolean;
+}
+
 type DecodedExtrinsic = ReturnType<Runtime['extrinsic']['dec']>;
 
 /** A decoded extrinsic with what its checks need. */
@@ -49,6 +60,9 @@ const VERIFIED_CACHE_SIZE = 1 << 16;
 const verdictKey = ({ signature, payload, signer }: SignedPayload) =>
   String.fromCharCode(...blake2_256(u8aConcat(stringToU8a(signature.type), hexToU8a(signature.value), hexToU8a(signer), payload)));
 
+const sameCheck = (a: SignedPayload, b: SignedPayload) => a.signer === b.signer && a.signature.type === b.signature.type
+  && a.signature.value === b.signature.value && u8aEq(a.payload, b.payload);
+
 export class Executive {
   /**
    * Signatures known to verify, as exact (signature, payload, signer) triples: the pool validates
@@ -62,12 +76,22 @@ export class Executive {
    * instead of decoding again, and drops it (a dispatch may change the call's values).
    */
   private readonly decodedAhead = new WeakMap<Uint8Array, DecodedExtrinsic>();
+  /**
+   * Signatures verified elsewhere while blocks before theirs execute, by extrinsic bytes array:
+   * applying the extrinsic asks for the verdict instead of verifying, if it signs the same payload.
+   */
+  private readonly verifyingAhead = new WeakMap<Uint8Array, VerifyingAhead>();
 
   constructor(readonly runtime: Runtime, private readonly verifySignature: SignatureCheck = (s, p, w) => verify(s, p, w)) {}
 
   /** Records signatures verified elsewhere (the SignaturePool's workers). */
   noteVerified(checks: readonly SignedPayload[]): void {
     for (const check of checks) this.remember(verdictKey(check));
+  }
+
+  /** Records signatures being verified elsewhere, each until its extrinsic is applied. */
+  noteVerifying(ahead: readonly VerifyingAhead[]): void {
+    for (const entry of ahead) this.verifyingAhead.set(entry.extrinsic, entry);
   }
 
   /** Runs `body` against `overlay` with this runtime installed for events and errors. */
@@ -111,6 +135,7 @@ export class Executive {
         throw error;
       } finally {
         this.decodedAhead.delete(bytes);
+        this.verifyingAhead.delete(bytes);
       }
     });
   }
@@ -154,16 +179,20 @@ export class Executive {
    * The payloads the signed ones among `extrinsics` must cover, computed as applying them in a
    * block `number` on `parentHash` will (the additional signed data does not change within a
    * block), in a layer that is rolled back: for verifying a block's signatures ahead, in parallel.
+   * `between`: the blocks after the overlay's head and before `number`, not executed yet, whose
+   * hashes mortal transactions may have signed (each block's parent hash names its parent's).
    */
-  signedPayloads(overlay: Overlay, number: number, parentHash: Hash, extrinsics: readonly Uint8Array[]): SignedPayload[] {
+  signedPayloads(overlay: Overlay, number: number, parentHash: Hash, extrinsics: readonly Uint8Array[],
+    between: readonly { number: number; hash: Hash }[] = []): SignedAhead[] {
     return this.run(overlay, () => {
       overlay.startTransaction();
       try {
+        for (const block of between) System.BlockHash.insert(block.number, block.hash);
         System.initialize(number, parentHash, { logs: [] });
         return extrinsics.flatMap((bytes) => {
           try {
             const { signer } = this.prepare(bytes);
-            return signer ? [{ signature: signer.signature, payload: signer.payload, signer: signer.signer }] : [];
+            return signer ? [{ signature: signer.signature, payload: signer.payload, signer: signer.signer, extrinsic: bytes }] : [];
           } catch {
             return []; // refused anyway when applied, with its reason
           }
@@ -191,7 +220,10 @@ export class Executive {
   private check(bytes: Uint8Array): Prepared {
     const prepared = this.prepare(bytes);
     const { signer } = prepared;
-    if (signer) {
+    const ahead = this.verifyingAhead.get(bytes);
+    if (signer && ahead && sameCheck(ahead, signer)) {
+      if (!ahead.verdict()) throw invalid('BadProof');
+    } else if (signer) {
       const key = verdictKey(signer);
       if (!this.verified.has(key)) {
         if (!this.verifySignature(signer.signature, signer.payload, signer.signer)) throw invalid('BadProof');

@@ -16,6 +16,13 @@ import { executive as slicechain } from '../runtime/runtime.ts';
 import { inherentDataAt } from './inherents.ts';
 import type { SignaturePool } from './signature-pool.ts';
 
+/**
+ * How many blocks `importAll` reads and submits for signature checks past the one it executes:
+ * enough that the workers stay busy through blocks of uneven size, few enough that a bad block
+ * wastes little verification.
+ */
+const IMPORT_LOOK_AHEAD = 4;
+
 export interface Head {
   hash: Hash;
   number: number;
@@ -115,40 +122,43 @@ export class Chain {
   }
 
   /**
-   * Imports blocks in order, verifying each block's signatures on another core while the block
-   * before it executes here (signature checks are about half of an import's work). The payloads of
-   * block k+1 are computed before block k is applied: what they sign (versions, genesis hash, era
-   * birth hashes) does not change within a block, and a payload guessed wrong only means that
-   * signature is verified again, in the block. Stops at the first bad block, with its reason.
+   * Imports blocks in order, their signatures verified on the pool's workers ahead of execution:
+   * up to `IMPORT_LOOK_AHEAD` blocks past the one executing are read and submitted, so the workers
+   * never wait for this thread, and this thread verifies itself whatever they have not reached
+   * when it needs it (no signature is verified twice). The payloads are computed before the
+   * blocks before them are applied: what they sign (versions, genesis hash, era birth hashes,
+   * known from the blocks' parent hashes) does not change within a few blocks, and a payload
+   * guessed wrong only means that signature is verified again, in the block. Stops at the first
+   * bad block, with its reason; a bad input after good blocks still imports the good ones first.
    */
   async importAll(blocks: AsyncIterable<Block> | Iterable<Block>, pool: SignaturePool): Promise<void> {
-    const verifyAhead = (block: Block) => {
-      const signed = this.executive.signedPayloads(new Overlay(this.state), block.header.number, block.header.parent_hash, block.extrinsics);
-      const verdicts = pool.verifyBatch(signed.map(({ signature, payload, signer }) => ({
+    const ahead: Block[] = [];
+    const lookAhead = (block: Block) => {
+      const between = ahead.map(({ header }) => ({ number: header.number - 1, hash: header.parent_hash }));
+      const { number, parent_hash } = block.header;
+      const signed = this.executive.signedPayloads(new Overlay(this.state), number, parent_hash, block.extrinsics, between);
+      const verdicts = pool.submit(signed.map(({ signature, payload, signer }) => ({
         kind: signature.type, signature: hexToU8a(signature.value), message: payload, signer: hexToU8a(signer),
-      }))).catch(() => signed.map(() => false)); // a pool that fails leaves the checks to the block
-      return { block, signed, verdicts };
+      })));
+      this.executive.noteVerifying(signed.map((entry, i) => ({ ...entry, verdict: () => verdicts.take(i) })));
+      ahead.push(block);
     };
-    const importAhead = async ({ block, signed, verdicts }: ReturnType<typeof verifyAhead>) => {
-      const verified = await verdicts;
-      this.executive.noteVerified(signed.filter((_, i) => verified[i]));
-      this.import(block);
+    let importing = false;
+    const importFirst = () => {
+      importing = true;
+      this.import(ahead.shift() as Block);
+      importing = false;
     };
-    let pending: ReturnType<typeof verifyAhead> | undefined;
     try {
       for await (const block of blocks) {
-        const next = verifyAhead(block);
-        const current = pending;
-        pending = undefined; // a block that fails to import leaves nothing to import after it
-        if (current) await importAhead(current);
-        pending = next;
+        lookAhead(block);
+        if (ahead.length > IMPORT_LOOK_AHEAD) importFirst();
       }
     } catch (error) {
-      // Bad input after a good block: the good block is still imported, as it would be one by one.
-      if (pending) await importAhead(pending);
+      if (!importing) while (ahead.length > 0) importFirst();
       throw error;
     }
-    if (pending) await importAhead(pending);
+    while (ahead.length > 0) importFirst();
   }
 
   /** TaggedTransactionQueue_validate_transaction at the head. */

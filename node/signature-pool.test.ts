@@ -61,6 +61,32 @@ describe('SignaturePool', () => {
     expect(answers).toEqual(batches.map(inThread));
   });
 
+  it('shares a submission between the workers and the thread taking its verdicts, verifying each check exactly once', async () => {
+    await pool.idle();
+    const before = pool.stats.verifiedByWorkers + pool.stats.verifiedHere;
+    const verdicts = pool.submit(checks);
+    const later = pool.submit(checks.slice(0, 100));
+    // This thread takes the verdicts from the last while the workers go from the first: each
+    // verdict is a worker's or verified here (in this submission or, while waiting, the later
+    // one), whoever claims the check first.
+    const taken = checks.map((_, i) => checks.length - 1 - i).map((i) => [i, verdicts.take(i)] as const);
+    await pool.idle();
+    expect(new Map(taken)).toEqual(new Map(inThread(checks).map((valid, i) => [i, valid])));
+    expect(await verdicts.all()).toEqual(inThread(checks));
+    expect(await later.all()).toEqual(inThread(checks.slice(0, 100)));
+    expect(pool.stats.verifiedByWorkers + pool.stats.verifiedHere - before).toBe(checks.length + 100);
+  });
+
+  it('answers every verdict in-thread once closed, of submissions before the close and after it', async () => {
+    const closing = new SignaturePool({ workers: 1 });
+    const before = closing.submit(checks.slice(0, 30));
+    await closing.close();
+    expect(checks.slice(0, 30).map((_, i) => before.take(i))).toEqual(inThread(checks.slice(0, 30)));
+    const after = closing.submit(checks.slice(30, 36));
+    expect(checks.slice(30, 36).map((_, i) => after.take(i))).toEqual(inThread(checks.slice(30, 36)));
+    expect(closing.stats.verifiedHere).toBeGreaterThanOrEqual(6);
+  });
+
   it('packs checks for a worker and unpacks them unchanged', () => {
     const sample = checks.slice(0, 12);
     expect(unpackChecks(packChecks(sample))).toEqual(sample);
