@@ -15,14 +15,14 @@ import { profileWorkloads } from '../node/workloads/profiles.ts';
 
 // ---- the golden values (the one place to update them) ---------------------------------------------
 const GOLDEN = {
-  metadataV14: '0x5eee21620a74e516b499d1703d2cc77c9856a1254031f977fcca7e7e63b8393d',
-  metadataV15: '0x34536016a7390583a330e89f75fffbe1d84b8939f0dc1c9853b0cef9e5d519e7',
+  metadataV14: '0x373cea52afdea81016e1e5f197395ac7c6e291b560474d6ab2f0af552a6a09de',
+  metadataV15: '0x43bb8e1f1b4bc0a57910eb2f01773cb6b5cad76b24836dd25d773e9c4a3a590c',
   /** blake2_256 over `Pallet.Item=0xprefix` lines, one per storage item, in metadata order. */
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
-  genesis: '0x8948d8f6ad90da5c09ea9cb79dd50c2705b464a48010d21ce8dbdfd58a631c35',
+  genesis: '0xbb919bfafb4eb79df9cb6b063afca4ae65171c70654d10b6b8d5da2b2b0e9f56',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0x569b4f02be61efcbba1b2855e9f819edc6449795fe42828b723cf6cbbe5ccd21',
-  head: '0x465234303b1ef2875a12ac92f63f7931d72caa42d62a48fe893e60f552343a35',
+  blocks: '0x123ea3f2fbb629778f79e9369fc2d456e755c8a9a3c0839ce4eb662cbd0f1fa2',
+  head: '0x4e9a3ec4716f9ff7b59044ee0b3c4df08adc37f7dd8db92e8666279863b3d8bd',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));

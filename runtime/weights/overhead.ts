@@ -3,27 +3,27 @@
 // each block written to a database as the node writes it.
 // A signed extrinsic pays the base plus its own scheme's signature check: ecdsa costs about ten
 // times sr25519, and charging every signer the worst scheme would overprice most transactions.
-// Command: npx slicechain benchmark overhead --repeat 10
-// Date: 2026-12-01T06:34:46.278Z
+// Command: npx slicechain benchmark overhead
+// Date: 2026-12-01T07:15:14.308Z
 // CPU: Intel(R) Xeon(R) Processor, cores: 2, Node v20.20.2
 // Statistics (execution time):
-//   block execution: min 909.00 us, max 9641.00 us, mean 2255.40 us, median 1416.00 us, p95 9641.00 us, p99 9641.00 us
-//   extrinsic base: min 124.59 us, max 646.64 us, mean 279.90 us, median 209.53 us, p95 646.64 us, p99 646.64 us
-//   Sr25519 signature check: min 215.38 us, max 607.15 us, mean 385.84 us, median 346.87 us, p95 607.15 us, p99 607.15 us
-//   Ed25519 signature check: min 73.55 us, max 507.10 us, mean 228.31 us, median 184.49 us, p95 507.10 us, p99 507.10 us
-//   Ecdsa signature check: min 2115.90 us, max 3541.85 us, mean 2867.48 us, median 3103.61 us, p95 3541.85 us, p99 3541.85 us
-//   extrinsic bytes, per KiB: min 8.40 us, max 22.42 us, mean 12.03 us, median 11.09 us, p95 22.42 us, p99 22.42 us
+//   block execution: min 762.00 us, max 5543.00 us, mean 1196.84 us, median 1038.00 us, p95 2327.00 us, p99 5543.00 us
+//   extrinsic base: min 118.93 us, max 511.95 us, mean 240.87 us, median 218.30 us, p95 411.73 us, p99 511.95 us
+//   Sr25519 signature check: min 80.95 us, max 1394.22 us, mean 306.93 us, median 251.33 us, p95 550.30 us, p99 1394.22 us
+//   Ed25519 signature check: min 0.00 us, max 691.30 us, mean 230.42 us, median 230.95 us, p95 413.81 us, p99 691.30 us
+//   Ecdsa signature check: min 1981.07 us, max 4618.88 us, mean 2918.41 us, median 2818.30 us, p95 3853.22 us, p99 4618.88 us
+//   extrinsic bytes, per KiB: min 8.23 us, max 27.78 us, mean 13.65 us, median 13.38 us, p95 21.72 us, p99 27.78 us
 import type { Weight } from '../../primitives/types.ts';
 
 /** An empty block: initialize, the timestamp inherent, finalize, state root, and writing it. */
-export const BLOCK_EXECUTION_WEIGHT: Weight = { ref_time: 2_255_400_000n, proof_size: 0n };
+export const BLOCK_EXECUTION_WEIGHT: Weight = { ref_time: 1_196_840_000n, proof_size: 0n };
 /** A no-op extrinsic through validation and application, its signature check aside. */
-export const EXTRINSIC_BASE_WEIGHT: Weight = { ref_time: 279_902_000n, proof_size: 0n };
+export const EXTRINSIC_BASE_WEIGHT: Weight = { ref_time: 240_874_800n, proof_size: 0n };
 /** Verifying one signature, by scheme: added to each signed extrinsic's weight. */
 export const SIGNATURE_CHECK_WEIGHTS: Readonly<Record<'Sr25519' | 'Ed25519' | 'Ecdsa', Weight>> = {
-  Sr25519: { ref_time: 385_842_000n, proof_size: 0n },
-  Ed25519: { ref_time: 228_310_000n, proof_size: 0n },
-  Ecdsa: { ref_time: 2_867_477_000n, proof_size: 0n },
+  Sr25519: { ref_time: 306_925_800n, proof_size: 0n },
+  Ed25519: { ref_time: 230_423_800n, proof_size: 0n },
+  Ecdsa: { ref_time: 2_918_406_600n, proof_size: 0n },
 };
 /** Each byte of an extrinsic (decoded, hashed for its signature and the extrinsics root): added to its weight. */
-export const EXTRINSIC_BYTE_WEIGHT: Weight = { ref_time: 11_745n, proof_size: 0n };
+export const EXTRINSIC_BYTE_WEIGHT: Weight = { ref_time: 13_331n, proof_size: 0n };
