@@ -15,14 +15,14 @@ import { profileWorkloads } from '../node/workloads/profiles.ts';
 
 // ---- the golden values (the one place to update them) ---------------------------------------------
 const GOLDEN = {
-  metadataV14: '0x373cea52afdea81016e1e5f197395ac7c6e291b560474d6ab2f0af552a6a09de',
-  metadataV15: '0x43bb8e1f1b4bc0a57910eb2f01773cb6b5cad76b24836dd25d773e9c4a3a590c',
+  metadataV14: '0x15e0a468802980dfb2b35a47c233cefeb71d8c5a5712574fccf23dba5ac47128',
+  metadataV15: '0x5461f81028075e737752e7487393e1b15dc1dfcf2f315c80d9c1c7ee202c8d5c',
   /** blake2_256 over `Pallet.Item=0xprefix` lines, one per storage item, in metadata order. */
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
-  genesis: '0xbb919bfafb4eb79df9cb6b063afca4ae65171c70654d10b6b8d5da2b2b0e9f56',
+  genesis: '0xf3299f17c15c00168e2d4c1c9d02fdbafe11f28c32812663c80c6ac995b1e4aa',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0x123ea3f2fbb629778f79e9369fc2d456e755c8a9a3c0839ce4eb662cbd0f1fa2',
-  head: '0x4e9a3ec4716f9ff7b59044ee0b3c4df08adc37f7dd8db92e8666279863b3d8bd',
+  blocks: '0x0443f2794dc437ca3ea2f52f82044930092d99018f7e6dfcc6f1e8076c5ceb7e',
+  head: '0x70553675c6bd011d60991b7c9710e41800dccf800f825d19d446c54c0078bcde',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));

@@ -4,13 +4,13 @@
 // is loaded into); a write is a key set in the trie, its share of the state root and of the block's
 // atomic LevelDB batch. Measured on a store of 100000 entries; each weight is the mean CPU time.
 // Command: npx slicechain benchmark storage
-// Date: 2026-12-01T07:14:12.158Z
+// Date: 2026-12-01T07:34:44.356Z
 // CPU: Intel(R) Xeon(R) Processor, cores: 2, Node v20.20.2
-//   read: min 4.20 us, max 9.57 us, mean 6.02 us, median 4.63 us, p95 8.95 us, p99 9.57 us
-//   write: min 28.43 us, max 148.28 us, mean 57.59 us, median 48.69 us, p95 80.67 us, p99 148.28 us
+//   read: min 3.58 us, max 13.04 us, mean 5.36 us, median 3.78 us, p95 9.51 us, p99 13.04 us
+//   write: min 24.63 us, max 78.64 us, mean 40.24 us, median 35.29 us, p95 63.69 us, p99 78.64 us
 import type { Weight } from '../../primitives/types.ts';
 
-export const DB_WEIGHT = { read: 6_019_950n, write: 57_586_700n } as const;
+export const DB_WEIGHT = { read: 5_359_250n, write: 40_241_000n } as const;
 
 /** A generated weight: execution time and proof size, plus `reads` and `writes` at DB_WEIGHT. */
 export const benchmarked = (refTime: bigint, proofSize: bigint, reads: bigint, writes: bigint): Weight =>

@@ -164,15 +164,15 @@ export async function runCheck(spec: ChainSpec, opts: CheckOptions, onRow?: (row
     rounds.push(rows);
   }
   const ratio = (r: CheckRow) => (r.included === 0 ? '  does not fit a block' : r.ratio.toFixed(2));
-  const range = (ratios: number[]) => (ratios.length > 1 ? `   ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}` : '');
-  // Each row as measured in its median round, with the range over the rounds.
+  const each = (ratios: number[]) => (ratios.length > 1 ? `   ${ratios.map((r) => r.toFixed(2)).join(' ')}` : '');
+  // Each row as measured in its median round, with its ratio in every round, in order.
   const rows = rounds[0].map((_, i) => {
-    const sorted = rounds.map((round) => round[i]).sort((a, b) => a.ratio - b.ratio);
-    return { row: sorted[sorted.length >> 1], ratios: sorted.map((r) => r.ratio) };
+    const measured = rounds.map((round) => round[i]);
+    return { row: [...measured].sort((a, b) => a.ratio - b.ratio)[measured.length >> 1], ratios: measured.map((r) => r.ratio) };
   });
   return [
-    `block                                                     included  failed   exec ms   (wall ms)   declared ms   ratio${opts.rounds > 1 ? `   range over ${opts.rounds} rounds` : ''}`,
-    ...rows.map(({ row: r, ratios }) => `${r.name.padEnd(58)}${String(r.included).padStart(8)}${String(r.failed).padStart(8)}${r.ms.toFixed(1).padStart(10)}${`(${r.wallMs.toFixed(1)})`.padStart(12)}${r.declaredMs.toFixed(1).padStart(14)}${ratio(r).padStart(8)}${range(ratios)}`),
+    `block                                                     included  failed   exec ms   (wall ms)   declared ms   ratio${opts.rounds > 1 ? `   in rounds 1-${opts.rounds}` : ''}`,
+    ...rows.map(({ row: r, ratios }) => `${r.name.padEnd(58)}${String(r.included).padStart(8)}${String(r.failed).padStart(8)}${r.ms.toFixed(1).padStart(10)}${`(${r.wallMs.toFixed(1)})`.padStart(12)}${r.declaredMs.toFixed(1).padStart(14)}${ratio(r).padStart(8)}${each(ratios)}`),
   ];
 }
 

@@ -238,7 +238,7 @@ export function registerBenchmarkCommand(program: Command): void {
     .option('--pallet <name>', 'a pallet name, a comma list, or * for all (the remark and transfer blocks run with * only)', '*')
     .option('--extrinsic <name>', 'a call name, a comma list, or * for all', '*')
     .option('--max-per-block <n>', 'the most worst cases of one call in its block (fewer when the block is full first)', positive('--max-per-block'), 400)
-    .option('--rounds <n>', 'times the whole list is measured, one round after another; each row reports its median round and the range', positive('--rounds'), 1)
+    .option('--rounds <n>', 'times the whole list is measured, one round after another; each row reports its median round and its ratio in each', positive('--rounds'), 1)
     .option('--chain <chain>', 'dev, or a chain spec file', 'dev')
     .action(async (opts: { pallet: string; extrinsic: string; maxPerBlock: number; rounds: number; chain: string }) => {
       await initCrypto();
