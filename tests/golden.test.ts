@@ -21,8 +21,8 @@ const GOLDEN = {
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
   genesis: '0xf3299f17c15c00168e2d4c1c9d02fdbafe11f28c32812663c80c6ac995b1e4aa',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0x0443f2794dc437ca3ea2f52f82044930092d99018f7e6dfcc6f1e8076c5ceb7e',
-  head: '0x70553675c6bd011d60991b7c9710e41800dccf800f825d19d446c54c0078bcde',
+  blocks: '0x9bbf6133d6d3b8a7c2893e72e7af1d76b9babb066c411d937b070709394e6f85',
+  head: '0x76cec9e9c7d0732469efe104752ead9f81370b53bb591d0b9e5f65b9afe069d9',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));
