@@ -3,6 +3,7 @@
 // (on_idle with the weight left, on_finalize), and validate transactions for the pool.
 import { hexToU8a, stringToU8a, u8aConcat, u8aEq } from '@polkadot/util';
 import { blake2_256 } from '../primitives/hashing.ts';
+import { bytesToString } from '../primitives/byte-string.ts';
 import { verify } from '../primitives/crypto.ts';
 import { signingPayload } from '../primitives/extrinsic.ts';
 import type {
@@ -58,7 +59,7 @@ const VERIFIED_CACHE_SIZE = 1 << 16;
 // The key is the triple's blake2_256 as a 32-character string: a hex concatenation of the triple
 // is a V8 rope of ~100 pieces (3-4 KB each), which made the full cache hundreds of MiB.
 const verdictKey = ({ signature, payload, signer }: SignedPayload) =>
-  String.fromCharCode(...blake2_256(u8aConcat(stringToU8a(signature.type), hexToU8a(signature.value), hexToU8a(signer), payload)));
+  bytesToString(blake2_256(u8aConcat(stringToU8a(signature.type), hexToU8a(signature.value), hexToU8a(signer), payload)));
 
 const sameCheck = (a: SignedPayload, b: SignedPayload) => a.signer === b.signer && a.signature.type === b.signature.type
   && a.signature.value === b.signature.value && u8aEq(a.payload, b.payload);

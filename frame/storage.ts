@@ -116,11 +116,11 @@ export class StorageAppendableItem<T> extends StorageValueItem<T[], T[]> {
 const KEY_CACHE_SIZE = 4096;
 
 /**
- * What identifies a map entry's key parts in its key cache: the value of a one-part number or
- * string key, the parts joined for plain values (a map's key types are fixed, so the parts' text
- * cannot mix a number with a string); undefined (not cached) for structured parts.
+ * What identifies a map entry's key parts in its key cache: plain parts (numbers, bigints,
+ * strings without a NUL) joined by NULs (a map's key types are fixed, so the parts' text cannot
+ * mix a number with a string); undefined (not cached) for structured parts.
  */
-function cacheId(parts: readonly unknown[]): string | number | undefined {
+function cacheId(parts: readonly unknown[]): string | undefined {
   let id = '';
   for (const part of parts) {
     if (typeof part === 'string' ? part.includes('\0') : typeof part !== 'number' && typeof part !== 'bigint') return undefined;
@@ -158,7 +158,7 @@ function readKeyParts(reader: KeyReader, rawKey: Uint8Array, from: number): unkn
  */
 export class StorageMapItem<K extends unknown[], V, Q = V | undefined> extends StorageItem<V, Q> {
   private readonly parts: HashedKeys<K>;
-  private readonly keyCache = new Map<string | number, Uint8Array>();
+  private readonly keyCache = new Map<string, Uint8Array>();
   /** Indexed by the number of leading key parts fixed; missing where a non-Concat hasher follows. */
   private readonly readers: (KeyReader | undefined)[] = [];
 

@@ -12,6 +12,8 @@
 // is Compact(len) ++ encoding when the child encodes to under 32 bytes, else Compact(32) ++ hash.
 // The root is always the hash of the root node's encoding.
 import { compactNumber } from '@polkadot-api/substrate-bindings';
+// Values and child references are kept as byte strings (one character, code 0..255, per byte):
+// a short Uint8Array costs V8 over 200 bytes of bookkeeping, a string 16.
 import { bytesToString, stringToBytes, writeString } from './byte-string.ts';
 import { blake2_256 } from './hashing.ts';
 
@@ -43,9 +45,6 @@ const NIBBLE = Array.from({ length: 16 }, (_, n) => String.fromCharCode(n));
 // windows-1252 (the 'latin1' label) maps bytes 0..15 to code points 0..15.
 const nibbleDecoder = new TextDecoder('latin1');
 let nibbleScratch = new Uint8Array(256);
-
-// Values and child references are kept as byte strings (one character, code 0..255, per byte):
-// a short Uint8Array costs V8 over 200 bytes of bookkeeping, a string 16.
 
 const nibbleAt = (key: Uint8Array, i: number): number => (i & 1 ? key[i >> 1] & 15 : key[i >> 1] >> 4);
 

@@ -8,7 +8,9 @@ import { accountOf } from '../node/signer.ts';
 import { Account, EVENTS_KEY } from '../frame/system/index.ts';
 import { storage } from '../frame/externalities.ts';
 import { buildMetadata } from '../frame/metadata.ts';
-import { Balances, Sudo, System, runtime } from '../runtime/runtime.ts';
+import { Keyring } from '@polkadot/keyring';
+import { Balances, Sudo, System, TransactionPayment, runtime } from '../runtime/runtime.ts';
+import { EXTRINSIC_BYTE_WEIGHT, SIGNATURE_CHECK_WEIGHTS } from '../runtime/weights/overhead.ts';
 import { expectOnlyFeeAndNonce, feePaid } from './support.ts';
 import { TOKEN } from '../frame/units.ts';
 
@@ -130,5 +132,24 @@ describe('events as Substrate stores them', () => {
     expect(transfer.event.data.toJSON()).toEqual([
       chain.accounts.alice.address, chain.accounts.bob.address, 5_000_000_000_000,
     ]);
+  });
+});
+
+describe('what a signed extrinsic weighs (payment_queryInfo)', () => {
+  it('its call, plus its own scheme\'s signature check, plus its length at the byte weight', () => {
+    const chain = new TestChain();
+    const weighed = (xt: Uint8Array) => chain.query(() => TransactionPayment.api.queryInfo(xt, xt.length)).weight.ref_time;
+    const remark = (bytes: number) => System.tx.remark({ remark: new Uint8Array(bytes) });
+    const bytesWeight = (xt: Uint8Array) => BigInt(xt.length) * EXTRINSIC_BYTE_WEIGHT.ref_time;
+    expect(EXTRINSIC_BYTE_WEIGHT.ref_time).toBeGreaterThan(0n);
+    for (const type of ['sr25519', 'ed25519', 'ecdsa'] as const) {
+      const signer = new Keyring({ type }).addFromUri('//Alice');
+      const scheme = ({ sr25519: 'Sr25519', ed25519: 'Ed25519', ecdsa: 'Ecdsa' } as const)[type];
+      for (const length of [0, 10_000]) {
+        const xt = chain.sign(signer, remark(length));
+        // The extrinsic base is charged apart (CheckWeight, the fee's base): query_info reports the rest.
+        expect(weighed(xt)).toBe(runtime.dispatchInfo(remark(length)).weight.ref_time + SIGNATURE_CHECK_WEIGHTS[scheme].ref_time + bytesWeight(xt));
+      }
+    }
   });
 });

@@ -6,7 +6,7 @@ import type { AccountId } from '../../primitives/types.ts';
 import { u8aToHex } from '@polkadot/util';
 import type { ChainSpec } from '../../genesis/spec.ts';
 import type { RuntimeCallValue } from '../../frame/pallet.ts';
-import { Balances, Sudo, System } from '../../runtime/runtime.ts';
+import { Balances, Sudo } from '../../runtime/runtime.ts';
 import { Account, accountNonce } from '../../frame/system/index.ts';
 import { commitChanges } from '../../frame/block.ts';
 import { BenchmarkContext, BenchmarkError, type Benchmark, type BenchmarkedPallet, type Components, type Measured } from '../../frame/benchmarking/index.ts';
@@ -17,7 +17,7 @@ import { sr25519Sign } from '@polkadot/util-crypto';
 import type { Keypair } from '@polkadot/util-crypto/types';
 import { Chain } from '../chain.ts';
 import { signExtrinsic, type SigningPair } from '../signer.ts';
-import { SCHEMES, schemePair, type Scheme } from './overhead.ts';
+import { SCHEMES, remarks, schemePair, type Scheme } from './overhead.ts';
 import { measureBlock, takeBack, type CheckRow } from './block-time.ts';
 import { TOKEN } from '../../frame/units.ts';
 
@@ -179,14 +179,10 @@ export async function runCheck(spec: ChainSpec, opts: CheckOptions, onRow?: (row
 /** Blocks of no-op remarks from each signature scheme (and all three mixed), and a block of transfers filled to the normal class's limit. */
 async function signedBlockRows(chain: Chain): Promise<CheckRow[]> {
   const pairs = fundSchemes(chain);
-  const remark = System.tx.remark({ remark: new Uint8Array(0) });
-  const remarks = (pair: SigningPair, count: number) => {
-    const first = nonceOf(chain, pair);
-    return Array.from({ length: count }, (_, i) => sign(chain, pair, remark, first + i));
-  };
+  const remarksOf = (pair: SigningPair, count: number) => remarks(chain, pair, count, nonceOf(chain, pair));
   const rows: CheckRow[] = [];
-  rows.push(await measureBlock(chain, '450 remarks, 150 per scheme', SCHEMES.flatMap((s) => remarks(pairs[s], 150))));
-  for (const s of SCHEMES) rows.push(await measureBlock(chain, `450 remarks, ${s}`, remarks(pairs[s], 450)));
+  rows.push(await measureBlock(chain, '450 remarks, 150 per scheme', SCHEMES.flatMap((s) => remarksOf(pairs[s], 150))));
+  for (const s of SCHEMES) rows.push(await measureBlock(chain, `450 remarks, ${s}`, remarksOf(pairs[s], 450)));
   const alice = pairs.Sr25519;
   const first = nonceOf(chain, alice);
   const dest = (i: number) => ({ type: 'Id' as const, value: u8aToHex(blake2_256(new TextEncoder().encode(`check ${i}`))) as AccountId });
