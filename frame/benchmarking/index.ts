@@ -69,8 +69,9 @@ export function ensure(condition: unknown, message: string): asserts condition {
   if (!condition) throw new BenchmarkError(message);
 }
 
-/** sr25519 key pairs of benchmark accounts by their seed: deriving one costs milliseconds. */
+/** sr25519 key pairs of benchmark accounts by their seed (deriving one costs milliseconds), and by account. */
 const keypairs = new Map<string, Keypair>();
+const keypairsByAccount = new Map<AccountId, Keypair>();
 
 /**
  * What setup code may use: deterministic accounts and dispatching setup calls that must succeed.
@@ -91,14 +92,14 @@ export class BenchmarkContext {
     if (!pair) {
       pair = sr25519PairFromSeed(blake2_256(new TextEncoder().encode(seed)));
       keypairs.set(seed, pair);
+      keypairsByAccount.set(u8aToHex(pair.publicKey) as AccountId, pair);
     }
     return pair;
   }
 
   /** The key pair of an account this context (or another with the same salt) handed out, if any. */
   static keypairOf(account: AccountId): Keypair | undefined {
-    for (const pair of keypairs.values()) if (u8aToHex(pair.publicKey) === account) return pair;
-    return undefined;
+    return keypairsByAccount.get(account);
   }
 
   /** Dispatches a setup call; throws when it fails, since a benchmark must start from a valid state. */

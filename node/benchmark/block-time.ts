@@ -17,21 +17,19 @@ import { ChainDatabase } from '../database.ts';
 export interface CheckRow { name: string; extrinsics: number; included: number; failed: number; ms: number; wallMs: number; declaredMs: number; ratio: number }
 
 /**
- * The process CPU and wall milliseconds of writing `built` to an empty database, as the node's store
- * takes a block (libuv's threads do the LevelDB work while the main thread waits). Each block gets
+ * The wall-clock milliseconds of writing `built` to an empty database, as the node's store takes a
+ * block (libuv's threads do the LevelDB work while the main thread waits for it). Each block gets
  * its own database, closed (its background compaction finished) once the block is written: LevelDB
  * work left by one block must not be billed to the next.
  */
-export async function writeTime(chain: Chain, built: BuiltBlock): Promise<{ cpu: number; wall: number }> {
+export async function writeTime(chain: Chain, built: BuiltBlock): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'slicechain-check-'));
   const db = await ChainDatabase.create(join(dir, 'db'), chain.head, new Trie());
   try {
     const started = performance.now();
-    const cpu = process.cpuUsage();
     db.enqueue(built);
     await db.flush();
-    const { user, system } = process.cpuUsage(cpu);
-    return { cpu: (user + system) / 1000, wall: performance.now() - started };
+    return performance.now() - started;
   } finally {
     await db.close();
     rmSync(dir, { recursive: true, force: true });
@@ -85,7 +83,7 @@ function mainThreadTime(): number | undefined {
  * Building is timed on the main thread's CPU clock: V8 compiles and marks the heap on helper threads
  * that a block does not wait for (on an idle machine the build's wall time matches this clock; the
  * process's CPU time runs a third higher), and other processes on a busy machine do not inflate it.
- * The write is the process's CPU time: the main thread waits while libuv's threads do it.
+ * The write is wall time: the main thread waits while libuv's threads do it.
  */
 export async function measureBlock(chain: Chain, name: string, extrinsics: readonly Uint8Array[]): Promise<CheckRow> {
   const timestamp = nextTimestamp(chain.read(() => Now.get()));
@@ -112,7 +110,7 @@ export async function measureBlock(chain: Chain, name: string, extrinsics: reado
     const buildEnd = mainThreadTime();
     const build = buildWall < 40 || buildStart === undefined || buildEnd === undefined ? buildWall : (buildEnd - buildStart) / 1e6;
     const write = await writeTime(chain, built);
-    const time = { exec: build + write.cpu, wall: buildWall + write.wall };
+    const time = { exec: build + write, wall: buildWall + write };
     if (run >= 0) times.push(time);
     declared = chain.read(blockWeightOf);
     takeBack(chain, built.undo);

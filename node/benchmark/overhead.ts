@@ -23,7 +23,7 @@ import { u8aToHex } from '@polkadot/util';
 import type { Chain } from '../chain.ts';
 import { ChainDatabase } from '../database.ts';
 import { signExtrinsic, type SigningPair } from '../signer.ts';
-import { cpuTime } from './runner.ts';
+import { elapsed } from './runner.ts';
 import { measureBlock, takeBack, writeTime } from './block-time.ts';
 
 export type Scheme = 'Sr25519' | 'Ed25519' | 'Ecdsa';
@@ -46,20 +46,20 @@ export function remarks(chain: Chain, signer: SigningPair, count: number, nonce:
 
 /**
  * Builds a block of `extrinsics` on the head with `executive`, writes it to a database as the node
- * does, and takes it back; returns CPU nanoseconds (build plus write) and how many were included.
+ * does, and takes it back; returns wall-clock nanoseconds (build plus write) and how many were included.
  */
 export async function timeBlock(chain: Chain, extrinsics: readonly Uint8Array[], executive: Executive = chain.executive): Promise<{ time: number; included: number }> {
   let included = 0;
   let built: BuiltBlock | undefined;
   const timestamp = nextTimestamp(chain.read(() => Now.get()));
-  const time = cpuTime(() => {
+  const time = elapsed(() => {
     const builder = new BlockBuilder(executive, chain.state, chain.head, { timestamp });
     for (const xt of extrinsics) if (builder.push(xt).success) included++;
     built = builder.build();
   });
   const write = await writeTime(chain, built as BuiltBlock);
   takeBack(chain, (built as BuiltBlock).undo);
-  return { time: time + write.cpu * 1e6, included };
+  return { time: time + write * 1e6, included };
 }
 
 export interface Overhead {
@@ -152,18 +152,17 @@ export async function measureDatabase(entries: number, batches: number, perBatch
     const read: number[] = [];
     for (let b = 0; b < batches; b++) {
       const keys = Array.from({ length: perBatch }, (_, i) => keyOf((b * 7919 + i * 104729) % entries));
-      read.push(cpuTime(() => { for (const key of keys) state.get(key); }) / perBatch);
+      read.push(elapsed(() => { for (const key of keys) state.get(key); }) / perBatch);
     }
     const write: number[] = [];
     for (let b = 0; b < batches; b++) {
       const changes: Change[] = Array.from({ length: perBatch }, (_, i): Change => [keyOf((b * 6151 + i * 7907) % entries), valueOf(b + i)]);
-      // The CPU of the whole process: LevelDB writes on libuv's threads count too.
-      const start = process.cpuUsage();
+      // Wall time: the LevelDB write on libuv's threads is waited for.
+      const start = process.hrtime.bigint();
       const undo = commitChanges(state, changes);
       db.enqueueEdit(changes, state.root(), undefined);
       await db.flush();
-      const { user, system } = process.cpuUsage(start);
-      write.push(((user + system) * 1000) / perBatch);
+      write.push(Number(process.hrtime.bigint() - start) / perBatch);
       // Taking the batch back dirties the same paths: hash them now, or the next batch's root pays twice.
       revertChanges(state, undo);
       state.root();

@@ -16,19 +16,20 @@ import { EVENTS_KEY, EXTRINSIC_INDEX_KEY } from '../../frame/system/index.ts';
 import type { Chain } from '../chain.ts';
 
 /**
- * The CPU time `body` takes, in nanoseconds (the process's user + system time, microsecond
- * resolution): unlike wall time, other processes on a busy machine do not inflate it.
+ * The wall-clock nanoseconds `body` takes, as frame-benchmarking times a benchmark: what a block
+ * waits for. The process's CPU time would also count V8's concurrent marking and compiler threads,
+ * which run beside the main thread on the other core (1.4-2.5x the main thread's own time for
+ * `collect_income` over 256 rentals), so weights from it over-charged. Measure on a quiet machine.
  */
-export function cpuTime(body: () => unknown): number {
-  const start = process.cpuUsage();
+export function elapsed(body: () => unknown): number {
+  const start = process.hrtime.bigint();
   body();
-  const { user, system } = process.cpuUsage(start);
-  return (user + system) * 1000;
+  return Number(process.hrtime.bigint() - start);
 }
 
 export interface RunSample {
   components: Components;
-  /** Nanoseconds of CPU time the dispatch (or hook) took. */
+  /** Wall-clock nanoseconds the dispatch (or hook) took, with the encoding of what it wrote. */
   time: number;
   /** Distinct keys read from committed state (whitelisted per-block keys left out). */
   reads: number;
@@ -158,10 +159,10 @@ export class BenchmarkRunner {
     executive.run(layer, () => {
       if ('call' in measured) {
         let outcome: ReturnType<typeof runtime.dispatch> | undefined;
-        time = cpuTime(() => { outcome = runtime.dispatch(measured.origin, measured.call); });
+        time = elapsed(() => { outcome = runtime.dispatch(measured.origin, measured.call); });
         if (outcome?.error) throw new BenchmarkError(`${label} failed: ${runtime.describeError(outcome.error)}`);
       } else {
-        time = cpuTime(measured.hook);
+        time = elapsed(measured.hook);
       }
     });
     const read = new Map(tracking.read);
@@ -174,10 +175,10 @@ export class BenchmarkRunner {
     // The overlay keeps written values typed and encodes them when the block drains it: that
     // encoding is the call's work too (256 new slice records a call), so it is on the call's clock.
     let drained: ReturnType<Overlay['drain']> = [];
-    time += cpuTime(() => { drained = layer.drain(); });
+    time += elapsed(() => { drained = layer.drain(); });
     const changes = drained.filter(([key]) => !this.whitelisted.has(u8aToHex(key)));
     let undo: ReturnType<typeof commitChanges> = [];
-    const commit = cpuTime(() => {
+    const commit = elapsed(() => {
       undo = commitChanges(state, changes);
       state.root();
     });
