@@ -15,14 +15,14 @@ import { profileWorkloads } from '../node/workloads/profiles.ts';
 
 // ---- the golden values (the one place to update them) ---------------------------------------------
 const GOLDEN = {
-  metadataV14: '0x15e0a468802980dfb2b35a47c233cefeb71d8c5a5712574fccf23dba5ac47128',
-  metadataV15: '0x5461f81028075e737752e7487393e1b15dc1dfcf2f315c80d9c1c7ee202c8d5c',
+  metadataV14: '0x4e757a5c48c609be351b41bc0f54668dee8819ede3bb2ba0b864aa82089d1b8b',
+  metadataV15: '0x6e9caf99628ce76f425ad273a4b23deee4f004906ad32f4846161986da2b0017',
   /** blake2_256 over `Pallet.Item=0xprefix` lines, one per storage item, in metadata order. */
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
-  genesis: '0xf3299f17c15c00168e2d4c1c9d02fdbafe11f28c32812663c80c6ac995b1e4aa',
+  genesis: '0x94f990fabcce0e3e2b7b68d488d5b0c7ef282bdb103c9f88f5c7db6e4ee428b8',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0x9bbf6133d6d3b8a7c2893e72e7af1d76b9babb066c411d937b070709394e6f85',
-  head: '0x76cec9e9c7d0732469efe104752ead9f81370b53bb591d0b9e5f65b9afe069d9',
+  blocks: '0xe59600f08aa82d7f5d91a622829b8542f905c23a606f432db5ccabca07927bf5',
+  head: '0xc4b57e434abbd53d3e7885e6c8fe0aa8274b29388a741972566579a4bc57d350',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));

@@ -2,8 +2,8 @@
 // edit, regenerate (README: "Benchmarks and weights"). Each is the measured execution time
 // (base + slope x component) plus the storage reads and writes at the runtime's database weight.
 // Command: npx slicechain benchmark pallet --pallet '*' --extrinsic '*' --output .
-// Date: 2026-12-01T08:17:42.784Z, steps: 50, repeat: 20
-// CPU: Intel(R) Xeon(R) Processor, cores: 2, Node v20.20.2
+// Date: 2026-12-01T21:49:33.046Z, steps: 50, repeat: 20
+// CPU: AMD EPYC, cores: 2, Node v20.20.2
 import type { Weight } from '../../primitives/types.ts';
 import { benchmarked } from '../../frame/weights/db.ts';
 
@@ -12,25 +12,25 @@ export const SudoWeights = {
    * Storage: `Sudo::Key` (r:1 w:0).
    */
   sudo: (): Weight =>
-    benchmarked(73_500_000n, 64n, 1n, 0n),
+    benchmarked(25_097_000n, 64n, 1n, 0n),
   /**
    * Storage: `Sudo::Key` (r:1 w:0).
    */
   sudoUncheckedWeight: (): Weight =>
-    benchmarked(63_000_000n, 64n, 1n, 0n),
+    benchmarked(23_434_000n, 64n, 1n, 0n),
   /**
    * Storage: `Sudo::Key` (r:1 w:1).
    */
   setKey: (): Weight =>
-    benchmarked(83_000_000n, 64n, 1n, 1n),
+    benchmarked(31_329_500n, 64n, 1n, 1n),
   /**
    * Storage: `Sudo::Key` (r:1 w:0).
    */
   sudoAs: (): Weight =>
-    benchmarked(64_000_000n, 64n, 1n, 0n),
+    benchmarked(22_984_000n, 64n, 1n, 0n),
   /**
    * Storage: `Sudo::Key` (r:1 w:1).
    */
   removeKey: (): Weight =>
-    benchmarked(70_000_000n, 64n, 1n, 1n),
+    benchmarked(22_517_000n, 64n, 1n, 1n),
 };
