@@ -98,6 +98,18 @@ const save = (entry: Entry | undefined): Saved =>
 
 export type Change = [key: Uint8Array, value: Uint8Array | null];
 
+/** The keys touched in one storage item, and the same keys grouped by each longer prefix length a scan used. */
+interface TouchedItem {
+  keys: string[];
+  groupsByLength: Map<number, Map<string, string[]>>;
+}
+
+function addToGroup(groups: Map<string, string[]>, prefix: string, id: string): void {
+  const group = groups.get(prefix);
+  if (group) group.push(id);
+  else groups.set(prefix, [id]);
+}
+
 /** The length of a storage item's prefix, twox128(pallet) ++ twox128(item). */
 const ITEM_PREFIX_LENGTH = 32;
 
@@ -109,7 +121,7 @@ export class Overlay {
    * The keys of `keyBytes` by their first 32 bytes (the storage item's prefix): a scan of a map
    * looks at the keys this block touched in that item only, not at every key it touched.
    */
-  private readonly keysByItem = new Map<string, string[]>();
+  private readonly keysByItem = new Map<string, TouchedItem>();
   private readonly journals: Map<string, Saved>[] = [];
   /** Backend values decoded in this overlay's lifetime (the backend does not change under it); null: absent. */
   private readonly decoded = new Map<string, Typed | null>();
@@ -303,18 +315,31 @@ export class Overlay {
 
   /** The keys written since the last drain that may start with `prefixId` (a superset: filter them). */
   private touchedKeys(prefixId: string): string[] {
-    if (prefixId.length >= ITEM_PREFIX_LENGTH) return this.keysByItem.get(prefixId.slice(0, ITEM_PREFIX_LENGTH)) ?? [];
-    return [...this.keysByItem].flatMap(([item, keys]) => (item.startsWith(prefixId) ? keys : []));
+    if (prefixId.length < ITEM_PREFIX_LENGTH) return [...this.keysByItem].flatMap(([item, { keys }]) => (item.startsWith(prefixId) ? keys : []));
+    const item = this.keysByItem.get(prefixId.slice(0, ITEM_PREFIX_LENGTH));
+    if (!item || prefixId.length === ITEM_PREFIX_LENGTH) return item?.keys ?? [];
+    // A scan under one map key (a node's slices) looks at that key's group only: filtering every
+    // key the block touched in the item made each such scan, and so each call, slower as the block grew.
+    let groups = item.groupsByLength.get(prefixId.length);
+    if (!groups) {
+      groups = new Map();
+      for (const id of item.keys) addToGroup(groups, id.slice(0, prefixId.length), id);
+      item.groupsByLength.set(prefixId.length, groups);
+    }
+    return groups.get(prefixId) ?? [];
   }
 
   private write(key: Uint8Array, entry: Entry): void {
     const id = keyId(key);
     if (!this.keyBytes.has(id)) {
       this.keyBytes.set(id, key);
-      const item = id.slice(0, ITEM_PREFIX_LENGTH);
-      const keys = this.keysByItem.get(item);
-      if (keys) keys.push(id);
-      else this.keysByItem.set(item, [id]);
+      const prefix = id.slice(0, ITEM_PREFIX_LENGTH);
+      const item = this.keysByItem.get(prefix);
+      if (!item) this.keysByItem.set(prefix, { keys: [id], groupsByLength: new Map() });
+      else {
+        item.keys.push(id);
+        for (const [length, groups] of item.groupsByLength) addToGroup(groups, id.slice(0, length), id);
+      }
     }
     this.journal(id, this.entries.get(id));
     this.entries.set(id, entry);

@@ -257,13 +257,15 @@ describe('the overlay', () => {
     // Keys of two storage items (32-byte prefixes) and a short key outside any item, as ':code' is.
     const itemA = storagePrefix('Test', 'A');
     const itemB = storagePrefix('Test', 'B');
+    // Keys of item A under the map keys [1] and [1, 1] too: scans below an item's prefix (a node's slices).
     const candidates = [
-      ...[0, 1, 2, 3].flatMap((n) => [u8aConcat(itemA, u32.enc(n)), u8aConcat(itemB, u32.enc(n))]),
+      ...[0, 1, 2, 3, 257, 513].flatMap((n) => [u8aConcat(itemA, u32.enc(n)), u8aConcat(itemB, u32.enc(n))]),
       new Uint8Array([0x3a, 0x63]),
     ];
-    const prefixes = [itemA, itemB, u8aConcat(itemA, new Uint8Array([1])), itemA.subarray(0, 16), new Uint8Array([0x3a]), new Uint8Array(0)];
+    const prefixes = [itemA, itemB, u8aConcat(itemA, new Uint8Array([1])), u8aConcat(itemA, new Uint8Array([1, 1])),
+      itemA.subarray(0, 16), new Uint8Array([0x3a]), new Uint8Array(0)];
     const step = fc.record({
-      kind: fc.constantFrom('set', 'delete', 'start', 'commit', 'rollback'),
+      kind: fc.constantFrom('set', 'delete', 'start', 'commit', 'rollback', 'scan'),
       key: fc.integer({ min: 0, max: candidates.length - 1 }),
     });
     fc.assert(fc.property(fc.array(step, { maxLength: 40 }), fc.integer({ min: 0, max: candidates.length - 1 }), (steps, after) => {
@@ -271,24 +273,30 @@ describe('the overlay', () => {
       trie.set(candidates[0], val(1));
       trie.set(candidates[3], val(3));
       const overlay = new Overlay(trie);
+      const scanMatches = (prefix: Uint8Array, startAfter?: Uint8Array) => {
+        const expected = candidates.map(hex)
+          .filter((k, i) => k.startsWith(hex(prefix)) && (startAfter === undefined || k > hex(startAfter)) && overlay.get(candidates[i]) !== undefined)
+          .sort();
+        expect([...overlay.keys(prefix, startAfter)].map(hex)).toEqual(expected);
+      };
       for (const { kind, key: k } of steps) {
         if (kind === 'set') overlay.set(candidates[k], val(k));
         else if (kind === 'delete') overlay.delete(candidates[k]);
         else if (kind === 'start') overlay.startTransaction();
+        else if (kind === 'scan') scanMatches(prefixes[k % prefixes.length]); // mid-way: later writes join the scan's groups
         else if (overlay.transactionDepth > 0) {
           if (kind === 'commit') overlay.commitTransaction();
           else overlay.rollbackTransaction();
         }
       }
       for (const prefix of prefixes) {
-        for (const startAfter of [undefined, candidates[after]]) {
-          const expected = candidates.map(hex)
-            .filter((k, i) => k.startsWith(hex(prefix)) && (startAfter === undefined || k > hex(startAfter)) && overlay.get(candidates[i]) !== undefined)
-            .sort();
-          expect([...overlay.keys(prefix, startAfter)].map(hex)).toEqual(expected);
-        }
+        for (const startAfter of [undefined, candidates[after]]) scanMatches(prefix, startAfter);
       }
-    }));
+    }), {
+      numRuns: 500,
+      // A key written after a scan under a map key (here [1]) built that prefix's group: the next scan must see it.
+      examples: [[[{ kind: 'set', key: 0 }, { kind: 'scan', key: 2 }, { kind: 'set', key: 8 }], 0]],
+    });
   });
 
   it('refuses to drain while a layer is open', () => {
