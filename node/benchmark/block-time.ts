@@ -11,10 +11,16 @@ import { Executive } from '../../frame/executive.ts';
 import { BlockWeight } from '../../frame/system/index.ts';
 import { Now, nextTimestamp } from '../../pallets/timestamp/index.ts';
 import { Trie } from '../../primitives/trie.ts';
+import type { Hash } from '../../primitives/types.ts';
 import type { Chain } from '../chain.ts';
 import { ChainDatabase } from '../database.ts';
 
-export interface CheckRow { name: string; extrinsics: number; included: number; failed: number; ms: number; wallMs: number; declaredMs: number; ratio: number }
+export interface CheckRow {
+  name: string; extrinsics: number; included: number; failed: number;
+  /** Storage keys the block changed: what its worst cases really wrote. */
+  written: number;
+  ms: number; wallMs: number; declaredMs: number; ratio: number;
+}
 
 /**
  * The wall-clock milliseconds of writing `built` to an empty database, as the node's store takes a
@@ -75,7 +81,7 @@ function mainThreadTime(): number | undefined {
 }
 
 /**
- * Builds a block of `extrinsics` on the head `WARM_UP` + `RUNS` times and takes it back each time; reports the
+ * Builds a block of `extrinsics` on the head (numbered after `parent`'s number) `WARM_UP` + `RUNS` times and takes it back each time; reports the
  * median time of building it (a fresh executive each time: every signature is checked, as in a
  * block nobody verified ahead) plus writing it to a scratch database as the node does, over the
  * weight it declared. The write counts because the database weight a call pays includes its share
@@ -85,24 +91,29 @@ function mainThreadTime(): number | undefined {
  * process's CPU time runs a third higher), and other processes on a busy machine do not inflate it.
  * The write is wall time: the main thread waits while libuv's threads do it.
  */
-export async function measureBlock(chain: Chain, name: string, extrinsics: readonly Uint8Array[]): Promise<CheckRow> {
+export async function measureBlock(chain: Chain, name: string, extrinsics: readonly Uint8Array[],
+  parent: { hash: Hash; number: number } = chain.head): Promise<CheckRow> {
   const timestamp = nextTimestamp(chain.read(() => Now.get()));
   const times: { exec: number; wall: number }[] = [];
   let included = 0;
   let failed = 0;
+  let written = 0;
   let declared = 0n;
   for (let run = -WARM_UP; run < RUNS; run++) {
     included = 0;
     failed = 0;
     const started = performance.now();
     const buildStart = mainThreadTime();
-    const builder = new BlockBuilder(new Executive(chain.runtime), chain.state, chain.head, { timestamp });
+    const builder = new BlockBuilder(new Executive(chain.runtime), chain.state, parent, { timestamp });
     for (const xt of extrinsics) {
       const result = builder.push(xt);
       if (result.success) included++;
       if (result.success && !result.value.success) failed++;
     }
+    const pushed = performance.now();
     const built = builder.build();
+    written = built.changes.length;
+    const builtAt = performance.now();
     const buildWall = performance.now() - started;
     // The scheduler's clock moves in ~4 ms ticks: a build shorter than ten of them (a Sudo block
     // of one call), or one on a system without that clock, is timed by the wall clock, which on
@@ -110,6 +121,7 @@ export async function measureBlock(chain: Chain, name: string, extrinsics: reado
     const buildEnd = mainThreadTime();
     const build = buildWall < 40 || buildStart === undefined || buildEnd === undefined ? buildWall : (buildEnd - buildStart) / 1e6;
     const write = await writeTime(chain, built);
+    console.error(`DIAG ${name} push ${(pushed - started).toFixed(1)} build ${(builtAt - pushed).toFixed(1)} write ${write.toFixed(1)} changes ${built.changes?.length}`);
     const time = { exec: build + write, wall: buildWall + write };
     if (run >= 0) times.push(time);
     declared = chain.read(blockWeightOf);
@@ -117,7 +129,7 @@ export async function measureBlock(chain: Chain, name: string, extrinsics: reado
   }
   const { exec: ms, wall } = times.sort((a, b) => a.exec - b.exec)[RUNS >> 1];
   const declaredMs = Number(declared) / 1e9;
-  return { name, extrinsics: extrinsics.length, included, failed, ms, wallMs: wall, declaredMs, ratio: ms / declaredMs };
+  return { name, extrinsics: extrinsics.length, included, failed, written, ms, wallMs: wall, declaredMs, ratio: ms / declaredMs };
 }
 
 function blockWeightOf(): bigint {
