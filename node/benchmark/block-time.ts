@@ -110,10 +110,8 @@ export async function measureBlock(chain: Chain, name: string, extrinsics: reado
       if (result.success) included++;
       if (result.success && !result.value.success) failed++;
     }
-    const pushed = performance.now();
     const built = builder.build();
     written = built.changes.length;
-    const builtAt = performance.now();
     const buildWall = performance.now() - started;
     // The scheduler's clock moves in ~4 ms ticks: a build shorter than ten of them (a Sudo block
     // of one call), or one on a system without that clock, is timed by the wall clock, which on
@@ -121,7 +119,6 @@ export async function measureBlock(chain: Chain, name: string, extrinsics: reado
     const buildEnd = mainThreadTime();
     const build = buildWall < 40 || buildStart === undefined || buildEnd === undefined ? buildWall : (buildEnd - buildStart) / 1e6;
     const write = await writeTime(chain, built);
-    console.error(`DIAG ${name} push ${(pushed - started).toFixed(1)} build ${(builtAt - pushed).toFixed(1)} write ${write.toFixed(1)} changes ${built.changes?.length}`);
     const time = { exec: build + write, wall: buildWall + write };
     if (run >= 0) times.push(time);
     declared = chain.read(blockWeightOf);
