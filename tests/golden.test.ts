@@ -15,14 +15,14 @@ import { profileWorkloads } from '../node/workloads/profiles.ts';
 
 // ---- the golden values (the one place to update them) ---------------------------------------------
 const GOLDEN = {
-  metadataV14: '0x4e757a5c48c609be351b41bc0f54668dee8819ede3bb2ba0b864aa82089d1b8b',
-  metadataV15: '0x6e9caf99628ce76f425ad273a4b23deee4f004906ad32f4846161986da2b0017',
+  metadataV14: '0xb0026d82ba7c3a87ad36a7f3230d05d714453fb14f3473496b32a5320a943fa9',
+  metadataV15: '0x649a502721ee19f8baf1fa08fde3a2ba3011d39a43fb3ab69f1bcba703d6460f',
   /** blake2_256 over `Pallet.Item=0xprefix` lines, one per storage item, in metadata order. */
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
-  genesis: '0x94f990fabcce0e3e2b7b68d488d5b0c7ef282bdb103c9f88f5c7db6e4ee428b8',
+  genesis: '0x2be97a20aab3b6fc4ce32f5d9108495b3c02affbd1375c7e920a08a3e28becd2',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0xe59600f08aa82d7f5d91a622829b8542f905c23a606f432db5ccabca07927bf5',
-  head: '0xc4b57e434abbd53d3e7885e6c8fe0aa8274b29388a741972566579a4bc57d350',
+  blocks: '0xa035bebc97bd1710a0d31424a5ef407336763be404a6dc6931d780d90c4d5bca',
+  head: '0x9a8908a3aec85020ed6d4d4cde9ea6b13247337e7d8a6c219a218ed6765f215f',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));
