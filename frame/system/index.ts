@@ -137,6 +137,13 @@ export function depositEventRecord(encodedEvent: Uint8Array, topics: readonly Ha
 
 // ---- the block being built -----------------------------------------------------------------------
 
+/** frame_system::reset_events: the event log, its count and its topics emptied. */
+export function resetEvents(): void {
+  Events.remove();
+  EventCount.remove();
+  EventTopics.clear();
+}
+
 /** frame_system::initialize: a fresh block `number` on `parentHash`. */
 export function initialize(number: number, parentHash: Hash, digest: DigestValue): void {
   ExecutionPhase.put({ type: 'Initialization' });
@@ -146,9 +153,7 @@ export function initialize(number: number, parentHash: Hash, digest: DigestValue
   ParentHash.put(parentHash);
   BlockHash.insert(number - 1, parentHash);
   // The previous block's event log and accounting end here.
-  Events.remove();
-  EventCount.remove();
-  EventTopics.clear();
+  resetEvents();
   BlockWeight.remove();
   AllExtrinsicsLen.remove();
 }

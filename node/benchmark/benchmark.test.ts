@@ -156,14 +156,16 @@ describe('slicechain benchmark check', () => {
       // its block holds one; independent Balances set-ups all go in.
       await buildProgram().parseAsync(['benchmark', 'check', '--pallet', 'Balances,Sudo', '--extrinsic', 'transfer_keep_alive,set_key', '--max-per-block', '4', '--rounds', '2'], { from: 'user' });
       const [header, ...lines] = log.mock.calls.map((c) => c.join(' '));
-      expect(header).toMatch(/ratio {3}in rounds 1-2$/);
+      expect(header).toMatch(/ratio {3}probe ms {3}in rounds 1-2$/);
       const rows = lines.map((line) => line.split(/\s{2,}|(?<=\d)\s+/).map((cell) => cell.trim()).filter(Boolean));
       expect(rows.map(([name, included, failed]) => [name, included, failed])).toEqual([
         ['Balances.transfer_keep_alive x 4', '4', '0'],
         ['Sudo.set_key x 1', '1', '0'],
       ]);
-      for (const [, , , written, ms, wall, declared, ratio, ...rounds] of rows) {
+      for (const [, , , written, ms, wall, declared, ratio, probe, ...rounds] of rows) {
         expect(Number(written)).toBeGreaterThan(0);
+        // The host probe (60 sr25519 verifications, 4,000 hashes) ran beside each measured build.
+        expect(Number(probe)).toBeGreaterThan(0);
         // The row is its median round: with two rounds, one of the two.
         expect(rounds).toHaveLength(2);
         expect(rounds).toContain(ratio);

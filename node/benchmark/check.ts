@@ -8,7 +8,6 @@ import type { ChainSpec } from '../../genesis/spec.ts';
 import type { RuntimeCallValue } from '../../frame/pallet.ts';
 import { Balances, Sudo } from '../../runtime/runtime.ts';
 import * as System from '../../frame/system/index.ts';
-import { commitChanges } from '../../frame/block.ts';
 import { BenchmarkContext, BenchmarkError, type Benchmark, type BenchmarkedPallet, type Components, type Measured } from '../../frame/benchmarking/index.ts';
 import { Overlay } from '../../frame/overlay.ts';
 import { Key } from '../../pallets/sudo/index.ts';
@@ -18,7 +17,7 @@ import type { Keypair } from '@polkadot/util-crypto/types';
 import { Chain } from '../chain.ts';
 import { signExtrinsic, type SigningPair } from '../signer.ts';
 import { SCHEMES, remarks, schemePair, type Scheme } from './overhead.ts';
-import { measureBlock, takeBack, type CheckRow } from './block-time.ts';
+import { commitSetup, measureBlock, takeBack, type CheckRow } from './block-time.ts';
 import { TOKEN } from '../../frame/units.ts';
 
 
@@ -130,8 +129,7 @@ async function checkCall(chain: Chain, entry: BenchmarkedPallet, name: string, m
   // measured at the number they reached, as `benchmark pallet` dispatches at it. Built at the
   // head's own number, every collect_income of the block found nothing due and wrote nothing.
   const reached = chain.executive.run(layer, () => System.Number.get());
-  const undo = commitChanges(chain.state, layer.drain());
-  chain.state.root(); // the set-up's root, as the block before would leave it: not on the measured blocks' clock
+  const undo = commitSetup(chain, layer);
   try {
     const nonces = new Map<string, number>();
     const extrinsics = succeeding.flatMap(({ origin, call }, k) => {
@@ -175,8 +173,8 @@ export async function runCheck(spec: ChainSpec, opts: CheckOptions, onRow?: (row
     return { row: [...measured].sort((a, b) => a.ratio - b.ratio)[measured.length >> 1], ratios: measured.map((r) => r.ratio) };
   });
   return [
-    `block                                                     included  failed   written   exec ms   (wall ms)   declared ms   ratio${opts.rounds > 1 ? `   in rounds 1-${opts.rounds}` : ''}`,
-    ...rows.map(({ row: r, ratios }) => `${r.name.padEnd(58)}${String(r.included).padStart(8)}${String(r.failed).padStart(8)}${String(r.written).padStart(10)}${r.ms.toFixed(1).padStart(10)}${`(${r.wallMs.toFixed(1)})`.padStart(12)}${r.declaredMs.toFixed(1).padStart(14)}${ratio(r).padStart(8)}${each(ratios)}`),
+    `block                                                     included  failed   written   exec ms   (wall ms)   declared ms   ratio   probe ms${opts.rounds > 1 ? `   in rounds 1-${opts.rounds}` : ''}`,
+    ...rows.map(({ row: r, ratios }) => `${r.name.padEnd(58)}${String(r.included).padStart(8)}${String(r.failed).padStart(8)}${String(r.written).padStart(10)}${r.ms.toFixed(1).padStart(10)}${`(${r.wallMs.toFixed(1)})`.padStart(12)}${r.declaredMs.toFixed(1).padStart(14)}${ratio(r).padStart(8)}${r.probeMs.toFixed(1).padStart(11)}${each(ratios)}`),
   ];
 }
 

@@ -14,6 +14,7 @@ import type { Runtime } from '../../frame/construct.ts';
 import { Overlay } from '../../frame/overlay.ts';
 import { EVENTS_KEY, EXTRINSIC_INDEX_KEY } from '../../frame/system/index.ts';
 import type { Chain } from '../chain.ts';
+import { commitSetup } from './block-time.ts';
 
 /**
  * The wall-clock nanoseconds `body` takes, as frame-benchmarking times a benchmark: what a block
@@ -126,8 +127,8 @@ export class BenchmarkRunner {
   }
 
   /**
-   * Sets the worst case for `components` up once, committed to the trie (with its root, as the
-   * block before would leave it), then measures `repeat` runs, each from that same state.
+   * Sets the worst case for `components` up once, committed to the trie without its events (with
+   * its root, as the block before would leave it), then measures `repeat` runs, each from that same state.
    */
   private atPoint(entry: BenchmarkedPallet, name: string, bench: Benchmark, components: Components, repeat: number, onRun: () => void) {
     const { chain } = this;
@@ -136,8 +137,7 @@ export class BenchmarkRunner {
     const setupLayer = new Overlay(state);
     executive.initializeBlock(setupLayer, chain.head.number + 1, chain.head.hash, { logs: [] });
     const measured = executive.run(setupLayer, () => bench.setup(components, new BenchmarkContext(runtime)));
-    const undoSetup = commitChanges(state, setupLayer.drain());
-    state.root();
+    const undoSetup = commitSetup(chain, setupLayer);
     const runs: { sample: RunSample; touched: Map<string, { reads: number; writes: number }> }[] = [];
     try {
       for (let r = 0; r < repeat; r++) {
