@@ -1,7 +1,7 @@
 // Benchmarks as tests, as impl_benchmark_test_suite!: every benchmark of every pallet runs in quick
 // mode (steps 2, repeat 1) with its verify step, every call has a benchmark and a generated weight
 // function, the analysis fits what it is given, and `benchmark pallet` writes its files.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { Root } from '../../frame/dispatch.ts';
 import * as System from '../../frame/system/index.ts';
 import { Balances } from '../../runtime/runtime.ts';
 import type { AccountId } from '../../primitives/types.ts';
-import { weightFunctionName } from './writer.ts';
+import { stats, weightFunctionName, weightOf } from './writer.ts';
 import { MAX_SLICES_PER_NODE } from '../../pallets/slice-marketplace/types.ts';
 
 jest.setTimeout(120_000);
@@ -169,6 +169,37 @@ describe('slicechain benchmark pallet', () => {
   it('refuses a pallet it has no benchmarks for, naming the ones it has', async () => {
     await expect(buildProgram().parseAsync(['benchmark', 'pallet', '--pallet', 'Nope'], { from: 'user' }))
       .rejects.toThrow(/no benchmark matches --pallet Nope .*pallets: System, Timestamp/);
+  });
+});
+
+describe('weight parameters (--metric, --mul, --add)', () => {
+  it('take the statistic Substrate\'s StatSelect names, then multiply, then add', () => {
+    const samples = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(stats(samples)).toMatchObject({ min: 1, max: 100, mean: 50.5, median: 50, p75: 75, p95: 95, p99: 99 });
+    expect(weightOf(samples, { metric: 'average', mul: 1, add: 0 })).toBe(50.5);
+    expect(weightOf(samples, { metric: 'p95', mul: 2, add: 3 })).toBe(193);
+    expect(weightOf(samples, { metric: 'max', mul: 1.5, add: 0 })).toBe(150);
+  });
+
+  it('`benchmark storage --metric p95 --mul 2 --add 5` writes DbWeight from the p95, says so, and refuses unknown metrics', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slicechain-storage-'));
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await buildProgram().parseAsync(['benchmark', 'storage', '--entries', '2000', '--batches', '3', '--metric', 'p95', '--mul', '2', '--add', '5', '--output', dir], { from: 'user' });
+      const file = readFileSync(join(dir, 'db.ts'), 'utf8');
+      expect(file).toContain('// Each weight is the p95 of its samples, multiplied by 2 and 5 ns added (--metric, --mul, --add).');
+      const p95 = (item: string) => Number(new RegExp(`//   ${item}: .* p95 ([\\d.]+) us`).exec(file)![1]) * 1e3;
+      const [, read, write] = /DB_WEIGHT = \{ read: ([\d_]+)n, write: ([\d_]+)n \}/.exec(file)!.map((n) => Number(n.replaceAll('_', '')));
+      // The header prints microseconds to two decimals: 5 ns of rounding, doubled.
+      expect(Math.abs(read - (p95('read') * 2 + 5) * 1e3)).toBeLessThanOrEqual(10_000);
+      expect(Math.abs(write - (p95('write') * 2 + 5) * 1e3)).toBeLessThanOrEqual(10_000);
+    } finally {
+      log.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const refused = (args: string[]) => spawnSync('node', ['bin/slicechain.js', 'benchmark', 'storage', ...args], { encoding: 'utf8' });
+    expect(refused(['--metric', 'p90'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/Allowed choices are average, median, p75, p95, p99, max/) });
+    expect(refused(['--mul', '0'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/--mul must be a positive number/) });
   });
 });
 

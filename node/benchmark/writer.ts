@@ -87,17 +87,35 @@ export function palletWeightsFile(pallet: string, weightsName: string, weights: 
   ].join('\n');
 }
 
-export interface Stats { min: number; max: number; mean: number; median: number; p95: number; p99: number }
+export interface Stats { min: number; max: number; mean: number; median: number; p75: number; p95: number; p99: number }
 
 export function stats(samples: readonly number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
   return {
     min: sorted[0], max: sorted[sorted.length - 1], mean: sorted.reduce((s, x) => s + x, 0) / sorted.length,
-    median: at(0.5), p95: at(0.95), p99: at(0.99),
+    median: at(0.5), p75: at(0.75), p95: at(0.95), p99: at(0.99),
   };
 }
 
 export const statsLine = (name: string, s: Stats): string =>
   `//   ${name}: min ${(s.min / 1e3).toFixed(2)} us, max ${(s.max / 1e3).toFixed(2)} us, mean ${(s.mean / 1e3).toFixed(2)} us, ` +
-  `median ${(s.median / 1e3).toFixed(2)} us, p95 ${(s.p95 / 1e3).toFixed(2)} us, p99 ${(s.p99 / 1e3).toFixed(2)} us`;
+  `median ${(s.median / 1e3).toFixed(2)} us, p75 ${(s.p75 / 1e3).toFixed(2)} us, p95 ${(s.p95 / 1e3).toFixed(2)} us, p99 ${(s.p99 / 1e3).toFixed(2)} us`;
+
+/** Substrate's `--metric` choices (StatSelect): the statistic of the samples a weight is made from. */
+export const STAT_SELECTS = ['average', 'median', 'p75', 'p95', 'p99', 'max'] as const;
+export type StatSelect = typeof STAT_SELECTS[number];
+
+/** `--metric`, `--mul` and `--add` of `benchmark overhead` and `benchmark storage`, as Substrate's WeightParams. */
+export interface WeightParams { metric: StatSelect; mul: number; add: number }
+
+const selected: Record<StatSelect, (s: Stats) => number> = {
+  average: (s) => s.mean, median: (s) => s.median, p75: (s) => s.p75, p95: (s) => s.p95, p99: (s) => s.p99, max: (s) => s.max,
+};
+
+/** The weight, in nanoseconds, of `samples`: the metric times `mul`, plus `add` (Substrate's calc_weight; rounded where written, to picoseconds). */
+export const weightOf = (samples: readonly number[], p: WeightParams): number => selected[p.metric](stats(samples)) * p.mul + p.add;
+
+/** The generated file's line saying how its weights were taken from the samples. */
+export const weightParamsLine = (p: WeightParams): string =>
+  `// Each weight is the ${p.metric} of its samples, multiplied by ${p.mul} and ${p.add} ns added (--metric, --mul, --add).`;
