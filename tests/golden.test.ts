@@ -15,14 +15,14 @@ import { profileWorkloads } from '../node/workloads/profiles.ts';
 
 // ---- the golden values (the one place to update them) ---------------------------------------------
 const GOLDEN = {
-  metadataV14: '0xb0026d82ba7c3a87ad36a7f3230d05d714453fb14f3473496b32a5320a943fa9',
-  metadataV15: '0x649a502721ee19f8baf1fa08fde3a2ba3011d39a43fb3ab69f1bcba703d6460f',
+  metadataV14: '0xe5e13b3e2919f0bffa24ace6015daa781cf9cb06815b65a822c8ec7ecaccfc8c',
+  metadataV15: '0xefd35f410becc04aa7c5a86df71ea69510276e00466484e9a293c1e4853a0f90',
   /** blake2_256 over `Pallet.Item=0xprefix` lines, one per storage item, in metadata order. */
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
-  genesis: '0x2be97a20aab3b6fc4ce32f5d9108495b3c02affbd1375c7e920a08a3e28becd2',
+  genesis: '0x048b39e1202c66dcb8d783bac0a21045cd3f29a73b2d07f3c0ff521f04cdcccc',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0xa035bebc97bd1710a0d31424a5ef407336763be404a6dc6931d780d90c4d5bca',
-  head: '0x9a8908a3aec85020ed6d4d4cde9ea6b13247337e7d8a6c219a218ed6765f215f',
+  blocks: '0x8609dbdbdafffeff67f5c2553d5dfec425f82f3a835d1f5c151b5369600c199d',
+  head: '0x061b6471aae546db3f7cec2dc4f3403abaf8f354012d064572d8b587d0831ebb',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));

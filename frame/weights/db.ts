@@ -3,15 +3,16 @@
 // regenerate. A read is a value looked up in the node's state backend (the trie its LevelDB state
 // is loaded into); a write is a key set in the trie, its share of the state root and of the block's
 // atomic LevelDB batch, with the history record the batch also holds (the change and its undo entry).
-// Measured on a store of 100000 entries; each weight is the mean wall-clock time.
-// Command: npx slicechain benchmark storage
-// Date: 2026-12-02T03:03:14.652Z
+// Measured on a store of 100000 entries; the samples are wall-clock times.
+// Command: npx slicechain benchmark storage --metric p95
+// Date: 2026-12-02T07:40:52.404Z
 // CPU: AMD EPYC, cores: 2, Node v20.20.2
-//   read: min 2.60 us, max 7.81 us, mean 3.40 us, median 2.84 us, p95 7.76 us, p99 7.81 us
-//   write: min 29.38 us, max 44.08 us, mean 36.09 us, median 35.84 us, p95 43.71 us, p99 44.08 us
+// Each weight is the p95 of its samples, multiplied by 1 and 0 ns added (--metric, --mul, --add).
+//   read: min 2.65 us, max 4.47 us, mean 3.05 us, median 2.98 us, p75 3.10 us, p95 3.25 us, p99 4.47 us
+//   write: min 31.26 us, max 44.44 us, mean 35.44 us, median 34.41 us, p75 36.96 us, p95 42.48 us, p99 44.44 us
 import type { Weight } from '../../primitives/types.ts';
 
-export const DB_WEIGHT = { read: 3_396_436n, write: 36_088_861n } as const;
+export const DB_WEIGHT = { read: 3_251_393n, write: 42_484_319n } as const;
 
 /** A generated weight: execution time and proof size, plus `reads` and `writes` at DB_WEIGHT. */
 export const benchmarked = (refTime: bigint, proofSize: bigint, reads: bigint, writes: bigint): Weight =>
