@@ -2,7 +2,9 @@
 // the runs of its sweep with outliers removed (Tukey's fences at each point), with the standard
 // errors, and the median of the slopes between points (Theil-Sen) as a robust cross-check. Unlike
 // frame-benchmarking, whose negative intercept saturates to a zero base weight, the base never
-// drops below what the fastest measured run shows.
+// drops below what the fastest measured run shows. Time is split in two: its garbage-collection
+// pauses are fitted over every run (a block pays its share of them: they are a cost, not noise),
+// and the rest with outliers removed.
 import type { BenchmarkResult, RunSample } from './runner.ts';
 
 export type Metric = 'time' | 'reads' | 'writes' | 'proof';
@@ -71,15 +73,16 @@ export function medianSlope(points: readonly [number, number][]): number {
   return slopes.length ? median(slopes) : 0;
 }
 
-function fit(result: BenchmarkResult, metric: Metric): Fit {
-  const value = (s: RunSample) => s[metric];
+/** The fit of `value` over the runs; `robust` drops outliers first (Tukey's fences at each point). */
+function fit(result: BenchmarkResult, value: (s: RunSample) => number, robust: boolean): Fit {
+  const kept = (points: [number, number][]) => (robust ? withoutOutliers(points) : points);
   const slopes: Record<string, number> = {};
   const slopeErrors: Record<string, number> = {};
   const medianSlopes: Record<string, number> = {};
   const intercepts: { component: string; intercept: number; error: number }[] = [];
   for (const component of result.components) {
     const runs = result.samples.filter((s) => s.sweeping === component);
-    const points = withoutOutliers(runs.map((s): [number, number] => [s.components[component], value(s)]));
+    const points = kept(runs.map((s): [number, number] => [s.components[component], value(s)]));
     const line = leastSquares(points);
     // A cost cannot fall as a component grows: a negative slope is noise.
     slopes[component] = Math.max(0, line.slope);
@@ -94,15 +97,32 @@ function fit(result: BenchmarkResult, metric: Metric): Fit {
     const high = result.samples.find((s) => s.sweeping === component) as RunSample;
     return intercept - others(high, component);
   });
-  const kept = withoutOutliers(result.samples.map((s): [number, number] => [0, value(s) - others(s)])).map(([, y]) => y);
+  const rest = kept(result.samples.map((s): [number, number] => [0, value(s) - others(s)]));
   // The model at the fastest run's components must cover that run.
   const fastest = result.samples.reduce((a, b) => (value(b) < value(a) ? b : a));
   const floor = value(fastest) - others(fastest);
-  const base = Math.max(0, floor, fitted.length ? median(fitted) : median(kept));
-  const baseError = intercepts.length ? Math.max(...intercepts.map((i) => i.error)) : leastSquares(kept.map((y): [number, number] => [0, y])).interceptError;
+  const base = Math.max(0, floor, fitted.length ? median(fitted) : leastSquares(rest).intercept);
+  const baseError = intercepts.length ? Math.max(...intercepts.map((i) => i.error)) : leastSquares(rest).interceptError;
   return { base, slopes, baseError, slopeErrors, medianSlopes };
 }
 
+/** Two fits of separate parts of one cost, added: bases, slopes and medians add, errors in quadrature. */
+function sum(a: Fit, b: Fit): Fit {
+  const each = (x: Record<string, number>, y: Record<string, number>, add: (p: number, q: number) => number) =>
+    Object.fromEntries(Object.keys(x).map((c) => [c, add(x[c], y[c])]));
+  const plus = (p: number, q: number) => p + q;
+  const quadrature = (p: number, q: number) => Math.hypot(p, q);
+  return {
+    base: a.base + b.base, baseError: quadrature(a.baseError, b.baseError), slopes: each(a.slopes, b.slopes, plus),
+    slopeErrors: each(a.slopeErrors, b.slopeErrors, quadrature), medianSlopes: each(a.medianSlopes, b.medianSlopes, plus),
+  };
+}
+
 export function analyse(result: BenchmarkResult): Analysis {
-  return Object.fromEntries(METRICS.map((metric) => [metric, fit(result, metric)])) as Analysis;
+  return {
+    time: sum(fit(result, (s) => s.time - s.gc, true), fit(result, (s) => s.gc, false)),
+    reads: fit(result, (s) => s.reads, true),
+    writes: fit(result, (s) => s.writes, true),
+    proof: fit(result, (s) => s.proof, true),
+  };
 }
