@@ -21,8 +21,8 @@ const GOLDEN = {
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
   genesis: '0x048b39e1202c66dcb8d783bac0a21045cd3f29a73b2d07f3c0ff521f04cdcccc',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0x8609dbdbdafffeff67f5c2553d5dfec425f82f3a835d1f5c151b5369600c199d',
-  head: '0x061b6471aae546db3f7cec2dc4f3403abaf8f354012d064572d8b587d0831ebb',
+  blocks: '0x783103a8f46de466f1b4e19c31839cb85807c7148ea6d1ecc8e5f11e9167049d',
+  head: '0x01ca78231b48efc1a0e7ad1a9684fa9b7eb0357a4ad8f1d187879059d1e44331',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));

@@ -2,7 +2,7 @@
 // edit, regenerate (README: "Benchmarks and weights"). Each is the measured execution time
 // (base + slope x component) plus the storage reads and writes at the runtime's database weight.
 // Command: npx slicechain benchmark pallet --pallet '*' --extrinsic '*' --output .
-// Date: 2026-12-01T21:49:33.046Z, steps: 50, repeat: 20
+// Date: 2026-12-02T08:12:48.053Z, steps: 50, repeat: 20
 // CPU: AMD EPYC, cores: 2, Node v20.20.2
 import type { Weight } from '../../primitives/types.ts';
 import { benchmarked } from '../../frame/weights/db.ts';
@@ -12,30 +12,30 @@ export const BalancesWeights = {
    * Storage: `System::Account` (r:2 w:2).
    */
   transferAllowDeath: (): Weight =>
-    benchmarked(133_978_500n, 240n, 2n, 2n),
+    benchmarked(66_885_883n, 240n, 2n, 2n),
   /**
    * Storage: `System::Account` (r:2 w:2).
    */
   forceTransfer: (): Weight =>
-    benchmarked(79_606_000n, 240n, 2n, 2n),
+    benchmarked(87_980_800n, 240n, 2n, 2n),
   /**
    * Storage: `System::Account` (r:2 w:2).
    */
   transferKeepAlive: (): Weight =>
-    benchmarked(60_604_500n, 240n, 2n, 2n),
+    benchmarked(56_055_412n, 240n, 2n, 2n),
   /**
    * Storage: `System::Account` (r:2 w:2).
    */
   transferAll: (): Weight =>
-    benchmarked(65_734_500n, 240n, 2n, 2n),
+    benchmarked(57_602_264n, 240n, 2n, 2n),
   /**
    * Storage: `System::Account` (r:1 w:1).
    */
   forceUnreserve: (): Weight =>
-    benchmarked(41_838_500n, 160n, 1n, 1n),
+    benchmarked(37_276_843n, 160n, 1n, 1n),
   /**
    * Storage: `Balances::TotalIssuance` (r:1 w:1), `System::Account` (r:1 w:1).
    */
   forceSetBalance: (): Weight =>
-    benchmarked(41_659_000n, 128n, 2n, 2n),
+    benchmarked(47_736_778n, 128n, 2n, 2n),
 };
