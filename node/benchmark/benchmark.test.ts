@@ -4,6 +4,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { loadChainSpec } from '../../genesis/spec.ts';
@@ -45,6 +47,35 @@ describe('every benchmark in quick mode (steps 2, repeat 1)', () => {
       expect(chain.state.root()).toEqual(root);
     });
   }
+});
+
+describe('the runner', () => {
+  setFlagsFromString('--expose-gc');
+  const collectGarbage = runInNewContext('gc') as () => void;
+
+  it('warms each benchmark up unmeasured at its highest point, then records each point\'s runs with their collection pauses', () => {
+    const chain = new Chain(loadChainSpec('dev'));
+    const setUpAt: number[] = [];
+    const ranAt: number[] = [];
+    const entry = { ...BENCHMARKS[0], benchmarks: {
+      probe: {
+        components: { x: [0, 10] as const },
+        setup: ({ x }: { x: number }) => {
+          setUpAt.push(x);
+          // The runs at the high end collect garbage: a pause that V8 reports inside them.
+          return { hook: () => { ranAt.push(x); if (x === 10) collectGarbage(); } };
+        },
+      },
+    } };
+    const result = new BenchmarkRunner(chain).run(entry, 'probe', { steps: 2, repeat: 3 });
+    expect(setUpAt).toEqual([10, 0, 10]);
+    const warmUpRuns = ranAt.length - 6;
+    expect(warmUpRuns).toBeGreaterThanOrEqual(1);
+    expect(ranAt.slice(0, warmUpRuns).every((x) => x === 10)).toBe(true);
+    expect(result.samples.map((s) => s.components.x)).toEqual([0, 0, 0, 10, 10, 10]);
+    for (const sample of result.samples) expect(sample.gc).toBeLessThanOrEqual(sample.time);
+    expect(result.samples.filter((s) => s.components.x === 10).every((s) => s.gc > 0)).toBe(true);
+  });
 });
 
 describe('set-ups, committed as the state a measured block starts from', () => {
