@@ -101,8 +101,9 @@ function fit(result: BenchmarkResult, value: (s: RunSample) => number, robust: b
   // The model at the fastest run's components must cover that run.
   const fastest = result.samples.reduce((a, b) => (value(b) < value(a) ? b : a));
   const floor = value(fastest) - others(fastest);
-  const base = Math.max(0, floor, fitted.length ? median(fitted) : leastSquares(rest).intercept);
-  const baseError = intercepts.length ? Math.max(...intercepts.map((i) => i.error)) : leastSquares(rest).interceptError;
+  const flat = leastSquares(rest);
+  const base = Math.max(0, floor, fitted.length ? median(fitted) : flat.intercept);
+  const baseError = intercepts.length ? Math.max(...intercepts.map((i) => i.error)) : flat.interceptError;
   return { base, slopes, baseError, slopeErrors, medianSlopes };
 }
 

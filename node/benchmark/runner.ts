@@ -35,7 +35,7 @@ export function elapsed(body: () => unknown): number {
  * read synchronously through a GCProfiler): a run that pays for a collection is not noise, since
  * every block pays its share of them.
  */
-export function elapsedWithGc(body: () => unknown): { time: number; gc: number } {
+function elapsedWithGc(body: () => unknown): { time: number; gc: number } {
   const profiler = new GCProfiler();
   profiler.start();
   const time = elapsed(body);
