@@ -246,6 +246,7 @@ describe('weight parameters (--metric, --mul, --add)', () => {
     const refused = (args: string[]) => spawnSync('node', ['bin/slicechain.js', 'benchmark', 'storage', ...args], { encoding: 'utf8' });
     expect(refused(['--metric', 'p90'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/Allowed choices are average, median, p75, p95, p99, max/) });
     expect(refused(['--mul', '0'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/--mul must be a positive number/) });
+    expect(refused(['--add', '-1'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/--add must be a non-negative number of nanoseconds/) });
   });
 });
 

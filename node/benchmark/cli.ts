@@ -141,20 +141,16 @@ const refTime = (ns: number) => bigintLiteral(BigInt(Math.ceil(ns * 1000)));
 
 /** Substrate's WeightParams on `command`: which statistic of the samples becomes the weight, scaled and offset. */
 function withWeightParams(command: Command): Command {
-  const factor = (value: string): number => {
+  /** A finite number `accept` takes, or `refusal` as the error. */
+  const number = (accept: (n: number) => boolean, refusal: string) => (value: string): number => {
     const n = Number(value);
-    if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError('--mul must be a positive number');
-    return n;
-  };
-  const offset = (value: string): number => {
-    const n = Number(value);
-    if (!(Number.isFinite(n) && n >= 0)) throw new InvalidArgumentError('--add must be a non-negative number of nanoseconds');
+    if (!(Number.isFinite(n) && accept(n))) throw new InvalidArgumentError(refusal);
     return n;
   };
   return command
     .addOption(new Option('--metric <metric>', 'the statistic of the samples each weight takes').choices(STAT_SELECTS).default('average'))
-    .option('--mul <factor>', 'multiply each weight by this factor (before --add)', factor, 1)
-    .option('--add <ns>', 'add this many nanoseconds to each weight', offset, 0);
+    .option('--mul <factor>', 'multiply each weight by this factor (before --add)', number((n) => n > 0, '--mul must be a positive number'), 1)
+    .option('--add <ns>', 'add this many nanoseconds to each weight', number((n) => n >= 0, '--add must be a non-negative number of nanoseconds'), 0);
 }
 
 export function registerBenchmarkCommand(program: Command): void {
