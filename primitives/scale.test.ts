@@ -1,4 +1,4 @@
-import { u8aToHex } from '@polkadot/util';
+import { bnToU8a, u8aToHex } from '@polkadot/util';
 import fc from 'fast-check';
 import {
   BoundedBytes, BoundedVec, Bytes, Compact, Enum, FixedArray, FixedBytes, Option, PortableRegistry, Result, Struct,
@@ -17,6 +17,23 @@ describe('declarations encode as parity-scale-codec', () => {
     expect(hex(Compact(u32).enc(2 ** 30))).toBe('0x0300000040');
     expect(Compact(u128).dec(Compact(u128).enc(2n ** 127n))).toBe(2n ** 127n);
     expect(hex(Compact(u64).enc(10n ** 12n))).toBe('0x070010a5d4e8');
+  });
+
+  it('fixed-width integers: little-endian two\'s complement, each in an array of its own (scale-ts patched to reuse a scratch buffer)', () => {
+    const widths = [[u8, 8, false], [u16, 16, false], [u32, 32, false], [u64, 64, false], [u128, 128, false], [u256, 256, false], [i8, 8, true], [i64, 64, true]] as const;
+    for (const [type, bits, isNegative] of widths) {
+      const min = isNegative ? -(1n << BigInt(bits - 1)) : 0n;
+      const max = (isNegative ? 1n << BigInt(bits - 1) : 1n << BigInt(bits)) - 1n;
+      const asDeclared = (n: bigint) => (bits <= 32 ? Number(n) : n) as never;
+      fc.assert(fc.property(fc.bigInt({ min, max }), fc.bigInt({ min, max }), (a, b) => {
+        const first = type.enc(asDeclared(a));
+        const second = type.enc(asDeclared(b));
+        // @polkadot/util's encoding is the reference; `first` must not change when `second` is encoded.
+        return hex(first) === hex(bnToU8a(a, { bitLength: bits, isLe: true, isNegative }))
+          && hex(second) === hex(bnToU8a(b, { bitLength: bits, isLe: true, isNegative }))
+          && first.buffer !== second.buffer;
+      }));
+    }
   });
 
   it('Struct in declaration order, Vec with a compact length, fixed arrays without one', () => {
