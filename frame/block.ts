@@ -39,15 +39,9 @@ export interface BuiltBlock {
   undo: Change[];
 }
 
-/** Applies `changes` to the committed state; returns the previous values. */
-export function commitChanges(state: Trie, changes: readonly Change[]): Change[] {
-  const undo = changes.map(([key]): Change => [key, state.get(key) ?? null]);
-  for (const [key, value] of changes) {
-    if (value === null) state.delete(key);
-    else state.set(key, value);
-  }
-  return undo;
-}
+/** Applies `changes` (distinct keys) to the committed state; returns the previous values. */
+export const commitChanges = (state: Trie, changes: readonly Change[]): Change[] =>
+  changes.map(([key, value]): Change => [key, (value === null ? state.delete(key) : state.set(key, value)) ?? null]);
 
 export const revertChanges = (state: Trie, undo: readonly Change[]): void => void commitChanges(state, undo);
 

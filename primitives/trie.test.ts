@@ -90,17 +90,18 @@ describe('trie roots match sp-trie', () => {
     }
   });
 
-  it.each([[1, 150], [0, 60]] as const)('keeps the V%i root right through random batches of sets and deletes', async (version, numRuns) => {
+  it.each([[1, 150], [0, 60]] as const)('keeps the V%i root right through random batches of sets and deletes, each returning the value it replaced', async (version, numRuns) => {
     await fc.assert(fc.asyncProperty(batchesArb, async (batches) => {
       const trie = new Trie(version);
       const model = new Map<string, Uint8Array>();
       for (const batch of batches) {
         for (const { key, value } of batch) {
+          const previous = model.get(hex(key));
           if (value) {
-            trie.set(key, value);
+            expect(trie.set(key, value)).toEqual(previous);
             model.set(hex(key), value);
           } else {
-            trie.delete(key);
+            expect(trie.delete(key)).toEqual(previous);
             model.delete(hex(key));
           }
         }

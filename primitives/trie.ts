@@ -285,8 +285,10 @@ export class Trie {
     return value === undefined ? undefined : stringToBytes(value);
   }
 
-  set(key: Uint8Array, value: Uint8Array): void {
+  /** Sets `key` to `value`; returns the value it replaces (as sp-trie's insert), found on the same walk. */
+  set(key: Uint8Array, value: Uint8Array): Uint8Array | undefined {
     const stored = bytesToString(value);
+    let previous: string | undefined;
     const end = key.length * 2;
     const path: Node[] = [];
     let parent: Node | undefined;
@@ -322,8 +324,9 @@ export class Trie {
       }
       at += common;
       if (at === end) {
-        if (node.value === stored) return;
-        if (node.value === undefined) this.count++;
+        previous = node.value;
+        if (previous === stored) return stringToBytes(previous);
+        if (previous === undefined) this.count++;
         node.value = stored;
         node.ref = undefined;
         break;
@@ -334,13 +337,16 @@ export class Trie {
       node = node.child(slot);
     }
     for (const above of path) above.ref = undefined;
+    return previous === undefined ? undefined : stringToBytes(previous);
   }
 
-  delete(key: Uint8Array): void {
+  /** Removes `key`; returns the value it had. */
+  delete(key: Uint8Array): Uint8Array | undefined {
     const path: Node[] = [];
     const slots: number[] = [];
     const node = this.descend(key, path, slots);
-    if (node?.value === undefined) return;
+    const previous = node?.value;
+    if (node === undefined || previous === undefined) return undefined;
     path.pop();
     node.value = undefined;
     this.count--;
@@ -354,6 +360,7 @@ export class Trie {
     }
     this.place(path[depth - 1], slots[depth - 1], replacement);
     for (let d = 0; d < depth; d++) path[d].ref = undefined;
+    return stringToBytes(previous);
   }
 
   /** An independent copy, cached hashes included: several chains can start from one built state. */
