@@ -15,14 +15,14 @@ import { profileWorkloads } from '../node/workloads/profiles.ts';
 
 // ---- the golden values (the one place to update them) ---------------------------------------------
 const GOLDEN = {
-  metadataV14: '0xe5e13b3e2919f0bffa24ace6015daa781cf9cb06815b65a822c8ec7ecaccfc8c',
-  metadataV15: '0xefd35f410becc04aa7c5a86df71ea69510276e00466484e9a293c1e4853a0f90',
+  metadataV14: '0xc01b2603bc5a5ae077c34a7ef500ad53c5c1b738f2b8179faceb342d7e94101e',
+  metadataV15: '0x4c282e0685fab24879b6df46b2eebc1bdd57a922b14cd3dadbae47bab65e5d9a',
   /** blake2_256 over `Pallet.Item=0xprefix` lines, one per storage item, in metadata order. */
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
-  genesis: '0x048b39e1202c66dcb8d783bac0a21045cd3f29a73b2d07f3c0ff521f04cdcccc',
+  genesis: '0x3618acb6486ad510d6b590cbeda7b17482392ca2f145ecad6f77cbb127e1d909',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0x783103a8f46de466f1b4e19c31839cb85807c7148ea6d1ecc8e5f11e9167049d',
-  head: '0x01ca78231b48efc1a0e7ad1a9684fa9b7eb0357a4ad8f1d187879059d1e44331',
+  blocks: '0xfc60647bec126df527a9655a5d3a3fdf1896d61984ced877714611c805a05335',
+  head: '0x4ebb286483fc84ba5fab5b12f1dad2801441f90112c2b8d6bb594f078f56f69b',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));

@@ -2,7 +2,7 @@
 // edit, regenerate (README: "Benchmarks and weights"). Each is the measured execution time
 // (base + slope x component) plus the storage reads and writes at the runtime's database weight.
 // Command: npx slicechain benchmark pallet --pallet '*' --extrinsic '*' --output .
-// Date: 2026-12-02T08:12:48.053Z, steps: 50, repeat: 20
+// Date: 2026-12-02T10:37:50.874Z, steps: 50, repeat: 20
 // CPU: AMD EPYC, cores: 2, Node v20.20.2
 import type { Weight } from '../../primitives/types.ts';
 import { benchmarked } from '../../frame/weights/db.ts';
@@ -13,13 +13,13 @@ export const SystemWeights = {
    * Component `b`: [0, 3932160].
    */
   remark: (_b: number): Weight =>
-    benchmarked(1_114_789n, 0n, 0n, 0n),
+    benchmarked(1_129_921n, 0n, 0n, 0n),
   /**
    * Storage: none.
    * Component `b`: [0, 3932160].
    */
   remarkWithEvent: (b: number): Weight =>
-    benchmarked(41_697_600n + 988n * BigInt(b),
+    benchmarked(148_833_880n + 989n * BigInt(b),
       0n,
       0n,
       0n),
@@ -27,13 +27,13 @@ export const SystemWeights = {
    * Storage: none.
    */
   setHeapPages: (): Weight =>
-    benchmarked(830_412n, 0n, 0n, 0n),
+    benchmarked(801_500n, 0n, 0n, 0n),
   /**
    * Storage: `Unknown keys` (r:0 w:1000).
    * Component `i`: [0, 1000].
    */
   setStorage: (i: number): Weight =>
-    benchmarked(15_983_063n + 1_542_389n * BigInt(i),
+    benchmarked(761_000n + 2_102_315n * BigInt(i),
       0n,
       0n,
       0n + 1n * BigInt(i)),
@@ -42,7 +42,7 @@ export const SystemWeights = {
    * Component `i`: [0, 1000].
    */
   killStorage: (i: number): Weight =>
-    benchmarked(532_000n + 5_526_738n * BigInt(i),
+    benchmarked(23_364_368n + 4_068_048n * BigInt(i),
       0n,
       0n,
       0n + 1n * BigInt(i)),
@@ -51,7 +51,7 @@ export const SystemWeights = {
    * Component `p`: [0, 1000].
    */
   killPrefix: (p: number): Weight =>
-    benchmarked(1_452_000n + 7_262_542n * BigInt(p),
+    benchmarked(1_522_000n + 11_985_367n * BigInt(p),
       0n + 32n * BigInt(p),
       0n + 1n * BigInt(p),
       0n + 1n * BigInt(p)),

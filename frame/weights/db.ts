@@ -5,14 +5,14 @@
 // atomic LevelDB batch, with the history record the batch also holds (the change and its undo entry).
 // Measured on a store of 100000 entries; the samples are wall-clock times.
 // Command: npx slicechain benchmark storage --metric p95
-// Date: 2026-12-02T07:40:52.404Z
+// Date: 2026-12-02T10:36:42.960Z
 // CPU: AMD EPYC, cores: 2, Node v20.20.2
 // Each weight is the p95 of its samples, multiplied by 1 and 0 ns added (--metric, --mul, --add).
-//   read: min 2.65 us, max 4.47 us, mean 3.05 us, median 2.98 us, p75 3.10 us, p95 3.25 us, p99 4.47 us
-//   write: min 31.26 us, max 44.44 us, mean 35.44 us, median 34.41 us, p75 36.96 us, p95 42.48 us, p99 44.44 us
+//   read: min 2.34 us, max 7.21 us, mean 3.05 us, median 2.59 us, p75 2.76 us, p95 4.95 us, p99 7.21 us
+//   write: min 24.84 us, max 45.32 us, mean 30.63 us, median 29.44 us, p75 30.69 us, p95 39.21 us, p99 45.32 us
 import type { Weight } from '../../primitives/types.ts';
 
-export const DB_WEIGHT = { read: 3_251_393n, write: 42_484_319n } as const;
+export const DB_WEIGHT = { read: 4_948_945n, write: 39_208_560n } as const;
 
 /** A generated weight: execution time and proof size, plus `reads` and `writes` at DB_WEIGHT. */
 export const benchmarked = (refTime: bigint, proofSize: bigint, reads: bigint, writes: bigint): Weight =>

@@ -2,7 +2,7 @@
 // edit, regenerate (README: "Benchmarks and weights"). Each is the measured execution time
 // (base + slope x component) plus the storage reads and writes at the runtime's database weight.
 // Command: npx slicechain benchmark pallet --pallet '*' --extrinsic '*' --output .
-// Date: 2026-12-02T08:12:48.053Z, steps: 50, repeat: 20
+// Date: 2026-12-02T10:37:50.874Z, steps: 50, repeat: 20
 // CPU: AMD EPYC, cores: 2, Node v20.20.2
 import type { Weight } from '../../primitives/types.ts';
 import { benchmarked } from '../../frame/weights/db.ts';
@@ -12,30 +12,30 @@ export const BalancesWeights = {
    * Storage: `System::Account` (r:2 w:2).
    */
   transferAllowDeath: (): Weight =>
-    benchmarked(66_885_883n, 240n, 2n, 2n),
+    benchmarked(56_709_158n, 240n, 2n, 2n),
   /**
    * Storage: `System::Account` (r:2 w:2).
    */
   forceTransfer: (): Weight =>
-    benchmarked(87_980_800n, 240n, 2n, 2n),
+    benchmarked(49_681_589n, 240n, 2n, 2n),
   /**
    * Storage: `System::Account` (r:2 w:2).
    */
   transferKeepAlive: (): Weight =>
-    benchmarked(56_055_412n, 240n, 2n, 2n),
+    benchmarked(278_537_883n, 240n, 2n, 2n),
   /**
    * Storage: `System::Account` (r:2 w:2).
    */
   transferAll: (): Weight =>
-    benchmarked(57_602_264n, 240n, 2n, 2n),
+    benchmarked(46_923_056n, 240n, 2n, 2n),
   /**
    * Storage: `System::Account` (r:1 w:1).
    */
   forceUnreserve: (): Weight =>
-    benchmarked(37_276_843n, 160n, 1n, 1n),
+    benchmarked(25_519_875n, 160n, 1n, 1n),
   /**
    * Storage: `Balances::TotalIssuance` (r:1 w:1), `System::Account` (r:1 w:1).
    */
   forceSetBalance: (): Weight =>
-    benchmarked(47_736_778n, 128n, 2n, 2n),
+    benchmarked(31_323_834n, 128n, 2n, 2n),
 };

@@ -2,7 +2,7 @@
 // edit, regenerate (README: "Benchmarks and weights"). Each is the measured execution time
 // (base + slope x component) plus the storage reads and writes at the runtime's database weight.
 // Command: npx slicechain benchmark pallet --pallet '*' --extrinsic '*' --output .
-// Date: 2026-12-02T08:12:48.053Z, steps: 50, repeat: 20
+// Date: 2026-12-02T10:37:50.874Z, steps: 50, repeat: 20
 // CPU: AMD EPYC, cores: 2, Node v20.20.2
 import type { Weight } from '../../primitives/types.ts';
 import { benchmarked } from '../../frame/weights/db.ts';
@@ -12,5 +12,5 @@ export const OracleWeights = {
    * Storage: `Oracle::Price` (r:0 w:1).
    */
   setPrice: (): Weight =>
-    benchmarked(16_188_000n, 0n, 0n, 1n),
+    benchmarked(15_590_500n, 0n, 0n, 1n),
 };

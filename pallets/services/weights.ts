@@ -2,7 +2,7 @@
 // edit, regenerate (README: "Benchmarks and weights"). Each is the measured execution time
 // (base + slope x component) plus the storage reads and writes at the runtime's database weight.
 // Command: npx slicechain benchmark pallet --pallet '*' --extrinsic '*' --output .
-// Date: 2026-12-02T08:12:48.053Z, steps: 50, repeat: 20
+// Date: 2026-12-02T10:37:50.874Z, steps: 50, repeat: 20
 // CPU: AMD EPYC, cores: 2, Node v20.20.2
 import type { Weight } from '../../primitives/types.ts';
 import { benchmarked } from '../../frame/weights/db.ts';
@@ -12,43 +12,43 @@ export const ServicesWeights = {
    * Storage: `Services::OperatorKeys` (r:1 w:1), `Services::Operators` (r:1 w:1), `Services::PriceLimits` (r:1 w:0).
    */
   register: (): Weight =>
-    benchmarked(137_091_895n, 273n, 3n, 2n),
+    benchmarked(215_387_778n, 273n, 3n, 2n),
   /**
    * Storage: `Services::OperatorKeys` (r:0 w:1), `Services::OperatorRequests` (r:1 w:0), `Services::Operators` (r:1 w:1), `Services::OperatorServices` (r:1 w:0), `Services::PendingPriceChanges` (r:1 w:1), `Services::PriceChangeAgenda` (r:1 w:1).
    */
   unregister: (): Weight =>
-    benchmarked(43_524_625n, 515n, 5n, 4n),
+    benchmarked(64_963_334n, 515n, 5n, 4n),
   /**
    * Storage: `Services::Operators` (r:1 w:1).
    */
   updateApprovalPreference: (): Weight =>
-    benchmarked(27_048_750n, 154n, 1n, 1n),
+    benchmarked(31_536_632n, 154n, 1n, 1n),
   /**
    * Storage: `Services::MaxPriceIncrease` (r:1 w:0), `Services::MinNoticeBlocks` (r:1 w:0), `Services::Operators` (r:1 w:0), `Services::PendingPriceChanges` (r:1 w:1), `Services::PriceChangeAgenda` (r:2 w:2), `Services::PriceLimits` (r:1 w:0).
    */
   updatePriceTargets: (): Weight =>
-    benchmarked(72_959_059n, 583n, 7n, 3n),
+    benchmarked(76_431_445n, 583n, 7n, 3n),
   /**
    * Storage: `Services::PriceLimits` (r:0 w:1).
    */
   setPriceLimits: (): Weight =>
-    benchmarked(24_759_059n, 0n, 0n, 1n),
+    benchmarked(25_496_563n, 0n, 0n, 1n),
   /**
    * Storage: `Services::MinNoticeBlocks` (r:0 w:1).
    */
   setNoticePeriod: (): Weight =>
-    benchmarked(15_006_723n, 0n, 0n, 1n),
+    benchmarked(15_503_875n, 0n, 0n, 1n),
   /**
    * Storage: `Services::MaxPriceIncrease` (r:0 w:1).
    */
   setMaxIncrease: (): Weight =>
-    benchmarked(14_619_688n, 0n, 0n, 1n),
+    benchmarked(14_368_500n, 0n, 0n, 1n),
   /**
    * Storage: `Balances::Reserves` (r:1 w:1), `Services::NextRequestId` (r:1 w:1), `Services::NextServiceId` (r:1 w:1), `Services::Operators` (r:8 w:0), `Services::OperatorServices` (r:8 w:8), `Services::PriceLimits` (r:1 w:0), `Services::Services` (r:0 w:1), `System::Account` (r:1 w:1).
    * Component `o`: [1, 8].
    */
   request: (o: number): Weight =>
-    benchmarked(184_413_528n + 17_649_464n * BigInt(o),
+    benchmarked(87_908_558n + 29_095_614n * BigInt(o),
       416n + 234n * BigInt(o),
       5n + 2n * BigInt(o),
       5n + 1n * BigInt(o)),
@@ -56,34 +56,34 @@ export const ServicesWeights = {
    * Storage: `Services::NextServiceId` (r:1 w:1), `Services::OperatorRequests` (r:8 w:8), `Services::OperatorServices` (r:8 w:8), `Services::ServiceRequests` (r:1 w:1), `Services::Services` (r:0 w:1).
    */
   approve: (): Weight =>
-    benchmarked(439_511_500n, 2_083n, 18n, 19n),
+    benchmarked(213_906_400n, 2_083n, 18n, 19n),
   /**
    * Storage: `Balances::Reserves` (r:1 w:1), `Services::OperatorRequests` (r:8 w:8), `Services::ServiceRequests` (r:1 w:1), `System::Account` (r:1 w:1).
    */
   reject: (): Weight =>
-    benchmarked(163_097_158n, 1_676n, 11n, 11n),
+    benchmarked(163_413_200n, 1_676n, 11n, 11n),
   /**
    * Storage: `Balances::Reserves` (r:1 w:1), `Services::OperatorRequests` (r:8 w:8), `Services::ServiceRequests` (r:1 w:1), `System::Account` (r:1 w:1).
    */
   cancelRequest: (): Weight =>
-    benchmarked(132_073_000n, 1_676n, 11n, 11n),
+    benchmarked(182_694_667n, 1_676n, 11n, 11n),
   /**
    * Storage: `Balances::Reserves` (r:1 w:1), `Oracle::Price` (r:1 w:0), `Services::OperatorServices` (r:8 w:8), `Services::Services` (r:1 w:1), `System::Account` (r:9 w:9).
    */
   terminate: (): Weight =>
-    benchmarked(405_883_000n, 2_812n, 20n, 19n),
+    benchmarked(410_592_412n, 2_812n, 20n, 19n),
   /**
    * Storage: `Balances::Reserves` (r:1 w:1), `Oracle::Price` (r:1 w:0), `Services::Services` (r:1 w:1), `System::Account` (r:9 w:9).
    */
   topUp: (): Weight =>
-    benchmarked(474_677_250n, 2_100n, 12n, 11n),
+    benchmarked(463_089_369n, 2_100n, 12n, 11n),
   /**
    * Storage: `Services::AgendaIncompleteSince` (r:1 w:1), `Services::Operators` (r:32 w:32), `Services::PendingPriceChanges` (r:32 w:32), `Services::PriceChangeAgenda` (r:33 w:1).
    * Component `v`: [1, 33].
    * Component `c`: [0, 32].
    */
   onInitialize: (v: number, c: number): Weight =>
-    benchmarked(153_123_765n + 40_864_014n * BigInt(c),
+    benchmarked(38_105_159n + 17_834_067n * BigInt(v) + 62_288_370n * BigInt(c),
       37n + 45n * BigInt(v) + 311n * BigInt(c),
       1n + 1n * BigInt(v) + 2n * BigInt(c),
       2n + 1n * BigInt(v) + 3n * BigInt(c)),
@@ -92,7 +92,7 @@ export const ServicesWeights = {
    * Component `s`: [0, 16].
    */
   onIdle: (s: number): Weight =>
-    benchmarked(65_333_853n + 548_426_929n * BigInt(s),
+    benchmarked(1_650_146_790n + 416_819_808n * BigInt(s),
       272n + 2_513n * BigInt(s),
       4n + 18n * BigInt(s),
       2n + 18n * BigInt(s)),

@@ -2,7 +2,7 @@
 // edit, regenerate (README: "Benchmarks and weights"). Each is the measured execution time
 // (base + slope x component) plus the storage reads and writes at the runtime's database weight.
 // Command: npx slicechain benchmark pallet --pallet '*' --extrinsic '*' --output .
-// Date: 2026-12-02T08:12:48.053Z, steps: 50, repeat: 20
+// Date: 2026-12-02T10:37:50.874Z, steps: 50, repeat: 20
 // CPU: AMD EPYC, cores: 2, Node v20.20.2
 import type { Weight } from '../../primitives/types.ts';
 import { benchmarked } from '../../frame/weights/db.ts';
@@ -13,7 +13,7 @@ export const SliceMarketplaceWeights = {
    * Component `s`: [0, 256].
    */
   registerNode: (s: number): Weight =>
-    benchmarked(175_050_558n + 4_041_557n * BigInt(s),
+    benchmarked(50_682_939n + 7_025_179n * BigInt(s),
       324n,
       4n,
       5n + 1n * BigInt(s)),
@@ -22,7 +22,7 @@ export const SliceMarketplaceWeights = {
    * Component `s`: [0, 256].
    */
   registerGridNode: (s: number): Weight =>
-    benchmarked(113_726_153n + 4_379_269n * BigInt(s),
+    benchmarked(222_583_565n + 4_991_922n * BigInt(s),
       368n,
       5n,
       5n + 1n * BigInt(s)),
@@ -30,34 +30,34 @@ export const SliceMarketplaceWeights = {
    * Storage: `SliceMarketplace::Nodes` (r:1 w:1), `SliceMarketplace::Slices` (r:0 w:256).
    */
   updateCapacity: (): Weight =>
-    benchmarked(1_023_644_556n, 147n, 1n, 257n),
+    benchmarked(1_658_321_685n, 147n, 1n, 257n),
   /**
    * Storage: `SliceMarketplace::Nodes` (r:1 w:1), `SliceMarketplace::PriceBand` (r:1 w:0).
    */
   setSlicePrice: (): Weight =>
-    benchmarked(39_347_313n, 195n, 2n, 1n),
+    benchmarked(58_438_715n, 195n, 2n, 1n),
   /**
    * Storage: `SliceMarketplace::PriceBand` (r:0 w:1).
    */
   setPriceBand: (): Weight =>
-    benchmarked(17_071_750n, 0n, 0n, 1n),
+    benchmarked(18_701_895n, 0n, 0n, 1n),
   /**
    * Storage: `SliceMarketplace::Nodes` (r:1 w:1).
    */
   lockPrice: (): Weight =>
-    benchmarked(35_961_112n, 147n, 1n, 1n),
+    benchmarked(68_693_450n, 147n, 1n, 1n),
   /**
    * Storage: `SliceMarketplace::Nodes` (r:1 w:1).
    */
   unlockPrice: (): Weight =>
-    benchmarked(36_915_945n, 147n, 1n, 1n),
+    benchmarked(41_686_471n, 147n, 1n, 1n),
   /**
    * Storage: `Balances::Reserves` (r:1 w:1), `SliceMarketplace::Agenda` (r:0 w:32), `SliceMarketplace::Farmers` (r:1 w:1), `SliceMarketplace::NodeRentals` (r:32 w:32), `SliceMarketplace::Nodes` (r:1 w:1), `SliceMarketplace::Rentals` (r:32 w:32), `SliceMarketplace::RenterRentals` (r:0 w:32), `SliceMarketplace::Renters` (r:1 w:1), `SliceMarketplace::Slices` (r:256 w:256), `System::Account` (r:2 w:2).
    * Component `e`: [0, 32].
    * Component `n`: [32, 256].
    */
   setNodeStatus: (e: number, n: number): Weight =>
-    benchmarked(0n + 101_593_606n * BigInt(e) + 22_777_204n * BigInt(n),
+    benchmarked(0n + 109_722_465n * BigInt(e) + 21_603_457n * BigInt(n),
       683n + 212n * BigInt(e) + 57n * BigInt(n),
       6n + 3n * BigInt(e) + 1n * BigInt(n),
       6n + 5n * BigInt(e) + 1n * BigInt(n)),
@@ -65,18 +65,18 @@ export const SliceMarketplaceWeights = {
    * Storage: `SliceMarketplace::FarmerNodes` (r:0 w:1), `SliceMarketplace::Farmers` (r:1 w:1), `SliceMarketplace::Nodes` (r:1 w:1), `SliceMarketplace::Slices` (r:256 w:256), `System::Account` (r:1 w:1).
    */
   removeNode: (): Weight =>
-    benchmarked(2_631_349_442n, 14_743n, 259n, 260n),
+    benchmarked(3_922_602_600n, 14_743n, 259n, 260n),
   /**
    * Storage: `Balances::Reserves` (r:1 w:1), `Oracle::Price` (r:1 w:0), `SliceMarketplace::Agenda` (r:0 w:1), `SliceMarketplace::BlocksPerMonth` (r:1 w:0), `SliceMarketplace::NextRentalId` (r:1 w:1), `SliceMarketplace::NodeRentals` (r:0 w:1), `SliceMarketplace::Nodes` (r:1 w:1), `SliceMarketplace::Rentals` (r:0 w:1), `SliceMarketplace::RenterRentals` (r:0 w:1), `SliceMarketplace::Renters` (r:1 w:1), `SliceMarketplace::Slices` (r:1 w:1), `System::Account` (r:1 w:1).
    */
   rentSlice: (): Weight =>
-    benchmarked(128_081_850n, 632n, 8n, 10n),
+    benchmarked(223_001_143n, 632n, 8n, 10n),
   /**
    * Storage: `Balances::Reserves` (r:1 w:1), `Oracle::Price` (r:1 w:0), `SliceMarketplace::Agenda` (r:0 w:1), `SliceMarketplace::BlocksPerMonth` (r:1 w:0), `SliceMarketplace::NextRentalId` (r:1 w:1), `SliceMarketplace::NodeRentals` (r:0 w:1), `SliceMarketplace::Nodes` (r:1 w:1), `SliceMarketplace::Rentals` (r:0 w:1), `SliceMarketplace::RenterRentals` (r:0 w:1), `SliceMarketplace::Renters` (r:1 w:1), `SliceMarketplace::Slices` (r:256 w:64), `System::Account` (r:1 w:1).
    * Component `c`: [1, 64].
    */
   rentSlices: (c: number): Weight =>
-    benchmarked(2_890_399_407n + 1_985_349n * BigInt(c),
+    benchmarked(4_074_429_880n + 10_127_843n * BigInt(c),
       15_167n,
       263n,
       9n + 1n * BigInt(c)),
@@ -85,7 +85,7 @@ export const SliceMarketplaceWeights = {
    * Component `s`: [1, 64].
    */
   cancelRental: (s: number): Weight =>
-    benchmarked(234_947_193n + 5_201_348n * BigInt(s),
+    benchmarked(404_461_486n + 6_396_990n * BigInt(s),
       917n + 5n * BigInt(s),
       7n,
       10n + 1n * BigInt(s)),
@@ -94,7 +94,7 @@ export const SliceMarketplaceWeights = {
    * Component `r`: [0, 256].
    */
   collectIncome: (r: number): Weight =>
-    benchmarked(511_922_039n + 68_686_164n * BigInt(r),
+    benchmarked(1_166_878_443n + 50_052_156n * BigInt(r),
       638n + 212n * BigInt(r),
       5n + 3n * BigInt(r),
       4n + 2n * BigInt(r)),
@@ -105,7 +105,7 @@ export const SliceMarketplaceWeights = {
    * Component `k`: [1, 8].
    */
   onInitialize: (a: number, e: number, k: number): Weight =>
-    benchmarked(6_436_343n + 1_256_642n * BigInt(a) + 98_200_953n * BigInt(e) + 221_087_972n * BigInt(k),
+    benchmarked(0n + 70_112_779n * BigInt(a) + 136_087_909n * BigInt(e) + 625_464_566n * BigInt(k),
       0n + 240n * BigInt(e) + 128n * BigInt(k),
       5n + 3n * BigInt(e),
       0n + 1n * BigInt(a) + 13n * BigInt(e) + 32n * BigInt(k)),

@@ -2,7 +2,7 @@
 // edit, regenerate (README: "Benchmarks and weights"). Each is the measured execution time
 // (base + slope x component) plus the storage reads and writes at the runtime's database weight.
 // Command: npx slicechain benchmark pallet --pallet '*' --extrinsic '*' --output .
-// Date: 2026-12-02T08:12:48.053Z, steps: 50, repeat: 20
+// Date: 2026-12-02T10:37:50.874Z, steps: 50, repeat: 20
 // CPU: AMD EPYC, cores: 2, Node v20.20.2
 import type { Weight } from '../../primitives/types.ts';
 import { benchmarked } from '../../frame/weights/db.ts';
@@ -12,25 +12,25 @@ export const SudoWeights = {
    * Storage: `Sudo::Key` (r:1 w:0).
    */
   sudo: (): Weight =>
-    benchmarked(18_960_059n, 64n, 1n, 0n),
+    benchmarked(19_873_278n, 64n, 1n, 0n),
   /**
    * Storage: `Sudo::Key` (r:1 w:0).
    */
   sudoUncheckedWeight: (): Weight =>
-    benchmarked(18_253_706n, 64n, 1n, 0n),
+    benchmarked(19_346_765n, 64n, 1n, 0n),
   /**
    * Storage: `Sudo::Key` (r:1 w:1).
    */
   setKey: (): Weight =>
-    benchmarked(20_954_556n, 64n, 1n, 1n),
+    benchmarked(22_686_000n, 64n, 1n, 1n),
   /**
    * Storage: `Sudo::Key` (r:1 w:0).
    */
   sudoAs: (): Weight =>
-    benchmarked(18_454_412n, 64n, 1n, 0n),
+    benchmarked(16_550_589n, 64n, 1n, 0n),
   /**
    * Storage: `Sudo::Key` (r:1 w:1).
    */
   removeKey: (): Weight =>
-    benchmarked(16_920_889n, 64n, 1n, 1n),
+    benchmarked(15_752_236n, 64n, 1n, 1n),
 };

@@ -2,7 +2,7 @@
 // edit, regenerate (README: "Benchmarks and weights"). Each is the measured execution time
 // (base + slope x component) plus the storage reads and writes at the runtime's database weight.
 // Command: npx slicechain benchmark pallet --pallet '*' --extrinsic '*' --output .
-// Date: 2026-12-02T08:12:48.053Z, steps: 50, repeat: 20
+// Date: 2026-12-02T10:37:50.874Z, steps: 50, repeat: 20
 // CPU: AMD EPYC, cores: 2, Node v20.20.2
 import type { Weight } from '../../primitives/types.ts';
 import { benchmarked } from '../../frame/weights/db.ts';
@@ -12,10 +12,10 @@ export const TimestampWeights = {
    * Storage: `Timestamp::DidUpdate` (r:1 w:1), `Timestamp::Now` (r:1 w:1).
    */
   set: (): Weight =>
-    benchmarked(5_857_313n, 72n, 2n, 2n),
+    benchmarked(7_304_563n, 72n, 2n, 2n),
   /**
    * Storage: `Timestamp::DidUpdate` (r:1 w:1).
    */
   onFinalize: (): Weight =>
-    benchmarked(5_186_158n, 33n, 1n, 1n),
+    benchmarked(3_829_167n, 33n, 1n, 1n),
 };

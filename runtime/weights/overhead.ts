@@ -4,27 +4,27 @@
 // A signed extrinsic pays the base plus its own scheme's signature check: ecdsa costs about ten
 // times sr25519, and charging every signer the worst scheme would overprice most transactions.
 // Command: npx slicechain benchmark overhead --metric p95
-// Date: 2026-12-02T07:41:53.111Z
+// Date: 2026-12-02T10:37:41.918Z
 // CPU: AMD EPYC, cores: 2, Node v20.20.2
 // Each weight is the p95 of its samples, multiplied by 1 and 0 ns added (--metric, --mul, --add).
 // Statistics (execution time):
-//   block execution: min 928.54 us, max 4259.74 us, mean 1450.04 us, median 1392.79 us, p75 1499.50 us, p95 1786.36 us, p99 4259.74 us
-//   extrinsic base: min 95.15 us, max 255.67 us, mean 123.50 us, median 120.00 us, p75 126.32 us, p95 180.03 us, p99 255.67 us
-//   Sr25519 signature check: min 105.70 us, max 486.10 us, mean 166.25 us, median 157.92 us, p75 169.93 us, p95 243.18 us, p99 486.10 us
-//   Ed25519 signature check: min 0.00 us, max 368.56 us, mean 55.44 us, median 26.74 us, p75 89.98 us, p95 177.06 us, p99 368.56 us
-//   Ecdsa signature check: min 1362.73 us, max 2031.58 us, mean 1520.23 us, median 1478.20 us, p75 1537.29 us, p95 1892.18 us, p99 2031.58 us
-//   extrinsic bytes, per KiB: min 6.08 us, max 26.07 us, mean 14.76 us, median 14.84 us, p75 18.88 us, p95 24.38 us, p99 26.07 us
+//   block execution: min 695.61 us, max 5817.27 us, mean 1298.62 us, median 1167.73 us, p75 1358.90 us, p95 1666.39 us, p99 5817.27 us
+//   extrinsic base: min 75.20 us, max 261.36 us, mean 105.38 us, median 96.79 us, p75 110.84 us, p95 155.31 us, p99 261.36 us
+//   Sr25519 signature check: min 82.89 us, max 432.55 us, mean 175.82 us, median 160.44 us, p75 173.94 us, p95 255.19 us, p99 432.55 us
+//   Ed25519 signature check: min 33.68 us, max 390.76 us, mean 94.91 us, median 70.40 us, p75 93.82 us, p95 210.30 us, p99 390.76 us
+//   Ecdsa signature check: min 1377.49 us, max 2581.69 us, mean 1612.71 us, median 1499.23 us, p75 1547.32 us, p95 2447.78 us, p99 2581.69 us
+//   extrinsic bytes, per KiB: min 5.26 us, max 25.59 us, mean 12.81 us, median 12.04 us, p75 16.24 us, p95 23.44 us, p99 25.59 us
 import type { Weight } from '../../primitives/types.ts';
 
 /** An empty block: initialize, the timestamp inherent, finalize, state root, and writing it. */
-export const BLOCK_EXECUTION_WEIGHT: Weight = { ref_time: 1_786_360_000n, proof_size: 0n };
+export const BLOCK_EXECUTION_WEIGHT: Weight = { ref_time: 1_666_394_000n, proof_size: 0n };
 /** A no-op extrinsic through validation and application, its signature check aside. */
-export const EXTRINSIC_BASE_WEIGHT: Weight = { ref_time: 180_031_910n, proof_size: 0n };
+export const EXTRINSIC_BASE_WEIGHT: Weight = { ref_time: 155_312_381n, proof_size: 0n };
 /** Verifying one signature, by scheme: added to each signed extrinsic's weight. */
 export const SIGNATURE_CHECK_WEIGHTS: Readonly<Record<'Sr25519' | 'Ed25519' | 'Ecdsa', Weight>> = {
-  Sr25519: { ref_time: 243_182_100n, proof_size: 0n },
-  Ed25519: { ref_time: 177_060_770n, proof_size: 0n },
-  Ecdsa: { ref_time: 1_892_176_020n, proof_size: 0n },
+  Sr25519: { ref_time: 255_193_621n, proof_size: 0n },
+  Ed25519: { ref_time: 210_296_160n, proof_size: 0n },
+  Ecdsa: { ref_time: 2_447_778_281n, proof_size: 0n },
 };
 /** Each byte of an extrinsic (decoded, hashed for its signature and the extrinsics root): added to its weight. */
-export const EXTRINSIC_BYTE_WEIGHT: Weight = { ref_time: 23_807n, proof_size: 0n };
+export const EXTRINSIC_BYTE_WEIGHT: Weight = { ref_time: 22_892n, proof_size: 0n };
