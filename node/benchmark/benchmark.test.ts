@@ -212,6 +212,28 @@ describe('slicechain benchmark pallet', () => {
     }
   });
 
+  it('--external-repeat runs the whole selection again, one pass after another, and fits every pass\'s runs together', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slicechain-bench-'));
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const errors = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    process.env.SLICECHAIN_PROGRESS_SECONDS = '0'; // a progress line at every update
+    try {
+      await buildProgram().parseAsync(['benchmark', 'pallet', '--pallet', 'SliceMarketplace', '--extrinsic', 'lock_price,unlock_price',
+        '--steps', '2', '--repeat', '2', '--external-repeat', '3', '--json-file', join(dir, 'out.json')], { from: 'user' });
+      const passes = errors.mock.calls.map(([line]) => String(line).match(/SliceMarketplace\.(\w+) done \(external repeat (\d)\/3\)/))
+        .filter((m) => m !== null).map((m) => `${m[1]} ${m[2]}`);
+      expect([...new Set(passes)]).toEqual(['lock_price 1', 'unlock_price 1', 'lock_price 2', 'unlock_price 2', 'lock_price 3', 'unlock_price 3']);
+      const json = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { name: string; samples: unknown[] }[];
+      // No components: one point, 2 runs in each of 3 passes.
+      expect(json.map((r) => [r.name, r.samples.length])).toEqual([['lock_price', 6], ['unlock_price', 6]]);
+    } finally {
+      delete process.env.SLICECHAIN_PROGRESS_SECONDS;
+      log.mockRestore();
+      errors.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a pallet it has no benchmarks for, naming the ones it has', async () => {
     await expect(buildProgram().parseAsync(['benchmark', 'pallet', '--pallet', 'Nope'], { from: 'user' }))
       .rejects.toThrow(/no benchmark matches --pallet Nope .*pallets: System, Timestamp/);

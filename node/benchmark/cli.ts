@@ -17,7 +17,7 @@ import { measureDatabase, measureOverhead, SCHEMES, type Overhead } from './over
 import { plotSvg } from './plot.ts';
 import { BenchmarkRunner, points, type BenchmarkResult } from './runner.ts';
 import {
-  bigintLiteral, palletWeightsFile, provenanceHeader, stats, statsLine, STAT_SELECTS, weightOf, weightParamsLine, type PalletWeights, type Provenance, type WeightParams,
+  bigintLiteral, palletWeightsFile, provenanceHeader, stats, statsLine, STAT_SELECTS, weightOf, weightParamsLine, type Provenance, type WeightParams,
 } from './writer.ts';
 
 const positive = (name: string) => (value: string): number => {
@@ -83,7 +83,7 @@ function write(path: string, text: string): void {
 }
 
 interface PalletOptions {
-  pallet: string; extrinsic: string; steps: number; repeat: number; low?: number[]; high?: number[];
+  pallet: string; extrinsic: string; steps: number; repeat: number; externalRepeat: number; low?: number[]; high?: number[];
   output?: string; jsonFile?: string; plot?: string; chain: string;
 }
 
@@ -98,23 +98,33 @@ export async function benchmarkPallet(opts: PalletOptions, argv: readonly string
   const plan = selection.flatMap(({ entry, names }) => names.map((name) => {
     const components = Object.keys(entry.benchmarks[name].components ?? {});
     const run = { steps: opts.steps, repeat: opts.repeat, low: rangeOverride(opts.low, components), high: rangeOverride(opts.high, components) };
-    return { entry, name, run, runs: points(entry.benchmarks[name], run).length * opts.repeat };
+    return { entry, name, run, runs: points(entry.benchmarks[name], run).length * opts.repeat * opts.externalRepeat };
   }));
   const bar = progress('benchmark pallet', plan.reduce((n, p) => n + p.runs, 0), 'runs');
-  const results: { entry: BenchmarkedPallet; weights: PalletWeights }[] = [];
+  // Each external repeat runs the whole selection, so that a benchmark's samples come from the
+  // whole run: this host's speed drifts for minutes, and one benchmark run in one slow minute
+  // came out twice another's.
+  const collected: (BenchmarkResult | undefined)[] = plan.map(() => undefined);
   const started = Date.now();
   let done = 0;
   try {
-    for (const { entry, name, run } of plan) {
-      const result = runner.run(entry, name, run, () => bar.update(++done));
-      const analysis = analyse(result);
-      results.push({ entry, weights: { result, analysis, ranges: entry.benchmarks[name].components ?? {} } });
-      bar.update(done, `${entry.pallet.name}.${name} done`);
+    for (let round = 1; round <= opts.externalRepeat; round++) {
+      plan.forEach(({ entry, name, run }, i) => {
+        const result = runner.run(entry, name, run, () => bar.update(++done));
+        const before = collected[i];
+        collected[i] = before ? { ...before, samples: [...before.samples, ...result.samples] } : result;
+        const which = opts.externalRepeat > 1 ? ` (external repeat ${round}/${opts.externalRepeat})` : '';
+        bar.update(done, `${entry.pallet.name}.${name} done${which}`);
+      });
     }
     bar.finish();
   } finally {
     bar.stop();
   }
+  const results = plan.map(({ entry, name }, i) => {
+    const result = collected[i] as BenchmarkResult;
+    return { entry, weights: { result, analysis: analyse(result), ranges: entry.benchmarks[name].components ?? {} } };
+  });
   for (const { weights: { result, analysis } } of results) for (const line of describe(result, analysis, opts.steps, opts.repeat)) console.log(line);
   console.log(`${results.length} benchmarks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (opts.jsonFile) {
@@ -162,6 +172,7 @@ export function registerBenchmarkCommand(program: Command): void {
     .option('--extrinsic <name>', 'a benchmark (call or hook) name, a comma list, or * for all', '*')
     .option('--steps <n>', 'points per component sweep', positive('--steps'), 50)
     .option('--repeat <n>', 'runs per point', positive('--repeat'), 20)
+    .option('--external-repeat <n>', 'times the whole selection runs, one after another (each with --repeat runs per point)', positive('--external-repeat'), 1)
     .option('--low <values>', 'low ends of the components, in declaration order (comma separated)', integers('--low'))
     .option('--high <values>', 'high ends of the components, in declaration order (comma separated)', integers('--high'))
     .option('--output <path>', 'write weights: a directory (<dir>/<pallet dir>/weights.ts; . writes them in place) or one file')
