@@ -21,8 +21,8 @@ const GOLDEN = {
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
   genesis: '0x3618acb6486ad510d6b590cbeda7b17482392ca2f145ecad6f77cbb127e1d909',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0xfc60647bec126df527a9655a5d3a3fdf1896d61984ced877714611c805a05335',
-  head: '0x4ebb286483fc84ba5fab5b12f1dad2801441f90112c2b8d6bb594f078f56f69b',
+  blocks: '0x31416c23f5e1c4a22d695c28bc913d10850c62c38602d0db0ec905553c39f62f',
+  head: '0xe62fe17e4cc3c34a956c13024342b672f639344c8f5ab38d1ca7587f125cc681',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));
