@@ -104,14 +104,14 @@ export async function benchmarkPallet(opts: PalletOptions, argv: readonly string
   // Each external repeat runs the whole selection, so that a benchmark's samples come from the
   // whole run: this host's speed drifts for minutes, and one benchmark run in one slow minute
   // came out twice another's.
-  const collected: (BenchmarkResult | undefined)[] = plan.map(() => undefined);
+  const collected: BenchmarkResult[] = [];
   const started = Date.now();
   let done = 0;
   try {
     for (let round = 1; round <= opts.externalRepeat; round++) {
       plan.forEach(({ entry, name, run }, i) => {
         const result = runner.run(entry, name, run, () => bar.update(++done));
-        const before = collected[i];
+        const before: BenchmarkResult | undefined = collected[i];
         collected[i] = before ? { ...before, samples: [...before.samples, ...result.samples] } : result;
         const which = opts.externalRepeat > 1 ? ` (external repeat ${round}/${opts.externalRepeat})` : '';
         bar.update(done, `${entry.pallet.name}.${name} done${which}`);
@@ -121,10 +121,9 @@ export async function benchmarkPallet(opts: PalletOptions, argv: readonly string
   } finally {
     bar.stop();
   }
-  const results = plan.map(({ entry, name }, i) => {
-    const result = collected[i] as BenchmarkResult;
-    return { entry, weights: { result, analysis: analyse(result), ranges: entry.benchmarks[name].components ?? {} } };
-  });
+  const results = plan.map(({ entry, name }, i) => ({
+    entry, weights: { result: collected[i], analysis: analyse(collected[i]), ranges: entry.benchmarks[name].components ?? {} },
+  }));
   for (const { weights: { result, analysis } } of results) for (const line of describe(result, analysis, opts.steps, opts.repeat)) console.log(line);
   console.log(`${results.length} benchmarks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (opts.jsonFile) {
