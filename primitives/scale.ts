@@ -59,10 +59,6 @@ export class ScaleError extends Error {
 const displayName = (info: TypeInfo): string =>
   info.path.join('::') || (info.def.tag === 'primitive' ? info.def.value : info.def.tag);
 
-/** scale-ts reads `bytes.buffer` from offset 0, so a view into a larger buffer must be copied first. */
-const standalone = (bytes: Uint8Array): Uint8Array =>
-  bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-
 function strictDecoder<T>(dec: Decoder<T>, name: () => string): (input: Uint8Array | HexString) => T {
   // scale-ts hands composed decoders its internal byte cursor `i`: check that all input was used.
   const whole = scale.createDecoder((bytes) => {
@@ -76,7 +72,7 @@ function strictDecoder<T>(dec: Decoder<T>, name: () => string): (input: Uint8Arr
   return (input) => {
     if (typeof input === 'string' && !isHex(input)) throw new ScaleError(name(), 'input is not 0x-prefixed hex');
     try {
-      return whole(typeof input === 'string' ? input : standalone(input));
+      return whole(input);
     } catch (error) {
       if (error instanceof ScaleError) throw error;
       const reason = error instanceof RangeError ? 'input too short' : `malformed input (${(error as Error).message})`;
@@ -89,7 +85,7 @@ function strictDecoder<T>(dec: Decoder<T>, name: () => string): (input: Uint8Arr
 export function decodePrefix<T>(type: Type<T>, input: Uint8Array): [T, number] {
   const read = scale.createDecoder((bytes): [T, number] => [type.codec.dec(bytes), (bytes as unknown as { i: number }).i]);
   try {
-    return read(standalone(input));
+    return read(input);
   } catch (error) {
     if (error instanceof ScaleError) throw error;
     throw new ScaleError(displayName(type.info), error instanceof RangeError ? 'input too short' : `malformed input (${(error as Error).message})`);
