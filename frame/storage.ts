@@ -115,19 +115,11 @@ export class StorageAppendableItem<T> extends StorageValueItem<T[], T[]> {
 
 const KEY_CACHE_SIZE = 4096;
 
-/**
- * What identifies a map entry's key parts in its key cache: plain parts (numbers, bigints,
- * strings without a NUL) joined by NULs (a map's key types are fixed, so the parts' text cannot
- * mix a number with a string); undefined (not cached) for structured parts.
- */
-function cacheId(parts: readonly unknown[]): string | undefined {
-  let id = '';
-  for (const part of parts) {
-    if (typeof part === 'string' ? part.includes('\0') : typeof part !== 'number' && typeof part !== 'bigint') return undefined;
-    id += `${part}\0`;
-  }
-  return id;
-}
+/** Key parts a key cache holds keys by: values compared by value (a map's key types are fixed). */
+const isPlain = (part: unknown) => typeof part === 'string' || typeof part === 'number' || typeof part === 'bigint';
+
+/** Cached keys by their first part, then (maps of more than one key) by the next, and so on. */
+type KeyCache = Map<unknown, Uint8Array | KeyCache>;
 
 type HashedKeys<K extends unknown[]> = { [I in keyof K]: readonly [Hasher, Type<K[I]>] };
 type IterOptions = { prefix?: readonly unknown[]; startAfter?: Uint8Array };
@@ -158,7 +150,8 @@ function readKeyParts(reader: KeyReader, rawKey: Uint8Array, from: number): unkn
  */
 export class StorageMapItem<K extends unknown[], V, Q = V | undefined> extends StorageItem<V, Q> {
   private readonly parts: HashedKeys<K>;
-  private readonly keyCache = new Map<string, Uint8Array>();
+  private readonly keyCache: KeyCache = new Map();
+  private cachedKeys = 0;
   /** Indexed by the number of leading key parts fixed; missing where a non-Concat hasher follows. */
   private readonly readers: (KeyReader | undefined)[] = [];
 
@@ -178,13 +171,25 @@ export class StorageMapItem<K extends unknown[], V, Q = V | undefined> extends S
    * nodes and slices many times, and a remembered key array also keeps its hex in the overlay.
    */
   key(...parts: K): Uint8Array {
-    const id = cacheId(parts);
-    if (id === undefined) return this.partialKey(parts);
-    let key = this.keyCache.get(id);
+    // Looked up by the parts themselves: a part's own string (an account id) keeps its hash,
+    // where a text joined from the parts would be a new string to hash on every access.
+    if (!parts.every(isPlain)) return this.partialKey(parts);
+    if (this.cachedKeys >= KEY_CACHE_SIZE) {
+      this.keyCache.clear();
+      this.cachedKeys = 0;
+    }
+    let level = this.keyCache;
+    const last = parts.length - 1;
+    for (let i = 0; i < last; i++) {
+      let next = level.get(parts[i]) as KeyCache | undefined;
+      if (next === undefined) level.set(parts[i], next = new Map());
+      level = next;
+    }
+    let key = level.get(parts[last]) as Uint8Array | undefined;
     if (key === undefined) {
-      if (this.keyCache.size >= KEY_CACHE_SIZE) this.keyCache.clear();
       key = this.partialKey(parts);
-      this.keyCache.set(id, key);
+      level.set(parts[last], key);
+      this.cachedKeys++;
     }
     return key;
   }
