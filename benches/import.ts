@@ -7,6 +7,7 @@
 //      with where the pipeline's time went: the worker's busy time, the main thread's waits);
 //   4. calls applied per CPU-second with their signatures already checked, per call;
 //   5. CPU per signed transfer on import (all threads).
+// Each block set is imported once untimed first (see below).
 // Run: npx tsx benches/import.ts [transfers per block] [transfer blocks] [mixed blocks]
 import { readFileSync } from 'node:fs';
 import { Keyring } from '@polkadot/keyring';
@@ -193,6 +194,10 @@ const mixed = mixedBlocks();
 const nTransfers = signedCount(transfers);
 const nMixed = signedCount(mixed);
 
+// One untimed import of each first: a node imports for hours, and the rows are its steady state,
+// not the JIT compiling the import path (the first import of 3,000 transfers took ~40% longer).
+await importOneCore(transfers);
+await importOneCore(mixed);
 const transfer1 = await besideVerifying(transfers);
 const mixed1 = await besideVerifying(mixed);
 const mixed2 = await importTwoCores(mixed);
