@@ -135,12 +135,7 @@ export class Chain {
     const ahead: Block[] = [];
     const lookAhead = (block: Block) => {
       const between = ahead.map(({ header }) => ({ number: header.number - 1, hash: header.parent_hash }));
-      const { number, parent_hash } = block.header;
-      const signed = this.executive.signedPayloads(new Overlay(this.state), number, parent_hash, block.extrinsics, between);
-      const verdicts = pool.submit(signed.map(({ signature, payload, signer }) => ({
-        kind: signature.type, signature: hexToU8a(signature.value), message: payload, signer: hexToU8a(signer),
-      })));
-      this.executive.noteVerifying(signed.map((entry, i) => ({ ...entry, verdict: () => verdicts.take(i) })));
+      this.checkAhead(pool, block.extrinsics, block.header, between);
       ahead.push(block);
     };
     let importing = false;
@@ -159,6 +154,21 @@ export class Chain {
       throw error;
     }
     while (ahead.length > 0) importFirst();
+  }
+
+  /**
+   * Verification ahead of a block (import's look-ahead, dev_newBlock): submits the signature checks
+   * of `extrinsics`, as block `at` (its number and parent hash, the next block's by default;
+   * `between` as for `signedPayloads`) will make them, to the pool's workers, and each extrinsic's
+   * check asks for its verdict when applied (see `Verdicts.take`).
+   */
+  checkAhead(pool: SignaturePool, extrinsics: readonly Uint8Array[], at: { number: number; parent_hash: Hash } = { number: this.head.number + 1, parent_hash: this.head.hash },
+    between: readonly { number: number; hash: Hash }[] = []): void {
+    const signed = this.executive.signedPayloads(new Overlay(this.state), at.number, at.parent_hash, extrinsics, between);
+    const verdicts = pool.submit(signed.map(({ signature, payload, signer }) => ({
+      kind: signature.type, signature: hexToU8a(signature.value), message: payload, signer: hexToU8a(signer),
+    })));
+    this.executive.noteVerifying(signed.map((entry, i) => ({ ...entry, verdict: () => verdicts.take(i) })));
   }
 
   /** TaggedTransactionQueue_validate_transaction at the head. */

@@ -140,6 +140,39 @@ describe('importing with signatures verified on another core', () => {
   });
 });
 
+describe('the dev node with signature workers', () => {
+  it('builds dev_newBlock\'s transactions with their signatures verified by the workers and itself, each once, and leaves out a bad one as without workers', async () => {
+    const { SignaturePool } = await import('./signature-pool.ts');
+    const { Chain } = await import('./chain.ts');
+    const { Executive } = await import('../frame/executive.ts');
+    const { runtime } = await import('../runtime/runtime.ts');
+    const { verify } = await import('../primitives/crypto.ts');
+    let verifiedByExecutive = 0;
+    const executive = new Executive(runtime, (signature, payload, signer) => {
+      verifiedByExecutive++;
+      return verify(signature, payload, signer);
+    });
+    const signatures = new SignaturePool({ workers: 1 });
+    const node = new DevNode({ spec: loadChainSpec('dev'), sealing: 'manual', chain: new Chain(loadChainSpec('dev'), { executive }), signatures });
+    const refused: string[] = [];
+    node.events.on('refused', (_, reason) => refused.push(reason));
+    try {
+      const given = [0, 1, 2].map((nonce) => sign(node, alice, transfer(10n ** 12n), nonce));
+      const tampered = sign(node, bob, transfer(10n ** 12n), 0);
+      tampered[40] ^= 1;
+      node.seal([...given, tampered]);
+      await signatures.idle();
+      expect(node.chain.read(() => [accountNonce(accountOf(alice)), accountNonce(accountOf(bob))])).toEqual([3, 0]);
+      expect(refused).toEqual(['Transaction has a bad signature']);
+      expect(signatures.stats.verifiedByWorkers + signatures.stats.verifiedHere).toBe(4);
+      expect(verifiedByExecutive).toBe(0);
+    } finally {
+      node.stop();
+      await signatures.close();
+    }
+  });
+});
+
 describe('the dev node with a base path', () => {
   it('continues its chain and its state history after a restart, with its dev_setHead rewinds and dev_setStorage edits', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');

@@ -1,6 +1,6 @@
 // `slicechain --dev`: a DevNode (dev-node.ts) with the JSON-RPC server (and the web app) in front of it.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { availableParallelism, homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import * as System from '../frame/system/index.ts';
@@ -9,6 +9,7 @@ import { consoleLogger, type Logger } from './log.ts';
 import { loadChainSpec, type ChainSpec } from '../genesis/spec.ts';
 import { defaultStateHistory, openChain } from './database.ts';
 import { DevNode, UNDO_IN_MEMORY, type DevNodeOptions, type Sealing } from './dev-node.ts';
+import { SignaturePool } from './signature-pool.ts';
 import { RpcServer, type RpcServerOptions } from './rpc/server.ts';
 import { registerMethods } from './rpc/methods.ts';
 import { registerDev } from './rpc/dev.ts';
@@ -18,8 +19,10 @@ import { staticFiles } from './web-ui.ts';
 
 // ---- running it ------------------------------------------------------------------------------------
 
-export interface StartOptions extends Omit<DevNodeOptions, 'spec' | 'chain'>, Partial<Omit<RpcServerOptions, 'unsafe'>> {
+export interface StartOptions extends Omit<DevNodeOptions, 'spec' | 'chain' | 'signatures'>, Partial<Omit<RpcServerOptions, 'unsafe'>> {
   chain?: string | ChainSpec;
+  /** Signature worker threads (DevNodeOptions.signatures), started on the first signature; none by default (the CLI: a core's worth less than the machine). */
+  signatureWorkers?: number;
   /** Keep the chain in a database there (`<base-path>/chains/<id>/db`), continuing one already there. */
   basePath?: string;
   /** Whether unsafe RPC methods (dev_*, system_dryRun) are served. */
@@ -47,8 +50,9 @@ export async function startNode(opts: StartOptions = {}): Promise<RunningNode> {
     await stored.db.close();
     throw error;
   });
+  const signatures = opts.signatureWorkers ? new SignaturePool({ workers: opts.signatureWorkers }) : undefined;
   const node = new DevNode({
-    ...opts, spec, stateHistory, chain: stored?.chain, history,
+    ...opts, spec, stateHistory, chain: stored?.chain, history, signatures,
     storedHistory: stored && ((number) => stored.db.history(number)), stored: stored && (() => stored.db.flush()),
   });
   if (stored) {
@@ -72,6 +76,7 @@ export async function startNode(opts: StartOptions = {}): Promise<RunningNode> {
     url = await server.listen();
   } catch (error) {
     await stored?.db.close();
+    await signatures?.close();
     throw error;
   }
   node.start();
@@ -80,6 +85,7 @@ export async function startNode(opts: StartOptions = {}): Promise<RunningNode> {
     async close() {
       node.stop();
       await server.close();
+      await signatures?.close();
       await stored?.db.close();
     },
   };
@@ -161,6 +167,7 @@ export function registerNodeCommand(program: Command): void {
         maxBatchLength: flags.rpcDisableBatchRequests ? 0 : flags.rpcMaxBatchRequestLen === undefined ? undefined : count('--rpc-max-batch-request-len', flags.rpcMaxBatchRequestLen),
         maxSubscriptionsPerConnection: count('--rpc-max-subscriptions-per-connection', flags.rpcMaxSubscriptionsPerConnection),
         ui: flags.ui !== false,
+        signatureWorkers: Math.max(1, availableParallelism() - 1),
       }).catch((error: unknown) => {
         if (temporary) rmSync(temporary, { recursive: true, force: true });
         throw error;
