@@ -15,14 +15,14 @@ import { profileWorkloads } from '../node/workloads/profiles.ts';
 
 // ---- the golden values (the one place to update them) ---------------------------------------------
 const GOLDEN = {
-  metadataV14: '0xc01b2603bc5a5ae077c34a7ef500ad53c5c1b738f2b8179faceb342d7e94101e',
-  metadataV15: '0x4c282e0685fab24879b6df46b2eebc1bdd57a922b14cd3dadbae47bab65e5d9a',
+  metadataV14: '0x2136bc40fe8c1f8998c96065ada7627aac12640012c2b0d13ffacc49f2bae75e',
+  metadataV15: '0x5734f39cb3f09df4234e4f5c52dac03da45d1d6753e694585cfb90a44f74bc5c',
   /** blake2_256 over `Pallet.Item=0xprefix` lines, one per storage item, in metadata order. */
   storagePrefixes: '0x5ba69015a82a6728f698d9a249778e8a10b22090964e85251af3981bce2338de',
-  genesis: '0x3618acb6486ad510d6b590cbeda7b17482392ca2f145ecad6f77cbb127e1d909',
+  genesis: '0x5c8238f2ec3b96a29e591862ca26cdc9455cf6a37f03fb2eebf2ce6898be98f8',
   /** blake2_256 over the 200 block hashes, concatenated in order. */
-  blocks: '0x31416c23f5e1c4a22d695c28bc913d10850c62c38602d0db0ec905553c39f62f',
-  head: '0xe62fe17e4cc3c34a956c13024342b672f639344c8f5ab38d1ca7587f125cc681',
+  blocks: '0x57cea48df1480ad3b40bd2cd095c9f0a108fef7998a5d383bcf5a7d70f562bfc',
+  head: '0xc51cb5953c91bb4e2729e68d8bd3859466b6da78b96715b99cb4ebe6fbd3e4e8',
 };
 
 const hashOf = (bytes: Uint8Array): string => u8aToHex(blake2_256(bytes));

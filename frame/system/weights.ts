@@ -2,8 +2,8 @@
 // edit, regenerate (README: "Benchmarks and weights"). Each is the measured execution time
 // (base + slope x component) plus the storage reads and writes at the runtime's database weight.
 // Command: npx slicechain benchmark pallet --pallet '*' --extrinsic '*' --repeat 5 --external-repeat 4 --output .
-// Date: 2026-12-02T11:52:45.782Z, steps: 50, repeat: 5
-// CPU: AMD EPYC, cores: 2, Node v20.20.2
+// Date: 2026-12-02T14:24:09.558Z, steps: 50, repeat: 5
+// CPU: Intel(R) Xeon(R) Processor, cores: 2, Node v20.20.2
 import type { Weight } from '../../primitives/types.ts';
 import { benchmarked } from '../../frame/weights/db.ts';
 
@@ -12,14 +12,17 @@ export const SystemWeights = {
    * Storage: none.
    * Component `b`: [0, 3932160].
    */
-  remark: (_b: number): Weight =>
-    benchmarked(769_603n, 0n, 0n, 0n),
+  remark: (b: number): Weight =>
+    benchmarked(632_093n + 1n * BigInt(b),
+      0n,
+      0n,
+      0n),
   /**
    * Storage: none.
    * Component `b`: [0, 3932160].
    */
   remarkWithEvent: (b: number): Weight =>
-    benchmarked(14_397_000n + 957n * BigInt(b),
+    benchmarked(18_252_386n + 1_180n * BigInt(b),
       0n,
       0n,
       0n),
@@ -27,13 +30,13 @@ export const SystemWeights = {
    * Storage: none.
    */
   setHeapPages: (): Weight =>
-    benchmarked(651_945n, 0n, 0n, 0n),
+    benchmarked(602_223n, 0n, 0n, 0n),
   /**
    * Storage: `Unknown keys` (r:0 w:1000).
    * Component `i`: [0, 1000].
    */
   setStorage: (i: number): Weight =>
-    benchmarked(45_819_742n + 1_686_414n * BigInt(i),
+    benchmarked(373_000n + 1_690_954n * BigInt(i),
       0n,
       0n,
       0n + 1n * BigInt(i)),
@@ -42,7 +45,7 @@ export const SystemWeights = {
    * Component `i`: [0, 1000].
    */
   killStorage: (i: number): Weight =>
-    benchmarked(360_000n + 3_711_935n * BigInt(i),
+    benchmarked(362_000n + 3_029_331n * BigInt(i),
       0n,
       0n,
       0n + 1n * BigInt(i)),
@@ -51,7 +54,7 @@ export const SystemWeights = {
    * Component `p`: [0, 1000].
    */
   killPrefix: (p: number): Weight =>
-    benchmarked(45_670_864n + 7_739_041n * BigInt(p),
+    benchmarked(1_228_000n + 6_214_497n * BigInt(p),
       0n + 32n * BigInt(p),
       0n + 1n * BigInt(p),
       0n + 1n * BigInt(p)),

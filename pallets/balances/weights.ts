@@ -2,8 +2,8 @@
 // edit, regenerate (README: "Benchmarks and weights"). Each is the measured execution time
 // (base + slope x component) plus the storage reads and writes at the runtime's database weight.
 // Command: npx slicechain benchmark pallet --pallet '*' --extrinsic '*' --repeat 5 --external-repeat 4 --output .
-// Date: 2026-12-02T11:52:45.782Z, steps: 50, repeat: 5
-// CPU: AMD EPYC, cores: 2, Node v20.20.2
+// Date: 2026-12-02T14:24:09.558Z, steps: 50, repeat: 5
+// CPU: Intel(R) Xeon(R) Processor, cores: 2, Node v20.20.2
 import type { Weight } from '../../primitives/types.ts';
 import { benchmarked } from '../../frame/weights/db.ts';
 
@@ -12,30 +12,30 @@ export const BalancesWeights = {
    * Storage: `System::Account` (r:2 w:2).
    */
   transferAllowDeath: (): Weight =>
-    benchmarked(47_652_834n, 240n, 2n, 2n),
+    benchmarked(43_890_737n, 240n, 2n, 2n),
   /**
    * Storage: `System::Account` (r:2 w:2).
    */
   forceTransfer: (): Weight =>
-    benchmarked(52_810_895n, 240n, 2n, 2n),
+    benchmarked(44_929_527n, 240n, 2n, 2n),
   /**
    * Storage: `System::Account` (r:2 w:2).
    */
   transferKeepAlive: (): Weight =>
-    benchmarked(39_365_942n, 240n, 2n, 2n),
+    benchmarked(40_110_264n, 240n, 2n, 2n),
   /**
    * Storage: `System::Account` (r:2 w:2).
    */
   transferAll: (): Weight =>
-    benchmarked(44_830_527n, 240n, 2n, 2n),
+    benchmarked(38_809_500n, 240n, 2n, 2n),
   /**
    * Storage: `System::Account` (r:1 w:1).
    */
   forceUnreserve: (): Weight =>
-    benchmarked(23_178_875n, 160n, 1n, 1n),
+    benchmarked(27_451_579n, 160n, 1n, 1n),
   /**
    * Storage: `Balances::TotalIssuance` (r:1 w:1), `System::Account` (r:1 w:1).
    */
   forceSetBalance: (): Weight =>
-    benchmarked(160_639_889n, 128n, 2n, 2n),
+    benchmarked(29_597_422n, 128n, 2n, 2n),
 };

@@ -2,8 +2,8 @@
 // edit, regenerate (README: "Benchmarks and weights"). Each is the measured execution time
 // (base + slope x component) plus the storage reads and writes at the runtime's database weight.
 // Command: npx slicechain benchmark pallet --pallet '*' --extrinsic '*' --repeat 5 --external-repeat 4 --output .
-// Date: 2026-12-02T11:52:45.782Z, steps: 50, repeat: 5
-// CPU: AMD EPYC, cores: 2, Node v20.20.2
+// Date: 2026-12-02T14:24:09.558Z, steps: 50, repeat: 5
+// CPU: Intel(R) Xeon(R) Processor, cores: 2, Node v20.20.2
 import type { Weight } from '../../primitives/types.ts';
 import { benchmarked } from '../../frame/weights/db.ts';
 
@@ -12,5 +12,5 @@ export const OracleWeights = {
    * Storage: `Oracle::Price` (r:0 w:1).
    */
   setPrice: (): Weight =>
-    benchmarked(13_165_000n, 0n, 0n, 1n),
+    benchmarked(15_558_389n, 0n, 0n, 1n),
 };

@@ -2,8 +2,8 @@
 // edit, regenerate (README: "Benchmarks and weights"). Each is the measured execution time
 // (base + slope x component) plus the storage reads and writes at the runtime's database weight.
 // Command: npx slicechain benchmark pallet --pallet '*' --extrinsic '*' --repeat 5 --external-repeat 4 --output .
-// Date: 2026-12-02T11:52:45.782Z, steps: 50, repeat: 5
-// CPU: AMD EPYC, cores: 2, Node v20.20.2
+// Date: 2026-12-02T14:24:09.558Z, steps: 50, repeat: 5
+// CPU: Intel(R) Xeon(R) Processor, cores: 2, Node v20.20.2
 import type { Weight } from '../../primitives/types.ts';
 import { benchmarked } from '../../frame/weights/db.ts';
 
@@ -12,43 +12,43 @@ export const ServicesWeights = {
    * Storage: `Services::OperatorKeys` (r:1 w:1), `Services::Operators` (r:1 w:1), `Services::PriceLimits` (r:1 w:0).
    */
   register: (): Weight =>
-    benchmarked(108_383_942n, 273n, 3n, 2n),
+    benchmarked(108_410_053n, 273n, 3n, 2n),
   /**
    * Storage: `Services::OperatorKeys` (r:0 w:1), `Services::OperatorRequests` (r:1 w:0), `Services::Operators` (r:1 w:1), `Services::OperatorServices` (r:1 w:0), `Services::PendingPriceChanges` (r:1 w:1), `Services::PriceChangeAgenda` (r:1 w:1).
    */
   unregister: (): Weight =>
-    benchmarked(49_574_834n, 515n, 5n, 4n),
+    benchmarked(46_210_053n, 515n, 5n, 4n),
   /**
    * Storage: `Services::Operators` (r:1 w:1).
    */
   updateApprovalPreference: (): Weight =>
-    benchmarked(26_185_500n, 154n, 1n, 1n),
+    benchmarked(25_305_706n, 154n, 1n, 1n),
   /**
    * Storage: `Services::MaxPriceIncrease` (r:1 w:0), `Services::MinNoticeBlocks` (r:1 w:0), `Services::Operators` (r:1 w:0), `Services::PendingPriceChanges` (r:1 w:1), `Services::PriceChangeAgenda` (r:2 w:2), `Services::PriceLimits` (r:1 w:0).
    */
   updatePriceTargets: (): Weight =>
-    benchmarked(68_379_527n, 583n, 7n, 3n),
+    benchmarked(68_744_612n, 583n, 7n, 3n),
   /**
    * Storage: `Services::PriceLimits` (r:0 w:1).
    */
   setPriceLimits: (): Weight =>
-    benchmarked(20_916_236n, 0n, 0n, 1n),
+    benchmarked(21_878_177n, 0n, 0n, 1n),
   /**
    * Storage: `Services::MinNoticeBlocks` (r:0 w:1).
    */
   setNoticePeriod: (): Weight =>
-    benchmarked(14_169_125n, 0n, 0n, 1n),
+    benchmarked(13_928_589n, 0n, 0n, 1n),
   /**
    * Storage: `Services::MaxPriceIncrease` (r:0 w:1).
    */
   setMaxIncrease: (): Weight =>
-    benchmarked(16_368_211n, 0n, 0n, 1n),
+    benchmarked(13_718_750n, 0n, 0n, 1n),
   /**
    * Storage: `Balances::Reserves` (r:1 w:1), `Services::NextRequestId` (r:1 w:1), `Services::NextServiceId` (r:1 w:1), `Services::Operators` (r:8 w:0), `Services::OperatorServices` (r:8 w:8), `Services::PriceLimits` (r:1 w:0), `Services::Services` (r:0 w:1), `System::Account` (r:1 w:1).
    * Component `o`: [1, 8].
    */
   request: (o: number): Weight =>
-    benchmarked(144_883_192n + 27_699_962n * BigInt(o),
+    benchmarked(89_260_123n + 19_285_597n * BigInt(o),
       416n + 234n * BigInt(o),
       5n + 2n * BigInt(o),
       5n + 1n * BigInt(o)),
@@ -56,34 +56,34 @@ export const ServicesWeights = {
    * Storage: `Services::NextServiceId` (r:1 w:1), `Services::OperatorRequests` (r:8 w:8), `Services::OperatorServices` (r:8 w:8), `Services::ServiceRequests` (r:1 w:1), `Services::Services` (r:0 w:1).
    */
   approve: (): Weight =>
-    benchmarked(186_123_834n, 2_083n, 18n, 19n),
+    benchmarked(175_276_750n, 2_083n, 18n, 19n),
   /**
    * Storage: `Balances::Reserves` (r:1 w:1), `Services::OperatorRequests` (r:8 w:8), `Services::ServiceRequests` (r:1 w:1), `System::Account` (r:1 w:1).
    */
   reject: (): Weight =>
-    benchmarked(175_060_850n, 1_676n, 11n, 11n),
+    benchmarked(134_526_834n, 1_676n, 11n, 11n),
   /**
    * Storage: `Balances::Reserves` (r:1 w:1), `Services::OperatorRequests` (r:8 w:8), `Services::ServiceRequests` (r:1 w:1), `System::Account` (r:1 w:1).
    */
   cancelRequest: (): Weight =>
-    benchmarked(177_463_200n, 1_676n, 11n, 11n),
+    benchmarked(140_866_737n, 1_676n, 11n, 11n),
   /**
    * Storage: `Balances::Reserves` (r:1 w:1), `Oracle::Price` (r:1 w:0), `Services::OperatorServices` (r:8 w:8), `Services::Services` (r:1 w:1), `System::Account` (r:9 w:9).
    */
   terminate: (): Weight =>
-    benchmarked(367_782_942n, 2_812n, 20n, 19n),
+    benchmarked(331_429_723n, 2_812n, 20n, 19n),
   /**
    * Storage: `Balances::Reserves` (r:1 w:1), `Oracle::Price` (r:1 w:0), `Services::Services` (r:1 w:1), `System::Account` (r:9 w:9).
    */
   topUp: (): Weight =>
-    benchmarked(315_659_050n, 2_100n, 12n, 11n),
+    benchmarked(277_648_400n, 2_100n, 12n, 11n),
   /**
    * Storage: `Services::AgendaIncompleteSince` (r:1 w:1), `Services::Operators` (r:32 w:32), `Services::PendingPriceChanges` (r:32 w:32), `Services::PriceChangeAgenda` (r:33 w:1).
    * Component `v`: [1, 33].
    * Component `c`: [0, 32].
    */
   onInitialize: (v: number, c: number): Weight =>
-    benchmarked(17_424_322n + 5_825_246n * BigInt(v) + 26_169_704n * BigInt(c),
+    benchmarked(102_869_756n + 1_402_729n * BigInt(v) + 27_746_253n * BigInt(c),
       37n + 45n * BigInt(v) + 311n * BigInt(c),
       1n + 1n * BigInt(v) + 2n * BigInt(c),
       2n + 1n * BigInt(v) + 3n * BigInt(c)),
@@ -92,7 +92,7 @@ export const ServicesWeights = {
    * Component `s`: [0, 16].
    */
   onIdle: (s: number): Weight =>
-    benchmarked(3_416_000n + 437_122_144n * BigInt(s),
+    benchmarked(145_069_789n + 377_063_290n * BigInt(s),
       272n + 2_513n * BigInt(s),
       4n + 18n * BigInt(s),
       2n + 18n * BigInt(s)),

@@ -2,8 +2,8 @@
 // edit, regenerate (README: "Benchmarks and weights"). Each is the measured execution time
 // (base + slope x component) plus the storage reads and writes at the runtime's database weight.
 // Command: npx slicechain benchmark pallet --pallet '*' --extrinsic '*' --repeat 5 --external-repeat 4 --output .
-// Date: 2026-12-02T11:52:45.782Z, steps: 50, repeat: 5
-// CPU: AMD EPYC, cores: 2, Node v20.20.2
+// Date: 2026-12-02T14:24:09.558Z, steps: 50, repeat: 5
+// CPU: Intel(R) Xeon(R) Processor, cores: 2, Node v20.20.2
 import type { Weight } from '../../primitives/types.ts';
 import { benchmarked } from '../../frame/weights/db.ts';
 
@@ -13,7 +13,7 @@ export const SliceMarketplaceWeights = {
    * Component `s`: [0, 256].
    */
   registerNode: (s: number): Weight =>
-    benchmarked(93_504_402n + 4_468_040n * BigInt(s),
+    benchmarked(56_805_428n + 3_492_195n * BigInt(s),
       324n,
       4n,
       5n + 1n * BigInt(s)),
@@ -22,7 +22,7 @@ export const SliceMarketplaceWeights = {
    * Component `s`: [0, 256].
    */
   registerGridNode: (s: number): Weight =>
-    benchmarked(86_354_335n + 3_381_261n * BigInt(s),
+    benchmarked(56_409_000n + 3_460_659n * BigInt(s),
       368n,
       5n,
       5n + 1n * BigInt(s)),
@@ -30,34 +30,34 @@ export const SliceMarketplaceWeights = {
    * Storage: `SliceMarketplace::Nodes` (r:1 w:1), `SliceMarketplace::Slices` (r:0 w:256).
    */
   updateCapacity: (): Weight =>
-    benchmarked(1_155_186_778n, 147n, 1n, 257n),
+    benchmarked(809_171_945n, 147n, 1n, 257n),
   /**
    * Storage: `SliceMarketplace::Nodes` (r:1 w:1), `SliceMarketplace::PriceBand` (r:1 w:0).
    */
   setSlicePrice: (): Weight =>
-    benchmarked(42_453_945n, 195n, 2n, 1n),
+    benchmarked(84_907_377n, 195n, 2n, 1n),
   /**
    * Storage: `SliceMarketplace::PriceBand` (r:0 w:1).
    */
   setPriceBand: (): Weight =>
-    benchmarked(20_424_700n, 0n, 0n, 1n),
+    benchmarked(16_060_800n, 0n, 0n, 1n),
   /**
    * Storage: `SliceMarketplace::Nodes` (r:1 w:1).
    */
   lockPrice: (): Weight =>
-    benchmarked(39_597_648n, 147n, 1n, 1n),
+    benchmarked(32_554_685n, 147n, 1n, 1n),
   /**
    * Storage: `SliceMarketplace::Nodes` (r:1 w:1).
    */
   unlockPrice: (): Weight =>
-    benchmarked(34_156_177n, 147n, 1n, 1n),
+    benchmarked(31_465_750n, 147n, 1n, 1n),
   /**
    * Storage: `Balances::Reserves` (r:1 w:1), `SliceMarketplace::Agenda` (r:0 w:32), `SliceMarketplace::Farmers` (r:1 w:1), `SliceMarketplace::NodeRentals` (r:32 w:32), `SliceMarketplace::Nodes` (r:1 w:1), `SliceMarketplace::Rentals` (r:32 w:32), `SliceMarketplace::RenterRentals` (r:0 w:32), `SliceMarketplace::Renters` (r:1 w:1), `SliceMarketplace::Slices` (r:256 w:256), `System::Account` (r:2 w:2).
    * Component `e`: [0, 32].
    * Component `n`: [32, 256].
    */
   setNodeStatus: (e: number, n: number): Weight =>
-    benchmarked(357_427_918n + 65_631_126n * BigInt(e) + 13_648_307n * BigInt(n),
+    benchmarked(0n + 63_543_017n * BigInt(e) + 13_885_424n * BigInt(n),
       683n + 212n * BigInt(e) + 57n * BigInt(n),
       6n + 3n * BigInt(e) + 1n * BigInt(n),
       6n + 5n * BigInt(e) + 1n * BigInt(n)),
@@ -65,18 +65,18 @@ export const SliceMarketplaceWeights = {
    * Storage: `SliceMarketplace::FarmerNodes` (r:0 w:1), `SliceMarketplace::Farmers` (r:1 w:1), `SliceMarketplace::Nodes` (r:1 w:1), `SliceMarketplace::Slices` (r:256 w:256), `System::Account` (r:1 w:1).
    */
   removeNode: (): Weight =>
-    benchmarked(2_507_248_500n, 14_743n, 259n, 260n),
+    benchmarked(1_916_938_912n, 14_743n, 259n, 260n),
   /**
    * Storage: `Balances::Reserves` (r:1 w:1), `Oracle::Price` (r:1 w:0), `SliceMarketplace::Agenda` (r:0 w:1), `SliceMarketplace::BlocksPerMonth` (r:1 w:0), `SliceMarketplace::NextRentalId` (r:1 w:1), `SliceMarketplace::NodeRentals` (r:0 w:1), `SliceMarketplace::Nodes` (r:1 w:1), `SliceMarketplace::Rentals` (r:0 w:1), `SliceMarketplace::RenterRentals` (r:0 w:1), `SliceMarketplace::Renters` (r:1 w:1), `SliceMarketplace::Slices` (r:1 w:1), `System::Account` (r:1 w:1).
    */
   rentSlice: (): Weight =>
-    benchmarked(123_827_800n, 632n, 8n, 10n),
+    benchmarked(102_750_500n, 632n, 8n, 10n),
   /**
    * Storage: `Balances::Reserves` (r:1 w:1), `Oracle::Price` (r:1 w:0), `SliceMarketplace::Agenda` (r:0 w:1), `SliceMarketplace::BlocksPerMonth` (r:1 w:0), `SliceMarketplace::NextRentalId` (r:1 w:1), `SliceMarketplace::NodeRentals` (r:0 w:1), `SliceMarketplace::Nodes` (r:1 w:1), `SliceMarketplace::Rentals` (r:0 w:1), `SliceMarketplace::RenterRentals` (r:0 w:1), `SliceMarketplace::Renters` (r:1 w:1), `SliceMarketplace::Slices` (r:256 w:64), `System::Account` (r:1 w:1).
    * Component `c`: [1, 64].
    */
   rentSlices: (c: number): Weight =>
-    benchmarked(2_442_526_110n + 7_858_287n * BigInt(c),
+    benchmarked(2_533_320_816n + 3_133_844n * BigInt(c),
       15_167n,
       263n,
       9n + 1n * BigInt(c)),
@@ -85,7 +85,7 @@ export const SliceMarketplaceWeights = {
    * Component `s`: [1, 64].
    */
   cancelRental: (s: number): Weight =>
-    benchmarked(161_836_824n + 6_154_558n * BigInt(s),
+    benchmarked(152_274_079n + 4_972_989n * BigInt(s),
       917n + 5n * BigInt(s),
       7n,
       10n + 1n * BigInt(s)),
@@ -94,7 +94,7 @@ export const SliceMarketplaceWeights = {
    * Component `r`: [0, 256].
    */
   collectIncome: (r: number): Weight =>
-    benchmarked(473_499_104n + 45_149_052n * BigInt(r),
+    benchmarked(227_275_044n + 34_126_848n * BigInt(r),
       638n + 212n * BigInt(r),
       5n + 3n * BigInt(r),
       4n + 2n * BigInt(r)),
@@ -105,7 +105,7 @@ export const SliceMarketplaceWeights = {
    * Component `k`: [1, 8].
    */
   onInitialize: (a: number, e: number, k: number): Weight =>
-    benchmarked(0n + 94_498_422n * BigInt(e) + 161_376_892n * BigInt(k),
+    benchmarked(0n + 5_067_423n * BigInt(a) + 75_604_578n * BigInt(e) + 139_827_217n * BigInt(k),
       0n + 240n * BigInt(e) + 128n * BigInt(k),
       5n + 3n * BigInt(e),
       0n + 1n * BigInt(a) + 13n * BigInt(e) + 32n * BigInt(k)),

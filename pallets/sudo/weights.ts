@@ -2,8 +2,8 @@
 // edit, regenerate (README: "Benchmarks and weights"). Each is the measured execution time
 // (base + slope x component) plus the storage reads and writes at the runtime's database weight.
 // Command: npx slicechain benchmark pallet --pallet '*' --extrinsic '*' --repeat 5 --external-repeat 4 --output .
-// Date: 2026-12-02T11:52:45.782Z, steps: 50, repeat: 5
-// CPU: AMD EPYC, cores: 2, Node v20.20.2
+// Date: 2026-12-02T14:24:09.558Z, steps: 50, repeat: 5
+// CPU: Intel(R) Xeon(R) Processor, cores: 2, Node v20.20.2
 import type { Weight } from '../../primitives/types.ts';
 import { benchmarked } from '../../frame/weights/db.ts';
 
@@ -12,25 +12,25 @@ export const SudoWeights = {
    * Storage: `Sudo::Key` (r:1 w:0).
    */
   sudo: (): Weight =>
-    benchmarked(17_055_158n, 64n, 1n, 0n),
+    benchmarked(189_629_563n, 64n, 1n, 0n),
   /**
    * Storage: `Sudo::Key` (r:1 w:0).
    */
   sudoUncheckedWeight: (): Weight =>
-    benchmarked(16_285_945n, 64n, 1n, 0n),
+    benchmarked(17_825_778n, 64n, 1n, 0n),
   /**
    * Storage: `Sudo::Key` (r:1 w:1).
    */
   setKey: (): Weight =>
-    benchmarked(18_551_938n, 64n, 1n, 1n),
+    benchmarked(20_775_278n, 64n, 1n, 1n),
   /**
    * Storage: `Sudo::Key` (r:1 w:0).
    */
   sudoAs: (): Weight =>
-    benchmarked(14_958_723n, 64n, 1n, 0n),
+    benchmarked(18_233_471n, 64n, 1n, 0n),
   /**
    * Storage: `Sudo::Key` (r:1 w:1).
    */
   removeKey: (): Weight =>
-    benchmarked(14_976_945n, 64n, 1n, 1n),
+    benchmarked(17_354_445n, 64n, 1n, 1n),
 };

@@ -2,8 +2,8 @@
 // edit, regenerate (README: "Benchmarks and weights"). Each is the measured execution time
 // (base + slope x component) plus the storage reads and writes at the runtime's database weight.
 // Command: npx slicechain benchmark pallet --pallet '*' --extrinsic '*' --repeat 5 --external-repeat 4 --output .
-// Date: 2026-12-02T11:52:45.782Z, steps: 50, repeat: 5
-// CPU: AMD EPYC, cores: 2, Node v20.20.2
+// Date: 2026-12-02T14:24:09.558Z, steps: 50, repeat: 5
+// CPU: Intel(R) Xeon(R) Processor, cores: 2, Node v20.20.2
 import type { Weight } from '../../primitives/types.ts';
 import { benchmarked } from '../../frame/weights/db.ts';
 
@@ -12,10 +12,10 @@ export const TimestampWeights = {
    * Storage: `Timestamp::DidUpdate` (r:1 w:1), `Timestamp::Now` (r:1 w:1).
    */
   set: (): Weight =>
-    benchmarked(6_716_250n, 72n, 2n, 2n),
+    benchmarked(6_653_100n, 72n, 2n, 2n),
   /**
    * Storage: `Timestamp::DidUpdate` (r:1 w:1).
    */
   onFinalize: (): Weight =>
-    benchmarked(3_219_737n, 33n, 1n, 1n),
+    benchmarked(3_370_474n, 33n, 1n, 1n),
 };

@@ -4,27 +4,27 @@
 // A signed extrinsic pays the base plus its own scheme's signature check: ecdsa costs about ten
 // times sr25519, and charging every signer the worst scheme would overprice most transactions.
 // Command: npx slicechain benchmark overhead --metric p95
-// Date: 2026-12-02T10:37:41.918Z
-// CPU: AMD EPYC, cores: 2, Node v20.20.2
+// Date: 2026-12-02T14:24:06.803Z
+// CPU: Intel(R) Xeon(R) Processor, cores: 2, Node v20.20.2
 // Each weight is the p95 of its samples, multiplied by 1 and 0 ns added (--metric, --mul, --add).
 // Statistics (execution time):
-//   block execution: min 695.61 us, max 5817.27 us, mean 1298.62 us, median 1167.73 us, p75 1358.90 us, p95 1666.39 us, p99 5817.27 us
-//   extrinsic base: min 75.20 us, max 261.36 us, mean 105.38 us, median 96.79 us, p75 110.84 us, p95 155.31 us, p99 261.36 us
-//   Sr25519 signature check: min 82.89 us, max 432.55 us, mean 175.82 us, median 160.44 us, p75 173.94 us, p95 255.19 us, p99 432.55 us
-//   Ed25519 signature check: min 33.68 us, max 390.76 us, mean 94.91 us, median 70.40 us, p75 93.82 us, p95 210.30 us, p99 390.76 us
-//   Ecdsa signature check: min 1377.49 us, max 2581.69 us, mean 1612.71 us, median 1499.23 us, p75 1547.32 us, p95 2447.78 us, p99 2581.69 us
-//   extrinsic bytes, per KiB: min 5.26 us, max 25.59 us, mean 12.81 us, median 12.04 us, p75 16.24 us, p95 23.44 us, p99 25.59 us
+//   block execution: min 610.29 us, max 2968.44 us, mean 787.36 us, median 727.01 us, p75 768.69 us, p95 918.91 us, p99 2968.44 us
+//   extrinsic base: min 74.00 us, max 200.48 us, mean 89.36 us, median 82.79 us, p75 87.97 us, p95 150.06 us, p99 200.48 us
+//   Sr25519 signature check: min 35.84 us, max 448.31 us, mean 153.88 us, median 150.35 us, p75 159.76 us, p95 178.71 us, p99 448.31 us
+//   Ed25519 signature check: min 68.99 us, max 336.89 us, mean 115.04 us, median 98.66 us, p75 147.71 us, p95 162.45 us, p99 336.89 us
+//   Ecdsa signature check: min 1302.47 us, max 1702.88 us, mean 1414.46 us, median 1401.10 us, p75 1435.07 us, p95 1484.20 us, p99 1702.88 us
+//   extrinsic bytes, per KiB: min 5.56 us, max 8.62 us, mean 6.23 us, median 6.06 us, p75 6.25 us, p95 7.70 us, p99 8.62 us
 import type { Weight } from '../../primitives/types.ts';
 
 /** An empty block: initialize, the timestamp inherent, finalize, state root, and writing it. */
-export const BLOCK_EXECUTION_WEIGHT: Weight = { ref_time: 1_666_394_000n, proof_size: 0n };
+export const BLOCK_EXECUTION_WEIGHT: Weight = { ref_time: 918_915_000n, proof_size: 0n };
 /** A no-op extrinsic through validation and application, its signature check aside. */
-export const EXTRINSIC_BASE_WEIGHT: Weight = { ref_time: 155_312_381n, proof_size: 0n };
+export const EXTRINSIC_BASE_WEIGHT: Weight = { ref_time: 150_064_280n, proof_size: 0n };
 /** Verifying one signature, by scheme: added to each signed extrinsic's weight. */
 export const SIGNATURE_CHECK_WEIGHTS: Readonly<Record<'Sr25519' | 'Ed25519' | 'Ecdsa', Weight>> = {
-  Sr25519: { ref_time: 255_193_621n, proof_size: 0n },
-  Ed25519: { ref_time: 210_296_160n, proof_size: 0n },
-  Ecdsa: { ref_time: 2_447_778_281n, proof_size: 0n },
+  Sr25519: { ref_time: 178_714_441n, proof_size: 0n },
+  Ed25519: { ref_time: 162_452_471n, proof_size: 0n },
+  Ecdsa: { ref_time: 1_484_196_640n, proof_size: 0n },
 };
 /** Each byte of an extrinsic (decoded, hashed for its signature and the extrinsics root): added to its weight. */
-export const EXTRINSIC_BYTE_WEIGHT: Weight = { ref_time: 22_892n, proof_size: 0n };
+export const EXTRINSIC_BYTE_WEIGHT: Weight = { ref_time: 7_517n, proof_size: 0n };
