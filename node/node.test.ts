@@ -17,6 +17,19 @@ function sign(node: DevNode, pair: SigningPair, call: RuntimeCallValue, nonce: n
   return signExtrinsic(node.chain.runtime, pair, call, { nonce, tip, genesisHash: node.chain.genesisHash, specVersion, transactionVersion });
 }
 
+/** Executives that count, in `counted`, the signatures they verify themselves (those no worker verified ahead). */
+async function countingExecutives() {
+  const { Executive } = await import('../frame/executive.ts');
+  const { runtime } = await import('../runtime/runtime.ts');
+  const { verify } = await import('../primitives/crypto.ts');
+  const counted = { verified: 0 };
+  const counting = () => new Executive(runtime, (signature, payload, signer) => {
+    counted.verified++;
+    return verify(signature, payload, signer);
+  });
+  return { counted, counting };
+}
+
 /** Lets scheduled sealing (setImmediate) run. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
@@ -98,9 +111,7 @@ describe('importing with signatures verified on another core', () => {
     const { SignaturePool } = await import('./signature-pool.ts');
     const { Chain } = await import('./chain.ts');
     const { BlockRejected } = await import('../frame/block.ts');
-    const { Executive } = await import('../frame/executive.ts');
-    const { runtime } = await import('../runtime/runtime.ts');
-    const { verify } = await import('../primitives/crypto.ts');
+    const { counted, counting } = await countingExecutives();
     const author = new TestChain();
     const { alice: a, bob: b, charlie, dave } = author.accounts;
     for (let n = 0; n < 7; n++) {
@@ -113,11 +124,6 @@ describe('importing with signatures verified on another core', () => {
     const blocks = author.blocks();
     const signed = blocks.reduce((n, block) => n + block.extrinsics.length - 1, 0); // one timestamp inherent each
     // The executive verifies only the signatures whose payload the look-ahead did not foresee.
-    let verifiedByExecutive = 0;
-    const counting = () => new Executive(runtime, (signature, payload, signer) => {
-      verifiedByExecutive++;
-      return verify(signature, payload, signer);
-    });
     const pool = new SignaturePool({ workers: 1 });
     try {
       const replica = new Chain(loadChainSpec('dev'), { executive: counting() });
@@ -125,7 +131,7 @@ describe('importing with signatures verified on another core', () => {
       await pool.idle();
       expect(replica.head).toEqual(author.head);
       expect(signed).toBe(7 * 4);
-      expect(verifiedByExecutive).toBe(0);
+      expect(counted.verified).toBe(0);
       expect(pool.stats.verifiedByWorkers + pool.stats.verifiedHere).toBe(signed);
 
       const tampered = Uint8Array.from(blocks[4].extrinsics[2]);
@@ -144,16 +150,9 @@ describe('the dev node with signature workers', () => {
   it('builds dev_newBlock\'s transactions with their signatures verified by the workers and itself, each once, and leaves out a bad one as without workers', async () => {
     const { SignaturePool } = await import('./signature-pool.ts');
     const { Chain } = await import('./chain.ts');
-    const { Executive } = await import('../frame/executive.ts');
-    const { runtime } = await import('../runtime/runtime.ts');
-    const { verify } = await import('../primitives/crypto.ts');
-    let verifiedByExecutive = 0;
-    const executive = new Executive(runtime, (signature, payload, signer) => {
-      verifiedByExecutive++;
-      return verify(signature, payload, signer);
-    });
+    const { counted, counting } = await countingExecutives();
     const signatures = new SignaturePool({ workers: 1 });
-    const node = new DevNode({ spec: loadChainSpec('dev'), sealing: 'manual', chain: new Chain(loadChainSpec('dev'), { executive }), signatures });
+    const node = new DevNode({ spec: loadChainSpec('dev'), sealing: 'manual', chain: new Chain(loadChainSpec('dev'), { executive: counting() }), signatures });
     const refused: string[] = [];
     node.events.on('refused', (_, reason) => refused.push(reason));
     try {
@@ -165,7 +164,7 @@ describe('the dev node with signature workers', () => {
       expect(node.chain.read(() => [accountNonce(accountOf(alice)), accountNonce(accountOf(bob))])).toEqual([3, 0]);
       expect(refused).toEqual(['Transaction has a bad signature']);
       expect(signatures.stats.verifiedByWorkers + signatures.stats.verifiedHere).toBe(4);
-      expect(verifiedByExecutive).toBe(0);
+      expect(counted.verified).toBe(0);
     } finally {
       node.stop();
       await signatures.close();
