@@ -6,14 +6,13 @@
 import { u8aToString } from '@polkadot/util';
 import { encodeAddress } from '@polkadot/util-crypto';
 import type { AccountId } from '../../primitives/types.ts';
-import { BlockWeight, EVENTS_KEY } from '../../frame/system/index.ts';
+import { BlockWeight } from '../../frame/system/index.ts';
 import { quote } from '../../pallets/services/runtime-api.ts';
 import { Operators } from '../../pallets/services/storage.ts';
 import type { PriceTargets, Resources } from '../../pallets/services/types.ts';
 import { rentedSlices, slicesIn } from '../../pallets/slice-marketplace/billing.ts';
 import { Nodes } from '../../pallets/slice-marketplace/storage.ts';
 import type { BuiltBlock } from '../../frame/block.ts';
-import { storage } from '../../frame/externalities.ts';
 import { LIMITS, SS58_PREFIX } from '../../runtime/runtime.ts';
 import type { Chain } from '../chain.ts';
 import { DEV_ACCOUNTS, deterministicPair } from '../keys.ts';
@@ -137,9 +136,7 @@ export class FigureCollector {
     };
     let fees = 0n;
     this.chain.read(() => {
-      const raw = storage().get(EVENTS_KEY);
-      const events = raw ? runtime.EventRecords.dec(raw) : [];
-      for (const { phase, event } of events) {
+      for (const { phase, event } of runtime.events()) {
         const at = phase.type === 'ApplyExtrinsic' ? (phase.value as number) : undefined;
         const call = at === undefined ? undefined : calls[at];
         const signed = call?.signature !== undefined;
