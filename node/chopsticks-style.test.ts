@@ -52,7 +52,8 @@ function submitReady(tx: SubmittableExtrinsic<'promise'>, signer: KeyringPair, n
 }
 
 beforeAll(async () => {
-  running = await startNode({ port: 0, sealing: 'instant', unsafe: true });
+  // With a signature worker, as `slicechain --dev` runs: dev_newBlock's transactions are verified on it.
+  running = await startNode({ port: 0, sealing: 'instant', unsafe: true, signatureWorkers: 1 });
   provider = new WsProvider(running.url);
   api = await ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true, rpc: PAYMENT_QUERY_INFO_V2 });
 }, 60_000);
@@ -156,6 +157,9 @@ describe('a chopsticks-style suite against the dev node', () => {
       await dev('dev_newBlock', { transactions: [(await api.tx.system.remark('0x07').signAsync(alice)).toHex()] });
       expect(lines).toHaveLength(1);
       await expect(dev('dev_setRuntimeLogLevel', 9)).rejects.toThrow(/runtime log level/);
+      // The three blocks' transactions were verified ahead, by the worker or by the thread building the block.
+      const { verifiedByWorkers, verifiedHere } = running.node.signatures!.stats;
+      expect(verifiedByWorkers + verifiedHere).toBe(3);
     } finally {
       running.node.events.off('runtimeLog', onLog);
     }
