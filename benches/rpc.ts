@@ -1,13 +1,16 @@
 // Dev node benchmark over JSON-RPC, with instant sealing:
 //  1. submitAndWatch round trip through @polkadot/api: sign, submit, until InBlock (p50, p99);
 //  2. sustained transactions per second from 4 concurrent @polkadot/api clients, each its own
-//     dev account, each keeping a window of transactions in flight.
+//     dev account, each keeping a window of transactions in flight;
+//  3. dev_newBlock with 450 signed remarks, on a node without a signature worker and on one with
+//     the CLI's (their signatures verified by it while the block is built), median of 5 blocks.
 //
 //   npx tsx benches/rpc.ts [roundTrips=200] [perClient=250] [inFlight=32]
 import '@polkadot/api-augment';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
+import { availableParallelism } from 'node:os';
 import { initCrypto } from '../primitives/crypto.ts';
 import { startNode } from '../node/node.ts';
 
@@ -77,3 +80,26 @@ function untilInBlock(api: ApiPromise, signer: KeyringPair, nonce: number): Prom
 }
 
 await running.close();
+
+// ---- 3. dev_newBlock with transactions -------------------------------------------------------------
+for (const signatureWorkers of [0, Math.max(1, availableParallelism() - 1)]) {
+  const node = await startNode({ port: 0, sealing: 'manual', unsafe: true, signatureWorkers });
+  const api = await ApiPromise.create({ provider: new WsProvider(node.url), noInitWarn: true });
+  const times: number[] = [];
+  const nonces = accounts.map(() => 0);
+  for (let block = 0; block < 5; block++) {
+    const transactions = await Promise.all(Array.from({ length: 450 }, async (_, i) => {
+      const a = i % accounts.length;
+      return (await api.tx.system.remark('0x00').signAsync(accounts[a], { nonce: nonces[a]++, era: 0 })).toHex();
+    }));
+    const start = performance.now();
+    await api.rpc('dev_newBlock' as never, { transactions } as never);
+    times.push(performance.now() - start);
+    const included = node.node.chain.blockAt(node.node.head.number)?.extrinsics.length;
+    if (included !== 451) throw new Error(`the block holds ${included} extrinsics, not the 450 remarks and the timestamp`);
+  }
+  times.sort((a, b) => a - b);
+  console.log(`dev_newBlock with 450 signed remarks, ${signatureWorkers} signature worker(s): ${percentile(times, 50).toFixed(1)} ms (median of 5; ${node.node.head.number} blocks)`);
+  await api.disconnect();
+  await node.close();
+}
