@@ -10,9 +10,9 @@ import '@polkadot/api-augment';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import { availableParallelism } from 'node:os';
 import { initCrypto } from '../primitives/crypto.ts';
 import { startNode } from '../node/node.ts';
+import { spareCores } from '../node/signature-pool.ts';
 
 const ROUND_TRIPS = Number(process.argv[2] ?? 200);
 const PER_CLIENT = Number(process.argv[3] ?? 250);
@@ -82,7 +82,7 @@ function untilInBlock(api: ApiPromise, signer: KeyringPair, nonce: number): Prom
 await running.close();
 
 // ---- 3. dev_newBlock with transactions -------------------------------------------------------------
-for (const signatureWorkers of [0, Math.max(1, availableParallelism() - 1)]) {
+for (const signatureWorkers of [0, spareCores()]) {
   const node = await startNode({ port: 0, sealing: 'manual', unsafe: true, signatureWorkers });
   const api = await ApiPromise.create({ provider: new WsProvider(node.url), noInitWarn: true });
   const times: number[] = [];

@@ -1,6 +1,6 @@
 // `slicechain --dev`: a DevNode (dev-node.ts) with the JSON-RPC server (and the web app) in front of it.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, homedir, tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import * as System from '../frame/system/index.ts';
@@ -9,7 +9,7 @@ import { consoleLogger, type Logger } from './log.ts';
 import { loadChainSpec, type ChainSpec } from '../genesis/spec.ts';
 import { defaultStateHistory, openChain } from './database.ts';
 import { DevNode, UNDO_IN_MEMORY, type DevNodeOptions, type Sealing } from './dev-node.ts';
-import { SignaturePool } from './signature-pool.ts';
+import { SignaturePool, spareCores } from './signature-pool.ts';
 import { RpcServer, type RpcServerOptions } from './rpc/server.ts';
 import { registerMethods } from './rpc/methods.ts';
 import { registerDev } from './rpc/dev.ts';
@@ -167,7 +167,7 @@ export function registerNodeCommand(program: Command): void {
         maxBatchLength: flags.rpcDisableBatchRequests ? 0 : flags.rpcMaxBatchRequestLen === undefined ? undefined : count('--rpc-max-batch-request-len', flags.rpcMaxBatchRequestLen),
         maxSubscriptionsPerConnection: count('--rpc-max-subscriptions-per-connection', flags.rpcMaxSubscriptionsPerConnection),
         ui: flags.ui !== false,
-        signatureWorkers: Math.max(1, availableParallelism() - 1),
+        signatureWorkers: spareCores(),
       }).catch((error: unknown) => {
         if (temporary) rmSync(temporary, { recursive: true, force: true });
         throw error;

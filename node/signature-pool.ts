@@ -182,6 +182,9 @@ interface Slot {
   inFlight: number;
 }
 
+/** Workers for a pool beside a thread that executes blocks: every core but that thread's (at least one). */
+export const spareCores = (): number => Math.max(1, availableParallelism() - 1);
+
 /**
  * Signature verification on worker threads, started on the first submission (a pool that is never
  * used costs nothing, and a short job does not wait for them: `Verdicts.take` verifies in-thread

@@ -102,7 +102,7 @@ export async function benchmarkPallet(opts: PalletOptions, argv: readonly string
   }));
   const bar = progress('benchmark pallet', plan.reduce((n, p) => n + p.runs, 0), 'runs');
   // Each external repeat runs the whole selection, so that a benchmark's samples come from the
-  // whole run: this host's speed drifts for minutes, and one benchmark run in one slow minute
+  // whole run: a host's speed can drift for minutes, and one benchmark run in one slow minute
   // came out twice another's.
   const collected: BenchmarkResult[] = [];
   const started = Date.now();
