@@ -1,9 +1,7 @@
 // frame_executive: initialize a block (System, then on_initialize in pallet order), apply
 // extrinsics (signature, signed extensions, dispatch in a storage layer, events), finalize
 // (on_idle with the weight left, on_finalize), and validate transactions for the pool.
-import { hexToU8a, stringToU8a, u8aConcat, u8aEq } from '@polkadot/util';
-import { blake2_256 } from '../primitives/hashing.ts';
-import { bytesToString } from '../primitives/byte-string.ts';
+import { u8aConcat, u8aEq } from '@polkadot/util';
 import { verify } from '../primitives/crypto.ts';
 import { signingPayload } from '../primitives/extrinsic.ts';
 import type {
@@ -54,23 +52,20 @@ interface Prepared {
   signer?: SignedPayload & { extra: unknown[] };
 }
 
-const VERIFIED_CACHE_SIZE = 1 << 16;
-// The scheme is part of the key: the same 64 bytes are checked differently as sr25519 and ed25519.
-// The key is the triple's blake2_256 as a 32-character string: a hex concatenation of the triple
-// is a V8 rope of ~100 pieces (3-4 KB each), which made the full cache hundreds of MiB.
-const verdictKey = ({ signature, payload, signer }: SignedPayload) =>
-  bytesToString(blake2_256(u8aConcat(stringToU8a(signature.type), hexToU8a(signature.value), hexToU8a(signer), payload)));
-
+// Twice the pool's ready and future limits: a transaction the pool verified is still known when a block includes it.
+const VERIFIED_CACHE_SIZE = 1 << 14;
 const sameCheck = (a: SignedPayload, b: SignedPayload) => a.signer === b.signer && a.signature.type === b.signature.type
   && a.signature.value === b.signature.value && u8aEq(a.payload, b.payload);
 
 export class Executive {
   /**
-   * Signatures known to verify, as exact (signature, payload, signer) triples: the pool validates
-   * a transaction and the block that includes it checks it again with the same payload, and block
-   * import verifies a block's signatures ahead on every core. Nothing that failed is kept.
+   * Signatures known to verify, as exact (signature, payload, signer) triples, by signature: the
+   * pool validates a transaction and the block that includes it checks it again with the same
+   * payload, and block import verifies a block's signatures ahead on every core. A signature found
+   * here counts only for the same payload and signer (`sameCheck`): looking it up hashes nothing.
+   * Nothing that failed is kept.
    */
-  private readonly verified = new Set<string>();
+  private readonly verified = new Map<string, SignedPayload>();
   /**
    * Extrinsics decoded before they are applied (the signature look-ahead, block import's inherent
    * check, pool validation), by their bytes array: applying one takes its decoding from here
@@ -82,12 +77,14 @@ export class Executive {
    * applying the extrinsic asks for the verdict instead of verifying, if it signs the same payload.
    */
   private readonly verifyingAhead = new WeakMap<Uint8Array, VerifyingAhead>();
+  /** The last additional signed data encoded, with the values it encodes (`additionalSigned`). */
+  private lastAdditional: { values: unknown[]; bytes: Uint8Array } | undefined;
 
   constructor(readonly runtime: Runtime, private readonly verifySignature: SignatureCheck = (s, p, w) => verify(s, p, w)) {}
 
   /** Records signatures verified elsewhere (the SignaturePool's workers). */
   noteVerified(checks: readonly SignedPayload[]): void {
-    for (const check of checks) this.remember(verdictKey(check));
+    for (const check of checks) this.remember(check);
   }
 
   /** Records signatures being verified elsewhere, each until its extrinsic is applied. */
@@ -211,10 +208,22 @@ export class Executive {
     if (!xt.signature) return { call: xt.call, info, len: bytes.length };
     const { address, signature, extra } = xt.signature;
     if (address.type !== 'Id') throw new TransactionInvalid({ type: 'Unknown', value: { type: 'CannotLookup' } });
-    const extensions = this.runtime.spec.extensions;
-    const additional = u8aConcat(...extensions.map((e, i) => e.additionalType.enc(e.additional(extra[i]))));
-    const payload = signingPayload(xt.callBytes, xt.extraBytes as Uint8Array, additional);
+    const payload = signingPayload(xt.callBytes, xt.extraBytes as Uint8Array, this.additionalSigned(extra));
     return { call: xt.call, info, len: bytes.length, signer: { signature, payload, signer: address.value, extra } };
+  }
+
+  /**
+   * The extensions' additional signed data for `extra`, encoded. It is the same for every
+   * transaction of a block but a mortal one born elsewhere, so the last encoding is reused while
+   * the values are the same.
+   */
+  private additionalSigned(extra: readonly unknown[]): Uint8Array {
+    const values = this.runtime.spec.extensions.map((e, i) => e.additional(extra[i]));
+    const last = this.lastAdditional;
+    if (last && values.every((value, i) => value === last.values[i])) return last.bytes;
+    const bytes = u8aConcat(...this.runtime.spec.extensions.map((e, i) => e.additionalType.enc(values[i])));
+    this.lastAdditional = { values, bytes };
+    return bytes;
   }
 
   /** `Checkable::check`: decoded, and the signature verified (or known to verify). */
@@ -225,18 +234,18 @@ export class Executive {
     if (signer && ahead && sameCheck(ahead, signer)) {
       if (!ahead.verdict()) throw invalid('BadProof');
     } else if (signer) {
-      const key = verdictKey(signer);
-      if (!this.verified.has(key)) {
+      const known = this.verified.get(signer.signature.value);
+      if (!known || !sameCheck(known, signer)) {
         if (!this.verifySignature(signer.signature, signer.payload, signer.signer)) throw invalid('BadProof');
-        this.remember(key);
+        this.remember(signer);
       }
     }
     return prepared;
   }
 
-  private remember(key: string): void {
+  private remember({ signature, payload, signer }: SignedPayload): void {
     if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
-    this.verified.add(key);
+    this.verified.set(signature.value, { signature, payload, signer });
   }
 
   /** Applies a checked extrinsic; returns the call's dispatch error, if any. Throws TransactionInvalid to refuse. */

@@ -376,4 +376,15 @@ describe('signature verdicts the executive remembers', () => {
     for (const xt of extrinsics) expect(builder.push(xt).success).toBe(true);
     expect(verifications()).toBe(0);
   });
+
+  it('does not take a verdict on the same signature over another payload or from another signer', () => {
+    const chain = new TestChain();
+    const { executive: counted, verifications } = counting();
+    const extrinsics = [alice, eve].map((pair, i) => signExtrinsic(runtime, pair, NotesPallet.tx.note({ value: i }), chain.opts(pair)));
+    const [a, e] = counted.signedPayloads(new Overlay(chain.state), 1, chain.head.hash, extrinsics);
+    counted.noteVerified([{ ...a, payload: e.payload }, { ...e, signer: a.signer }]);
+    const builder = new BlockBuilder(counted, chain.state, chain.head, { timestamp: nextTimestamp(chain.read(() => Now.get())) });
+    for (const xt of extrinsics) expect(builder.push(xt).success).toBe(true);
+    expect(verifications()).toBe(2);
+  });
 });
