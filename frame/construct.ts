@@ -1,8 +1,7 @@
 // construct_runtime: orders the pallets, builds the outer RuntimeCall / RuntimeEvent / RuntimeError
 // enums and the extrinsic format, and dispatches calls to their pallets in a storage layer.
-import { u8aConcat } from '@polkadot/util';
 import { extrinsicCodec, uncheckedExtrinsicType, type ExtrinsicCodec } from '../primitives/extrinsic.ts';
-import { Enum, Struct, Tuple, Vec, declare, lazy, type AnyType, type Type } from '../primitives/scale.ts';
+import { Enum, Struct, Tuple, Vec, declare, lazy, u8, type AnyType, type Type } from '../primitives/scale.ts';
 import { Header, MultiAddress, MultiSignature, type DispatchError, type Hash, type ModuleError, type Weight } from '../primitives/types.ts';
 import { EVENTS_KEY, depositEventRecord } from './system/index.ts';
 import { OpaqueExtrinsic, type Block } from './block.ts';
@@ -81,6 +80,8 @@ export class Runtime implements RuntimeContext {
   readonly version: RuntimeVersion;
   private readonly byName = new Map<string, PalletEntry>();
   private readonly byIndex = new Map<number, PalletEntry>();
+  /** Each pallet's index encoded, as a RuntimeEvent starts with it. */
+  private readonly eventPrefixes = new Map<string, Uint8Array>();
 
   constructor(readonly spec: RuntimeSpec) {
     this.pallets = spec.pallets.map(([index, pallet]) => ({ index, pallet }));
@@ -90,6 +91,7 @@ export class Runtime implements RuntimeContext {
       }
       this.byName.set(entry.pallet.name, entry);
       this.byIndex.set(entry.index, entry);
+      this.eventPrefixes.set(entry.pallet.name, u8.enc(entry.index));
     }
     const outer = (kind: string, pick: (p: AnyPallet) => AnyType | undefined) => Enum(`${spec.name}::${kind}`,
       Object.fromEntries(this.pallets.flatMap(({ index, pallet }) => {
@@ -121,7 +123,9 @@ export class Runtime implements RuntimeContext {
   palletIndex = (name: string): number => this.pallet(name).index;
 
   depositEvent(pallet: string, encodedEvent: Uint8Array, topics: readonly Hash[]): void {
-    depositEventRecord(u8aConcat(new Uint8Array([this.palletIndex(pallet)]), encodedEvent), topics);
+    const prefix = this.eventPrefixes.get(pallet);
+    if (!prefix) throw new Error(`no pallet ${pallet} in this runtime`);
+    depositEventRecord([prefix, encodedEvent], topics);
   }
 
   /** System.Events of the block in the current storage, decoded with this runtime's events. */

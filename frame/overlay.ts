@@ -32,9 +32,12 @@ export class TransactionalLimitReached extends Error {
   }
 }
 
-/** Items appended to an encoded Vec<T> (System.Events), kept apart until read: appending is O(item). */
+/**
+ * Items appended to an encoded Vec<T> (System.Events), kept apart until read: appending is O(item).
+ * An item may come in consecutive parts (a struct's fields encoded apart), joined only here.
+ */
 class Appended {
-  constructor(readonly base: Uint8Array | undefined, readonly items: Uint8Array[]) {}
+  constructor(readonly base: Uint8Array | undefined, readonly items: (readonly Uint8Array[])[]) {}
 
   encode(): Uint8Array {
     let count = 0;
@@ -43,7 +46,7 @@ class Appended {
       count = compactNumber.dec(this.base);
       payload = this.base.subarray(compactNumber.enc(count).length);
     }
-    const parts = [compactNumber.enc(count + this.items.length), payload, ...this.items];
+    const parts = [compactNumber.enc(count + this.items.length), payload, ...this.items.flat()];
     const out = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
     let at = 0;
     for (const part of parts) {
@@ -169,8 +172,11 @@ export class Overlay {
     this.write(key, null);
   }
 
-  /** Appends one encoded item to the Vec<T> stored at `key` (sp_io::storage::append). */
-  append(key: Uint8Array, encodedItem: Uint8Array): void {
+  /**
+   * Appends one encoded item to the Vec<T> stored at `key` (sp_io::storage::append), given whole or
+   * as the encodings of its consecutive parts, which are joined only when the value is read.
+   */
+  append(key: Uint8Array, ...encodedItem: Uint8Array[]): void {
     const id = keyId(key);
     const entry = this.entries.get(id);
     if (entry instanceof Appended) {

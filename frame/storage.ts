@@ -111,6 +111,11 @@ export class StorageAppendableItem<T> extends StorageValueItem<T[], T[]> {
   append(item: T): void {
     storage().append(this.prefix, this.itemType.enc(item));
   }
+
+  /** Appends an item already encoded, whole or as its consecutive parts (a struct's fields encoded apart). */
+  appendEncoded(...parts: Uint8Array[]): void {
+    storage().append(this.prefix, ...parts);
+  }
 }
 
 const KEY_CACHE_SIZE = 4096;

@@ -12,7 +12,7 @@ import { call, constant, events, genesisConfig, lazyConstant, pallet } from '../
 import type { PalletBenchmarks } from '../benchmarking/index.ts';
 import { palletStorage } from '../storage.ts';
 import {
-  AccountInfo, BlockLength, BlockWeights, EMPTY_ACCOUNT, EventRecord, LastRuntimeUpgradeInfo, Phase, RuntimeDbWeight,
+  AccountInfo, BlockLength, BlockWeights, EMPTY_ACCOUNT, EventRecord, EventTopicList, LastRuntimeUpgradeInfo, Phase, RuntimeDbWeight,
   RuntimeVersion, type BlockLength as BlockLengthValue,
   type BlockWeights as BlockWeightsValue, type RuntimeVersion as RuntimeVersionValue,
 } from './types.ts';
@@ -122,14 +122,16 @@ export const SystemEvents = events(PALLET, {
 export const EVENTS_KEY = Events.key;
 
 /**
- * Appends an EventRecord { phase, event, topics } with an already encoded RuntimeEvent, as
- * frame_system's deposit_event_indexed. Genesis (block 0) records no events.
+ * Appends an EventRecord { phase, event, topics } with an already encoded RuntimeEvent, given as
+ * its consecutive parts, as frame_system's deposit_event_indexed. The record goes in as its fields'
+ * encodings, joined once with the whole list when the block's storage is written: each record
+ * encoded whole cost two more copies of the event. Genesis (block 0) records no events.
  */
-export function depositEventRecord(encodedEvent: Uint8Array, topics: readonly Hash[]): void {
+export function depositEventRecord(encodedEvent: readonly Uint8Array[], topics: readonly Hash[]): void {
   const block = Number.get();
   if (block === 0) return;
   const phase = ExecutionPhase.get() ?? { type: 'Initialization' };
-  Events.append({ phase, event: encodedEvent, topics: [...topics] });
+  Events.appendEncoded(Phase.enc(phase), ...encodedEvent, EventTopicList.enc([...topics]));
   const index = EventCount.get();
   EventCount.put(index + 1);
   for (const topic of topics) EventTopics.mutate(topic, (list) => [...list, [block, index]]);

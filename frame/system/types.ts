@@ -36,11 +36,17 @@ export const Phase = Enum('frame_system::Phase', {
 });
 export type Phase = Infer<typeof Phase>;
 
-/** frame_system::EventRecord<RuntimeEvent, Hash>. */
+/** An event's topics, as EventRecord holds them. */
+export const EventTopicList = Vec(H256);
+
+/**
+ * frame_system::EventRecord<RuntimeEvent, Hash>. Its encoding is its fields' encodings in order:
+ * System appends a record as those parts (`depositEventRecord`).
+ */
 export const EventRecord = <E>(event: Type<E>) => Struct('frame_system::EventRecord', {
   phase: Phase,
   event,
-  topics: Vec(H256),
+  topics: EventTopicList,
 }, { params: [{ name: 'E', type: event }, { name: 'T', type: H256 }] });
 export type EventRecord<E> = { phase: Phase; event: E; topics: string[] };
 
