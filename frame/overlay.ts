@@ -46,12 +46,19 @@ class Appended {
       count = compactNumber.dec(this.base);
       payload = this.base.subarray(compactNumber.enc(count).length);
     }
-    const parts = [compactNumber.enc(count + this.items.length), payload, ...this.items.flat()];
-    const out = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
+    const prefix = compactNumber.enc(count + this.items.length);
+    // Loops, not a flattened and spread list: a block of 1,000 transfers appends 20,000 parts.
+    let length = prefix.length + payload.length;
+    for (const item of this.items) for (const part of item) length += part.length;
+    const out = new Uint8Array(length);
+    out.set(prefix);
+    out.set(payload, prefix.length);
+    let at = prefix.length + payload.length;
+    for (const item of this.items) {
+      for (const part of item) {
+        out.set(part, at);
+        at += part.length;
+      }
     }
     return out;
   }
