@@ -13,7 +13,7 @@ import type { PalletBenchmarks } from '../benchmarking/index.ts';
 import { palletStorage } from '../storage.ts';
 import {
   AccountInfo, BlockLength, BlockWeights, EMPTY_ACCOUNT, EventRecord, EventTopicList, LastRuntimeUpgradeInfo, Phase, RuntimeDbWeight,
-  RuntimeVersion, type BlockLength as BlockLengthValue,
+  RuntimeVersion, type BlockLength as BlockLengthValue, type Phase as PhaseValue,
   type BlockWeights as BlockWeightsValue, type RuntimeVersion as RuntimeVersionValue,
 } from './types.ts';
 import { SystemWeights } from './weights.ts';
@@ -121,6 +121,14 @@ export const SystemEvents = events(PALLET, {
 /** System.Events' key, for reading the records with the runtime's EventRecords type. */
 export const EVENTS_KEY = Events.key;
 
+const NO_TOPICS = EventTopicList.enc([]);
+/** The last phase encoded: every event of an extrinsic has the same (frozen) phase value. */
+let lastPhase: { value: PhaseValue; bytes: Uint8Array } | undefined;
+function encodedPhase(phase: PhaseValue): Uint8Array {
+  if (lastPhase?.value !== phase) lastPhase = { value: phase, bytes: Phase.enc(phase) };
+  return lastPhase.bytes;
+}
+
 /**
  * Appends an EventRecord { phase, event, topics } with an already encoded RuntimeEvent, given as
  * its consecutive parts, as frame_system's deposit_event_indexed. The record goes in as its fields'
@@ -130,8 +138,8 @@ export const EVENTS_KEY = Events.key;
 export function depositEventRecord(encodedEvent: readonly Uint8Array[], topics: readonly Hash[]): void {
   const block = Number.get();
   if (block === 0) return;
-  const phase = ExecutionPhase.get() ?? { type: 'Initialization' };
-  Events.appendEncoded(Phase.enc(phase), ...encodedEvent, EventTopicList.enc([...topics]));
+  Events.appendEncoded(encodedPhase(ExecutionPhase.get() ?? { type: 'Initialization' }), ...encodedEvent,
+    topics.length === 0 ? NO_TOPICS : EventTopicList.enc([...topics]));
   const index = EventCount.get();
   EventCount.put(index + 1);
   for (const topic of topics) EventTopics.mutate(topic, (list) => [...list, [block, index]]);
