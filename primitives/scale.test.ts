@@ -87,10 +87,11 @@ describe('declarations encode as parity-scale-codec', () => {
   });
 
   it('decodes a view in place, from its own offset, with byte strings copied out (scale-ts patched to honour byteOffset)', () => {
-    const Record = Struct('test::Record', { n: u32, name: str, data: Bytes, list: Vec(u16), tail: Option(u64) });
+    const Record = Struct('test::Record', { n: u32, name: str, data: Bytes, list: Vec(u16), tail: Option(u64), id: FixedBytes(32) });
     const record = fc.record({
       n: fc.integer({ min: 0, max: 2 ** 32 - 1 }), name: fc.string(), data: fc.uint8Array({ maxLength: 200 }),
       list: fc.array(fc.integer({ min: 0, max: 65535 })), tail: fc.option(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), { nil: undefined }),
+      id: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => hex(bytes)),
     });
     fc.assert(fc.property(record, fc.uint8Array({ maxLength: 80 }), fc.uint8Array({ minLength: 1, maxLength: 80 }), (value, before, after) => {
       const encoded = Record.enc(value);
@@ -101,7 +102,8 @@ describe('declarations encode as parity-scale-codec', () => {
       // A view cut one byte short is refused, never completed from the bytes after it in the buffer.
       const short = new Uint8Array([...before, ...encoded, ...after]).subarray(before.length, before.length + encoded.length - 1);
       expect(() => Record.dec(short)).toThrow('cannot decode test::Record');
-      return hex(Record.enc(decoded)) === hex(encoded) && decoded.name === value.name && hex(decoded.data) === hex(value.data);
+      return hex(Record.enc(decoded)) === hex(encoded) && decoded.name === value.name && hex(decoded.data) === hex(value.data)
+        && decoded.id === value.id;
     }));
   });
 });
