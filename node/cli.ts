@@ -16,7 +16,7 @@ import { Chain } from './chain.ts';
 import { ChainDatabase, DatabaseDamaged, openChain, purgeChain, databasePath } from './database.ts';
 import { BlockFileError, countBlockLines, encodeBlockLine, readBlockFile, writeBlockFile } from './blockfile.ts';
 import { blockHash } from '../frame/block.ts';
-import { SignaturePool, spareCores } from './signature-pool.ts';
+import { SHORT_IMPORT_CHECKS, SignaturePool, spareCores } from './signature-pool.ts';
 import { progress } from './progress.ts';
 import { devPairs } from './keys.ts';
 import { simulation, type SimulationReport } from './simulate.ts';
@@ -66,8 +66,8 @@ async function importFile(chain: Chain, file: string, label: string, until?: num
   const lines = await countBlockLines(file);
   const bar = progress(label, until === undefined ? lines : Math.min(lines, until), 'blocks');
   let read = 0;
-  // This thread executes the blocks: the workers take the remaining cores.
-  const pool = new SignaturePool({ workers: spareCores() });
+  // This thread executes the blocks: the workers take the remaining cores, once the import is not a short one.
+  const pool = new SignaturePool({ workers: spareCores(), startAfter: SHORT_IMPORT_CHECKS });
   const known = chain.head.number;
   let skipped = 0;
   async function* upTo() {

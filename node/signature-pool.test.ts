@@ -87,6 +87,25 @@ describe('SignaturePool', () => {
     expect(closing.stats.verifiedHere).toBeGreaterThanOrEqual(6);
   });
 
+  it('starts no worker for a job shorter than startAfter, and starts them once the job is longer', async () => {
+    const late = new SignaturePool({ workers: 1, startAfter: 40 });
+    try {
+      const short = late.submit(checks.slice(0, 25));
+      const still = late.submit(checks.slice(25, 40));
+      await late.idle(); // nothing is with a worker
+      expect(late.stats.verifiedByWorkers).toBe(0);
+      expect(await short.all()).toEqual(inThread(checks.slice(0, 25)));
+      expect(await still.all()).toEqual(inThread(checks.slice(25, 40)));
+      expect(late.stats.verifiedHere).toBe(40);
+      const past = late.submit(checks.slice(40, 60));
+      await late.idle(); // the worker, started now, claims them all before any is taken here
+      expect(late.stats.verifiedByWorkers).toBe(20);
+      expect(await past.all()).toEqual(inThread(checks.slice(40, 60)));
+    } finally {
+      await late.close();
+    }
+  });
+
   it('packs checks for a worker and unpacks them unchanged', () => {
     const sample = checks.slice(0, 12);
     expect(unpackChecks(packChecks(sample))).toEqual(sample);

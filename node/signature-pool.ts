@@ -182,18 +182,28 @@ interface Slot {
   inFlight: number;
 }
 
+/**
+ * Checks an import submits before its workers start (`startAfter`): a worker takes ~0.8 s and
+ * over a second of CPU to load, while this many sr25519 checks take one thread ~0.15 s, so an
+ * import this short is verified in-thread and does not pay for starting workers it would not use.
+ */
+export const SHORT_IMPORT_CHECKS = 1024;
+
 /** Workers for a pool beside a thread that executes blocks: every core but that thread's (at least one). */
 export const spareCores = (): number => Math.max(1, availableParallelism() - 1);
 
 /**
- * Signature verification on worker threads, started on the first submission (a pool that is never
- * used costs nothing, and a short job does not wait for them: `Verdicts.take` verifies in-thread
- * whatever they have not reached). Every worker is posted every submission and claims checks one
+ * Signature verification on worker threads, started on the first submission past `startAfter`
+ * checks (a pool that is never used costs nothing, a job shorter than that never starts them, and
+ * no job waits for them: `Verdicts.take` verifies in-thread whatever they have not reached). Every worker is posted every submission and claims checks one
  * at a time from the front, so they share the work without a scheduler and never wait for the
  * submitting thread.
  */
 export class SignaturePool {
   readonly #workers: number;
+  readonly #startAfter: number;
+  /** Checks submitted so far. */
+  #submitted = 0;
   #slots: Slot[] | undefined;
   readonly #submissions = new Map<number, Submission>();
   #nextId = 0;
@@ -202,11 +212,15 @@ export class SignaturePool {
   /** Set when a worker died: the pool then refuses every batch with it. */
   #failure: Error | undefined;
 
-  /** `workers` defaults to `os.availableParallelism()`. */
-  constructor(opts: { workers?: number } = {}) {
+  /**
+   * `workers` defaults to `os.availableParallelism()`; `startAfter` (default 0): the checks
+   * submitted before the workers start, all verified in-thread (see SHORT_IMPORT_CHECKS).
+   */
+  constructor(opts: { workers?: number; startAfter?: number } = {}) {
     const workers = opts.workers ?? availableParallelism();
     if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`SignaturePool needs at least one worker, got ${workers}`);
     this.#workers = workers;
+    this.#startAfter = opts.startAfter ?? 0;
   }
 
   /**
@@ -215,7 +229,9 @@ export class SignaturePool {
    */
   submit(checks: readonly SignatureCheck[]): Verdicts {
     const packed = packChecks(checks);
-    if (this.#closed || this.#failure || checks.length === 0) return new Verdicts(checks, packed.status, undefined, this.stats);
+    this.#submitted += checks.length;
+    const inThread = this.#closed || this.#failure || checks.length === 0 || (!this.#slots && this.#submitted <= this.#startAfter);
+    if (inThread) return new Verdicts(checks, packed.status, undefined, this.stats);
     const slots = (this.#slots ??= Array.from({ length: this.#workers }, () => this.#spawn()));
     const id = this.#nextId++;
     let settle!: Pick<Submission, 'done' | 'fail'>;
