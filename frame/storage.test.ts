@@ -20,7 +20,7 @@ const system = palletStorage('System');
 const test = palletStorage('Test');
 const Account = system.map('Account', 'Blake2_128Concat', AccountId32, AccountInfo, { default: { nonce: 0, free: 0n } });
 const Number_ = system.value('Number', u32, { default: 0 });
-const Events = system.appendable('Events', Vec(u64), u64);
+const Events = system.appendable('Events', Vec(u64));
 const Names = test.map('Names', 'Twox64Concat', u32, str);
 const Approvals = test.doubleMap('Approvals', 'Twox64Concat', u32, 'Blake2_128Concat', AccountId32, u8);
 const Slots = test.nMap('Slots', [['Twox64Concat', u32], ['Identity', u32], ['Blake2_128Concat', str]], u64);
@@ -229,15 +229,15 @@ describe('the overlay', () => {
     trie.set(Events.key, Vec(u64).enc([1n]));
     const overlay = new Overlay(trie);
     withStorage(overlay, () => {
-      Events.append(2n);
+      Events.append(u64.enc(2n));
       overlay.startTransaction();
-      Events.append(3n);
+      Events.append(u64.enc(3n));
       overlay.startTransaction();
-      Events.appendEncoded(u32.enc(4), u32.enc(0)); // a u64 as its two halves
+      Events.append(u32.enc(4), u32.enc(0)); // a u64 as its two halves
       overlay.rollbackTransaction();
       expect(Events.get()).toEqual([1n, 2n, 3n]);
       overlay.rollbackTransaction();
-      Events.appendEncoded(u32.enc(5), u32.enc(1));
+      Events.append(u32.enc(5), u32.enc(1));
       expect(Events.get()).toEqual([1n, 2n, 5n + (1n << 32n)]);
     });
     const [[k, v]] = overlay.drain();

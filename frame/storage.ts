@@ -104,17 +104,13 @@ export class StorageValueItem<V, Q = V | undefined> extends StorageItem<V, Q> {
 
 /** `StorageValue<Vec<T>>` that grows by appending encoded items, as System.Events does. */
 export class StorageAppendableItem<T> extends StorageValueItem<T[], T[]> {
-  constructor(pallet: string, name: string, vecType: Type<T[]>, private readonly itemType: Type<T>, opts: { docs?: readonly string[] } = {}) {
+  constructor(pallet: string, name: string, vecType: Type<T[]>, opts: { docs?: readonly string[] } = {}) {
     super(pallet, name, vecType, { default: [], docs: opts.docs });
   }
 
-  append(item: T): void {
-    storage().append(this.prefix, this.itemType.enc(item));
-  }
-
-  /** Appends an item already encoded, whole or as its consecutive parts (a struct's fields encoded apart). */
-  appendEncoded(...parts: Uint8Array[]): void {
-    storage().append(this.prefix, ...parts);
+  /** Appends one item already encoded, whole or as its consecutive parts (a struct's fields encoded apart). */
+  append(...encodedItem: Uint8Array[]): void {
+    storage().append(this.prefix, ...encodedItem);
   }
 }
 
@@ -325,8 +321,8 @@ export class PalletStorage implements StorageDeclarations {
   }
 
   /** A Vec<T> value that grows by `append` without re-encoding (System.Events). */
-  appendable<T>(name: string, vec: Type<T[]>, item: Type<T>, opts: { docs?: readonly string[] } = {}): StorageAppendableItem<T> {
-    return this.add(new StorageAppendableItem(this.pallet, name, vec, item, opts));
+  appendable<T>(name: string, vec: Type<T[]>, opts: { docs?: readonly string[] } = {}): StorageAppendableItem<T> {
+    return this.add(new StorageAppendableItem(this.pallet, name, vec, opts));
   }
 
   /**

@@ -195,9 +195,9 @@ export const spareCores = (): number => Math.max(1, availableParallelism() - 1);
 /**
  * Signature verification on worker threads, started on the first submission past `startAfter`
  * checks (a pool that is never used costs nothing, a job shorter than that never starts them, and
- * no job waits for them: `Verdicts.take` verifies in-thread whatever they have not reached). Every worker is posted every submission and claims checks one
- * at a time from the front, so they share the work without a scheduler and never wait for the
- * submitting thread.
+ * no job waits for them: `Verdicts.take` verifies in-thread whatever they have not reached).
+ * Every worker is posted every submission and claims checks one at a time from the front, so they
+ * share the work without a scheduler and never wait for the submitting thread.
  */
 export class SignaturePool {
   readonly #workers: number;

@@ -42,7 +42,7 @@ export const Digest = SystemStorage.value('Digest', DigestType, { default: { log
  * RuntimeEvent is this item's type in the metadata (createSystem).
  */
 const EncodedEvent = Encoded('RuntimeEvent');
-export const Events = SystemStorage.appendable('Events', Vec(EventRecord(EncodedEvent)), EventRecord(EncodedEvent),
+export const Events = SystemStorage.appendable('Events', Vec(EventRecord(EncodedEvent)),
   { docs: ['Events deposited for the current block.'] });
 export const EventCount = SystemStorage.value('EventCount', u32, { default: 0, docs: ['The number of events in the `Events<T>` list.'] });
 export const EventTopics = SystemStorage.map('EventTopics', 'Blake2_128Concat', H256, Vec(Tuple(BlockNumber, u32)),
@@ -138,7 +138,7 @@ function encodedPhase(phase: PhaseValue): Uint8Array {
 export function depositEventRecord(encodedEvent: readonly Uint8Array[], topics: readonly Hash[]): void {
   const block = Number.get();
   if (block === 0) return;
-  Events.appendEncoded(encodedPhase(ExecutionPhase.get() ?? { type: 'Initialization' }), ...encodedEvent,
+  Events.append(encodedPhase(ExecutionPhase.get() ?? { type: 'Initialization' }), ...encodedEvent,
     topics.length === 0 ? NO_TOPICS : EventTopicList.enc([...topics]));
   const index = EventCount.get();
   EventCount.put(index + 1);
