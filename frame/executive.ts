@@ -1,7 +1,7 @@
 // frame_executive: initialize a block (System, then on_initialize in pallet order), apply
 // extrinsics (signature, signed extensions, dispatch in a storage layer, events), finalize
 // (on_idle with the weight left, on_finalize), and validate transactions for the pool.
-import { u8aConcat, u8aEq } from '@polkadot/util';
+import { u8aConcat } from '@polkadot/util';
 import { verify } from '../primitives/crypto.ts';
 import { signingPayload } from '../primitives/extrinsic.ts';
 import type {
@@ -54,8 +54,9 @@ interface Prepared {
 
 // Twice the pool's ready and future limits: a transaction the pool verified is still known when a block includes it.
 const VERIFIED_CACHE_SIZE = 1 << 14;
+// Buffer.compare, not @polkadot/util's u8aEq: that builds two DataViews per call, and moves a small array out of V8's heap.
 const sameCheck = (a: SignedPayload, b: SignedPayload) => a.signer === b.signer && a.signature.type === b.signature.type
-  && a.signature.value === b.signature.value && u8aEq(a.payload, b.payload);
+  && a.signature.value === b.signature.value && Buffer.compare(a.payload, b.payload) === 0;
 
 export class Executive {
   /**
