@@ -12,7 +12,6 @@
 // per byte: cheap to build and hash, ordered as the bytes); key arrays are kept as given (their
 // byte string is remembered per array): a caller must not change a key array after handing it over.
 import { compactNumber } from '@polkadot-api/substrate-bindings';
-import { u8aEq } from '@polkadot/util';
 import { bytesToString } from '../primitives/byte-string.ts';
 import type { AnyType, Type } from '../primitives/scale.ts';
 
@@ -24,6 +23,8 @@ export interface StateBackend {
 }
 
 export const TRANSACTIONAL_LIMIT = 255;
+/** An appended value's first buffer: a block's few events fit, a busy block's doubles a few times. */
+const APPENDED_FIRST_BUFFER = 1024;
 
 export class TransactionalLimitReached extends Error {
   constructor() {
@@ -33,11 +34,42 @@ export class TransactionalLimitReached extends Error {
 }
 
 /**
- * Items appended to an encoded Vec<T> (System.Events), kept apart until read: appending is O(item).
- * An item may come in consecutive parts (a struct's fields encoded apart), joined only here.
+ * Items appended to an encoded Vec<T> (System.Events), kept apart from the Vec until read:
+ * appending is O(item). Items are copied into one growing buffer as they come (an item may come in
+ * consecutive parts, a struct's fields encoded apart), so that a block's thousands of encoded
+ * events die young instead of living, each its own array, until the block ends.
  */
 class Appended {
-  constructor(readonly base: Uint8Array | undefined, readonly items: (readonly Uint8Array[])[]) {}
+  #buffer = new Uint8Array(APPENDED_FIRST_BUFFER);
+  #length = 0;
+  #count = 0;
+
+  constructor(readonly base: Uint8Array | undefined) {}
+
+  /** Where the appends stand, for `truncate` to return to. */
+  get mark(): { count: number; length: number } {
+    return { count: this.#count, length: this.#length };
+  }
+
+  push(parts: readonly Uint8Array[]): void {
+    let size = 0;
+    for (const part of parts) size += part.length;
+    if (this.#length + size > this.#buffer.length) {
+      const grown = new Uint8Array(Math.max(2 * this.#buffer.length, this.#length + size));
+      grown.set(this.#buffer.subarray(0, this.#length));
+      this.#buffer = grown;
+    }
+    for (const part of parts) {
+      this.#buffer.set(part, this.#length);
+      this.#length += part.length;
+    }
+    this.#count++;
+  }
+
+  truncate({ count, length }: { count: number; length: number }): void {
+    this.#count = count;
+    this.#length = length;
+  }
 
   encode(): Uint8Array {
     let count = 0;
@@ -46,20 +78,11 @@ class Appended {
       count = compactNumber.dec(this.base);
       payload = this.base.subarray(compactNumber.enc(count).length);
     }
-    const prefix = compactNumber.enc(count + this.items.length);
-    // Loops, not a flattened and spread list: a block of 1,000 transfers appends 20,000 parts.
-    let length = prefix.length + payload.length;
-    for (const item of this.items) for (const part of item) length += part.length;
-    const out = new Uint8Array(length);
+    const prefix = compactNumber.enc(count + this.#count);
+    const out = new Uint8Array(prefix.length + payload.length + this.#length);
     out.set(prefix);
     out.set(payload, prefix.length);
-    let at = prefix.length + payload.length;
-    for (const item of this.items) {
-      for (const part of item) {
-        out.set(part, at);
-        at += part.length;
-      }
-    }
+    out.set(this.#buffer.subarray(0, this.#length), prefix.length + payload.length);
     return out;
   }
 }
@@ -81,7 +104,9 @@ class Typed {
 function deepFreeze(value: unknown): void {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value) || ArrayBuffer.isView(value)) return;
   Object.freeze(value);
-  for (const inner of Object.values(value)) deepFreeze(inner);
+  // Loops, not Object.values: no array per object frozen (every value a block writes is frozen).
+  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
+  else for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
 }
 
 /** The byte string of storage keys, kept per key array: storage items hand out the same arrays again. */
@@ -100,11 +125,11 @@ type Entry = Uint8Array | Typed | null | Appended;
 const entryBytes = (entry: Uint8Array | Typed | Appended): Uint8Array =>
   entry instanceof Uint8Array ? entry : entry instanceof Typed ? entry.bytes : entry.encode();
 /** What a layer saw before its first write to a key: absent from the overlay, or an entry (appends with their count). */
-type Saved = { absent: true } | { absent: false; entry: Entry; appendedCount: number };
+type Saved = { absent: true } | { absent: false; entry: Entry; appended?: { count: number; length: number } };
 
 const ABSENT: Saved = { absent: true };
 const save = (entry: Entry | undefined): Saved =>
-  entry === undefined ? ABSENT : { absent: false, entry, appendedCount: entry instanceof Appended ? entry.items.length : 0 };
+  entry === undefined ? ABSENT : { absent: false, entry, appended: entry instanceof Appended ? entry.mark : undefined };
 
 export type Change = [key: Uint8Array, value: Uint8Array | null];
 
@@ -188,11 +213,13 @@ export class Overlay {
     const entry = this.entries.get(id);
     if (entry instanceof Appended) {
       this.journal(id, entry);
-      entry.items.push(encodedItem);
+      entry.push(encodedItem);
       return;
     }
     const base = entry === undefined ? this.get(key) : entry === null ? undefined : entryBytes(entry);
-    this.write(key, new Appended(base, [encodedItem]));
+    const appended = new Appended(base);
+    appended.push(encodedItem);
+    this.write(key, appended);
   }
 
   /** Keys with `prefix` in ascending byte order, strictly after `startAfter`, merging overlay and backend. */
@@ -262,7 +289,7 @@ export class Overlay {
         this.entries.delete(key);
         continue;
       }
-      if (saved.entry instanceof Appended) saved.entry.items.length = saved.appendedCount;
+      if (saved.entry instanceof Appended) saved.entry.truncate(saved.appended!);
       this.entries.set(key, saved.entry);
     }
   }
@@ -295,7 +322,7 @@ export class Overlay {
       const value = entry === null ? null : entryBytes(entry);
       const read = this.decoded.get(id);
       const committed = read === undefined ? this.backend.get(key) : read?.bytes;
-      if (value === null ? committed === undefined : committed !== undefined && u8aEq(committed, value)) continue;
+      if (value === null ? committed === undefined : committed !== undefined && Buffer.compare(committed, value) === 0) continue;
       changes.push([key, value]);
     }
     this.entries.clear();

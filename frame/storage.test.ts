@@ -245,6 +245,42 @@ describe('the overlay', () => {
     expect(Vec(u64).dec(v!)).toEqual([1n, 2n, 5n + (1n << 32n)]);
   });
 
+  it('keeps every append that no rollback dropped, past any number of buffer growths, in any layering', () => {
+    type Op = { append: number } | 'start' | 'commit' | 'rollback';
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      { arbitrary: fc.record({ append: fc.integer({ min: 1, max: 60 }) }), weight: 2 },
+      { arbitrary: fc.constantFrom<Op>('start', 'commit', 'rollback'), weight: 3 },
+    );
+    fc.assert(fc.property(fc.array(op, { minLength: 10, maxLength: 120 }), (ops) => {
+      const overlay = new Overlay(new Trie());
+      // The model: the items each open layer holds (the outermost is the block's).
+      const layers: bigint[][] = [[]];
+      let next = 0n;
+      withStorage(overlay, () => {
+        for (const o of ops) {
+          if (o === 'start') {
+            overlay.startTransaction();
+            layers.push([...layers.at(-1)!]);
+          } else if (o === 'commit' || o === 'rollback') {
+            if (layers.length === 1) continue;
+            const top = layers.pop()!;
+            if (o === 'commit') {
+              overlay.commitTransaction();
+              layers[layers.length - 1] = top;
+            } else overlay.rollbackTransaction();
+          } else {
+            for (let i = 0; i < o.append; i++) {
+              Events.append(u32.enc(Number(next & 0xffffffffn)), u32.enc(Number(next >> 32n)));
+              layers.at(-1)!.push(next);
+              next += (1n << 32n) + 1n;
+            }
+          }
+        }
+        expect(Events.get()).toEqual(layers.at(-1));
+      });
+    }), { numRuns: 60 });
+  });
+
   it('leaves out of the block\'s changes the writes that change nothing', () => {
     const overlay = new Overlay(committed([1, 1], [2, 2]));
     overlay.set(key(1), val(1)); // the same bytes
