@@ -20,6 +20,12 @@ export interface StateBackend {
   get(key: Uint8Array): Uint8Array | undefined;
   /** Keys with `prefix`, ascending, strictly after `startAfter` when given. */
   keys(prefix: Uint8Array, startAfter?: Uint8Array): Iterable<Uint8Array>;
+  /** `keys` with their values. */
+  entries(prefix: Uint8Array, startAfter?: Uint8Array): Iterable<[Uint8Array, Uint8Array]>;
+}
+
+function* withoutValues(keys: Iterable<Uint8Array>): Generator<[Uint8Array, undefined]> {
+  for (const key of keys) yield [key, undefined];
 }
 
 export const TRANSACTIONAL_LIMIT = 255;
@@ -149,8 +155,9 @@ function addToGroup(groups: Map<string, string[]>, prefix: string, id: string): 
 const ITEM_PREFIX_LENGTH = 32;
 
 export class Overlay {
-  private readonly entries = new Map<string, Entry>();
-  /** The bytes of every key in `entries` (and of keys a rolled-back layer wrote), by byte string. */
+  /** The entry of every key written since the last drain, by byte string. */
+  private readonly written = new Map<string, Entry>();
+  /** The bytes of every key in `written` (and of keys a rolled-back layer wrote), by byte string. */
   private readonly keyBytes = new Map<string, Uint8Array>();
   /**
    * The keys of `keyBytes` by their first 32 bytes (the storage item's prefix): a scan of a map
@@ -169,7 +176,7 @@ export class Overlay {
 
   get(key: Uint8Array): Uint8Array | undefined {
     const id = keyId(key);
-    const entry = this.entries.get(id);
+    const entry = this.written.get(id);
     if (entry === undefined) {
       const decoded = this.decoded.get(id);
       return decoded === undefined ? this.backend.get(key) : decoded?.bytes;
@@ -184,7 +191,7 @@ export class Overlay {
 
   exists(key: Uint8Array): boolean {
     const id = keyId(key);
-    const entry = this.entries.get(id);
+    const entry = this.written.get(id);
     if (entry !== undefined) return entry !== null;
     const decoded = this.decoded.get(id);
     return decoded === undefined ? this.backend.get(key) !== undefined : decoded !== null;
@@ -210,7 +217,7 @@ export class Overlay {
    */
   append(key: Uint8Array, ...encodedItem: Uint8Array[]): void {
     const id = keyId(key);
-    const entry = this.entries.get(id);
+    const entry = this.written.get(id);
     if (entry instanceof Appended) {
       this.journal(id, entry);
       entry.push(encodedItem);
@@ -224,38 +231,49 @@ export class Overlay {
 
   /** Keys with `prefix` in ascending byte order, strictly after `startAfter`, merging overlay and backend. */
   *keys(prefix: Uint8Array, startAfter?: Uint8Array): Generator<Uint8Array> {
-    for (const [key] of this.keysWithId(prefix, startAfter)) yield key;
+    for (const [key] of this.merged(prefix, startAfter, false)) yield key;
+  }
+
+  /** `keys` with their values: what another overlay reads when this one is its backend. */
+  *entries(prefix: Uint8Array, startAfter?: Uint8Array): Generator<[Uint8Array, Uint8Array]> {
+    for (const [key, id, committed] of this.merged(prefix, startAfter, true)) {
+      const entry = this.written.get(id);
+      yield [key, entry === undefined ? committed as Uint8Array : entryBytes(entry as Uint8Array | Typed | Appended)];
+    }
   }
 
   /** The entries with `prefix` as `type`, in the order of `keys`; values as `getTyped` gives them. */
   *entriesTyped<T>(prefix: Uint8Array, type: Type<T>, startAfter?: Uint8Array): Generator<[Uint8Array, T]> {
-    for (const [key, id] of this.keysWithId(prefix, startAfter)) yield [key, this.typedAt(id, key, type, undefined) as T];
+    for (const [key, id, committed] of this.merged(prefix, startAfter, true)) yield [key, this.typedAt(id, key, type, undefined, committed) as T];
   }
 
   /**
-   * `keys` with each key's byte string: a committed key read by a scan is a fresh array, and
-   * remembering its string (keyId) would cost a WeakMap entry per key scanned.
+   * The keys of `keys` with each key's byte string (a committed key read by a scan is a fresh
+   * array, and remembering its string in keyId would cost a WeakMap entry per key scanned) and,
+   * `withValues`, its committed value when the overlay holds none: a scan's values come with its
+   * walk, not from a second lookup each.
    */
-  private *keysWithId(prefix: Uint8Array, startAfter?: Uint8Array): Generator<[Uint8Array, string]> {
+  private *merged(prefix: Uint8Array, startAfter: Uint8Array | undefined, withValues: boolean): Generator<[Uint8Array, string, Uint8Array | undefined]> {
     const prefixId = bytesToString(prefix);
     const afterId = startAfter ? bytesToString(startAfter) : undefined;
     const touched = this.touchedKeys(prefixId)
-      .filter((k) => k.startsWith(prefixId) && (afterId === undefined || k > afterId) && this.entries.has(k))
+      .filter((k) => k.startsWith(prefixId) && (afterId === undefined || k > afterId) && this.written.has(k))
       .sort();
     let t = 0;
-    for (const key of this.backend.keys(prefix, startAfter)) {
+    const committed = withValues ? this.backend.entries(prefix, startAfter) : withoutValues(this.backend.keys(prefix, startAfter));
+    for (const [key, value] of committed) {
       const id = bytesToString(key);
       for (; t < touched.length && touched[t] < id; t++) {
-        if (this.entries.get(touched[t]) !== null) yield [this.keyBytes.get(touched[t]) as Uint8Array, touched[t]];
+        if (this.written.get(touched[t]) !== null) yield [this.keyBytes.get(touched[t]) as Uint8Array, touched[t], undefined];
       }
       if (t < touched.length && touched[t] === id) {
         t++;
-        if (this.entries.get(id) === null) continue;
+        if (this.written.get(id) === null) continue;
       }
-      yield [key, id];
+      yield [key, id, value];
     }
     for (; t < touched.length; t++) {
-      if (this.entries.get(touched[t]) !== null) yield [this.keyBytes.get(touched[t]) as Uint8Array, touched[t]];
+      if (this.written.get(touched[t]) !== null) yield [this.keyBytes.get(touched[t]) as Uint8Array, touched[t], undefined];
     }
   }
 
@@ -286,11 +304,11 @@ export class Overlay {
   rollbackTransaction(): void {
     for (const [key, saved] of this.popJournal()) {
       if (saved.absent) {
-        this.entries.delete(key);
+        this.written.delete(key);
         continue;
       }
       if (saved.entry instanceof Appended) saved.entry.truncate(saved.appended!);
-      this.entries.set(key, saved.entry);
+      this.written.set(key, saved.entry);
     }
   }
 
@@ -316,8 +334,8 @@ export class Overlay {
   drain(): Change[] {
     if (this.journals.length > 0) throw new Error(`cannot drain the overlay inside ${this.journals.length} open storage layer(s)`);
     const changes: Change[] = [];
-    for (const id of [...this.entries.keys()].sort()) {
-      const entry = this.entries.get(id) as Entry;
+    for (const id of [...this.written.keys()].sort()) {
+      const entry = this.written.get(id) as Entry;
       const key = this.keyBytes.get(id) as Uint8Array;
       const value = entry === null ? null : entryBytes(entry);
       const read = this.decoded.get(id);
@@ -325,22 +343,22 @@ export class Overlay {
       if (value === null ? committed === undefined : committed !== undefined && Buffer.compare(committed, value) === 0) continue;
       changes.push([key, value]);
     }
-    this.entries.clear();
+    this.written.clear();
     this.keyBytes.clear();
     this.keysByItem.clear();
     this.decoded.clear();
     return changes;
   }
 
-  /** getTyped of `key`, whose byte string is `id`. */
-  private typedAt<T, A>(id: string, key: Uint8Array, type: Type<T>, absent: A): T | A {
-    const entry = this.entries.get(id);
+  /** getTyped of `key`, whose byte string is `id` (and whose committed value is `committed` when the caller has it). */
+  private typedAt<T, A>(id: string, key: Uint8Array, type: Type<T>, absent: A, committed?: Uint8Array): T | A {
+    const entry = this.written.get(id);
     if (entry === null) return absent;
     if (entry instanceof Typed && entry.type === type) return entry.value as T;
     if (entry !== undefined) return this.decode(type, entryBytes(entry)).value as T;
     let clean = this.decoded.get(id);
     if (clean === undefined || (clean !== null && clean.type !== type)) {
-      const raw = clean === undefined ? this.backend.get(key) : clean.bytes;
+      const raw = clean === undefined ? committed ?? this.backend.get(key) : clean.bytes;
       clean = raw === undefined ? null : this.decode(type, raw);
       this.decoded.set(id, clean);
     }
@@ -381,8 +399,8 @@ export class Overlay {
         for (const [length, groups] of item.groupsByLength) addToGroup(groups, id.slice(0, length), id);
       }
     }
-    this.journal(id, this.entries.get(id));
-    this.entries.set(id, entry);
+    this.journal(id, this.written.get(id));
+    this.written.set(id, entry);
   }
 
   private journal(id: string, previous: Entry | undefined): void {

@@ -148,6 +148,13 @@ export class TrackingBackend implements StateBackend {
     }
   }
 
+  *entries(prefix: Uint8Array, startAfter?: Uint8Array): Iterable<[Uint8Array, Uint8Array]> {
+    for (const entry of this.inner.entries(prefix, startAfter)) {
+      this.note(entry[0], entry[1].length);
+      yield entry;
+    }
+  }
+
   /** Bytes a proof of the run would carry: keys and values read. */
   get proofSize(): number {
     let bytes = 0;
