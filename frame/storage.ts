@@ -3,7 +3,7 @@
 // executed, which the executive installs (as sp_io's externalities).
 import { u8aConcat } from '@polkadot/util';
 import { blake2_128, blake2_256, twox128, twox256, twox64 } from '../primitives/hashing.ts';
-import { decodePrefix, type AnyType, type Type } from '../primitives/scale.ts';
+import { decodePrefixes, type AnyType, type Type } from '../primitives/scale.ts';
 import { storage } from './externalities.ts';
 
 // ---- hashers -----------------------------------------------------------------------------------
@@ -137,7 +137,7 @@ function readKeyParts(reader: KeyReader, rawKey: Uint8Array, from: number): unkn
     if (i === reader.length - 1) {
       parts.push(reader[i].type.dec(rawKey.subarray(at))); // the last part is the rest of the key, decoded whole
     } else {
-      const [part, length] = decodePrefix(reader[i].type, rawKey.subarray(at));
+      const { values: [part], ends: [length] } = decodePrefixes([reader[i].type], rawKey.subarray(at));
       parts.push(part);
       at += length;
     }

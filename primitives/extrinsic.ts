@@ -4,7 +4,7 @@
 import { compactNumber } from '@polkadot-api/substrate-bindings';
 import { u8aConcat } from '@polkadot/util';
 import { blake2_256 } from './hashing.ts';
-import { Bytes, Newtype, ScaleError, decodePrefix, type AnyType, type Type } from './scale.ts';
+import { Bytes, Newtype, ScaleError, decodePrefixes, type AnyType, type Type } from './scale.ts';
 import { MultiAddress, MultiSignature } from './types.ts';
 
 export const EXTRINSIC_FORMAT_VERSION = 4;
@@ -54,18 +54,10 @@ export function extrinsicCodec<Call, Extra>(callType: Type<Call>, extraType: Typ
         return { call: callType.dec(callBytes), callBytes };
       }
       // Signed: address, signature and extra are self-delimiting; read each, then the call is the rest.
-      let at = 1;
-      const take = <T>(type: Type<T>): [T, Uint8Array] => {
-        const [value, length] = decodePrefix(type, body.subarray(at));
-        const raw = body.subarray(at, at + length);
-        at += length;
-        return [value, raw];
-      };
-      const [address] = take(MultiAddress);
-      const [signature] = take(MultiSignature);
-      const [extra, extraBytes] = take(extraType);
-      const callBytes = body.subarray(at);
-      return { signature: { address, signature, extra }, call: callType.dec(callBytes), callBytes, extraBytes };
+      const { values: [address, signature, extra], ends: [, extraStart, callStart] } = decodePrefixes([MultiAddress, MultiSignature, extraType], body.subarray(1));
+      const extraBytes = body.subarray(1 + extraStart, 1 + callStart);
+      const callBytes = body.subarray(1 + callStart);
+      return { signature: { address: address as MultiAddress, signature: signature as MultiSignature, extra: extra as Extra }, call: callType.dec(callBytes), callBytes, extraBytes };
     },
   };
 }

@@ -81,15 +81,29 @@ function strictDecoder<T>(dec: Decoder<T>, name: () => string): (input: Uint8Arr
   };
 }
 
-/** Decodes a value at the start of `input`; returns it and the number of bytes it took. */
-export function decodePrefix<T>(type: Type<T>, input: Uint8Array): [T, number] {
-  const read = scale.createDecoder((bytes): [T, number] => [type.codec.dec(bytes), (bytes as unknown as { i: number }).i]);
-  try {
-    return read(input);
-  } catch (error) {
-    if (error instanceof ScaleError) throw error;
-    throw new ScaleError(displayName(type.info), error instanceof RangeError ? 'input too short' : `malformed input (${(error as Error).message})`);
+/** scale-ts's byte cursor over `input`: its decoders read from it in place and advance `i`. */
+const cursorOver = scale.createDecoder((bytes) => bytes as Uint8Array & { i: number });
+
+/**
+ * Decodes values of `types` one after the other from the start of `input`; returns them and the
+ * offset where each ended. One cursor reads them all: a cursor per value cost as much as decoding
+ * an extrinsic's address, signature and extensions themselves.
+ */
+export function decodePrefixes(types: readonly AnyType[], input: Uint8Array): { values: unknown[]; ends: number[] } {
+  const cursor = cursorOver(input);
+  const values: unknown[] = [];
+  const ends: number[] = [];
+  for (const type of types) {
+    try {
+      values.push(type.codec.dec(cursor));
+    } catch (error) {
+      if (error instanceof ScaleError) throw error;
+      throw new ScaleError(displayName(type.info), error instanceof RangeError ? 'input too short' : `malformed input (${(error as Error).message})`);
+    }
+    if (cursor.i > input.length) throw new ScaleError(displayName(type.info), 'input too short');
+    ends.push(cursor.i);
   }
+  return { values, ends };
 }
 
 export function declare<T>(codec: Codec<T>, info: TypeInfo, extra: { typeName?: string } = {}): Type<T> {
